@@ -1,0 +1,187 @@
+"""Conduct: violations, strikes, dismissal proposals and duty attendance.
+
+SPEC section 5 and rules A5, A8, A12, A13 of the seed rule book.
+
+What counts as a strike: every recorded violation counts one strike, whatever its
+category or class. The seed's "累计三次者...除名" is written for A12 (不热情、不礼貌、
+被投诉) and A13 (放下正在接待的客户, a class A fault), and SPEC section 5 lets the rolling
+count of *all* recorded violations within the period drive those rules; a manager who
+does not want a fault to count does not record it (or removes it). Deliberate poaching
+(A8, "蓄意抢单...辞退") needs no count: one is enough for a dismissal proposal.
+
+Duty (售楼部工作制度 五: "值班业务员应提前5-10分钟前到岗"): arriving later than five
+minutes before the shift is ``late``; not arriving is ``absence``. Both are class c
+faults with no rule code of the catalogue (the duty rules carry no code).
+"""
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .codes import RULES
+
+CATEGORIES = ("late", "absence", "impolite", "complaint", "abandon_customer",
+              "poaching", "other")
+FAULT_CLASSES = ("a", "b", "c")
+
+#: category -> (fault class, rule code or None)
+CLASSIFICATION = {
+    "abandon_customer": ("a", "A13"),
+    "poaching": ("a", "A8"),
+    "impolite": ("b", "A12"),
+    "complaint": ("b", "A12"),
+    "late": ("c", None),
+    "absence": ("c", None),
+    "other": ("c", None),
+}
+
+CATEGORY_NAMES = {
+    "late": ("迟到", "late"),
+    "absence": ("缺勤", "absence"),
+    "impolite": ("接待不热情/不礼貌", "impolite"),
+    "complaint": ("被客户投诉", "complaint"),
+    "abandon_customer": ("放下接待中的客户抢机会", "abandoned a customer"),
+    "poaching": ("蓄意抢单", "deliberate poaching"),
+    "other": ("其他", "other"),
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A recorded fault: ``date`` is a ``datetime`` (naive UTC) or a ``date``."""
+
+    user_id: Any
+    date: Any
+    category: str
+    fault_class: str
+
+
+@dataclass(frozen=True)
+class ConductDecision:
+    """Result of :func:`assess`: the strike count and whether to propose dismissal."""
+
+    user_id: Any
+    strike_count: int
+    propose_dismissal: bool
+    rule_code: Optional[str]
+    explanation_zh: str
+    explanation_en: str
+
+
+def classify(category, collision_not_asked=False):
+    """Default ``(fault_class, rule_code)`` of a violation ``category``.
+
+    ``other`` is cited as A5 when it is logged because a collision was found on a visit
+    where the receiver had not asked whether the customer had been before
+    (``collision_not_asked=True``); otherwise it carries no code.
+    """
+    if category not in CLASSIFICATION:
+        raise ValueError("unknown violation category: %r" % (category,))
+    if category == "other" and collision_not_asked:
+        return ("c", "A5")
+    return CLASSIFICATION[category]
+
+
+def _in_window(when, now, period_days):
+    """``when`` within ``(now - period_days, now]``; plain dates compare as dates."""
+    if isinstance(when, _dt.datetime):
+        if when > now:
+            return False
+        return period_days is None or when > now - _dt.timedelta(days=period_days)
+    if isinstance(when, _dt.date):
+        today = now.date()
+        if when > today:
+            return False
+        return period_days is None or when > today - _dt.timedelta(days=period_days)
+    raise TypeError("violation date must be a date or datetime: %r" % (when,))
+
+
+def counted_violations(violations, user_id, now, period_days, categories=None):
+    """The violations of ``user_id`` that count as strikes at ``now`` (oldest first)."""
+    found = [v for v in violations
+             if v.user_id == user_id and _in_window(v.date, now, period_days)
+             and (categories is None or v.category in categories)]
+    return sorted(found, key=lambda v: (v.date if isinstance(v.date, _dt.datetime)
+                                        else _dt.datetime.combine(v.date, _dt.time())))
+
+
+def strike_count(violations, user_id, now, period_days, categories=None):
+    """Strikes of ``user_id``: violations dated within ``(now - period_days, now]``.
+
+    Every violation counts one (see the module docstring). ``period_days=None`` counts
+    all up to ``now``; ``categories`` optionally restricts the count.
+    """
+    return len(counted_violations(violations, user_id, now, period_days, categories))
+
+
+def dismissal_due(count, strikes=3):
+    """True when ``count`` strikes reach the limit (A12/A13: 累计三次除名)."""
+    return count >= strikes
+
+
+def dismissal_explanation(user_name, count, rule_code, strikes=3):
+    """``(zh, en)`` text of a dismissal proposal under ``rule_code`` (A8/A12/A13)."""
+    title_zh, title_en = RULES[rule_code]
+    if rule_code == "A8":
+        return ("%s %s:%s蓄意抢单并造成不良影响,建议经理提出辞退。" % (
+                    rule_code, title_zh, user_name),
+                "%s %s: %s poached a customer deliberately; the manager is asked to "
+                "propose dismissal." % (rule_code, title_en, user_name))
+    return ("%s %s:%s在考核期内累计过失%s次(满%s次除名),建议经理提出除名。" % (
+                rule_code, title_zh, user_name, count, strikes),
+            "%s %s: %s has %s recorded faults in the period (dismissal at %s); the "
+            "manager is asked to propose dismissal." % (
+                rule_code, title_en, user_name, count, strikes))
+
+
+def assess(violations, user_id, now, period_days, strikes=3, names=None):
+    """Strike count of ``user_id`` and whether a dismissal proposal is due.
+
+    A poaching violation in the period proposes dismissal at once (A8). Otherwise the
+    count reaching ``strikes`` does: cited as A13 when an ``abandon_customer`` fault is
+    among the counted ones, else A12.
+    """
+    names = names or {}
+    name = names.get(user_id, "顾问#%s" % (user_id,))
+    name_en = names.get(user_id, "consultant #%s" % (user_id,))
+    counted = counted_violations(violations, user_id, now, period_days)
+    count = len(counted)
+    cats = {v.category for v in counted}
+    if "poaching" in cats:
+        code = "A8"
+    elif dismissal_due(count, strikes):
+        code = "A13" if "abandon_customer" in cats else "A12"
+    else:
+        zh = "%s在考核期内累计过失%s次,未满%s次。" % (name, count, strikes)
+        en = "%s has %s recorded faults in the period, below %s." % (
+            name_en, count, strikes)
+        return ConductDecision(user_id, count, False, None, zh, en)
+    zh = dismissal_explanation(name, count, code, strikes)[0]
+    en = dismissal_explanation(name_en, count, code, strikes)[1]
+    return ConductDecision(user_id, count, True, code, zh, en)
+
+
+def duty_status(shift_start, arrival, early_minutes_min=5):
+    """``'on_time'``, ``'late'`` or ``'absence'`` for a duty shift.
+
+    On duty means arriving at least ``early_minutes_min`` minutes before ``shift_start``
+    (seed: 提前5-10分钟前到岗). ``arrival`` None is an absence.
+    """
+    if arrival is None:
+        return "absence"
+    if arrival > shift_start - _dt.timedelta(minutes=early_minutes_min):
+        return "late"
+    return "on_time"
+
+
+def duty_violation(user_id, shift_start, arrival, early_minutes_min=5):
+    """The :class:`Violation` a duty record yields, or None when on time."""
+    status = duty_status(shift_start, arrival, early_minutes_min)
+    if status == "on_time":
+        return None
+    return Violation(user_id, shift_start, status, classify(status)[0])
+
+
+__all__ = ["Violation", "ConductDecision", "classify", "strike_count",
+           "counted_violations", "dismissal_due", "dismissal_explanation", "assess",
+           "duty_status", "duty_violation", "CATEGORIES", "FAULT_CLASSES",
+           "CLASSIFICATION", "CATEGORY_NAMES"]
