@@ -1,0 +1,122 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+RELATION_TYPES = [
+    ("spouse", "Spouse"),
+    ("parent", "Parent"),
+    ("child", "Child"),
+    ("sibling", "Sibling"),
+    ("relative", "Relative"),
+    ("friend", "Friend"),
+    ("referral", "Referral"),
+]
+#: relation type seen from the other side: A is B's parent -> B is A's child.
+INVERSE_TYPE = {"parent": "child", "child": "parent"}
+DIRECT_KIN = ("spouse", "parent", "child")
+
+
+class AttributionRelation(models.Model):
+    _name = "attribution.relation"
+    _description = "Customer Relation"
+    _order = "partner_id, relation_type, id"
+    _rec_name = "related_partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, ondelete="cascade", index=True,
+        help="The customer this relation is recorded on.")
+    related_partner_id = fields.Many2one(
+        "res.partner", string="Related Customer", required=True, ondelete="cascade",
+        index=True, help="The relative, friend or referred person.")
+    relation_type = fields.Selection(
+        RELATION_TYPES, required=True, default="relative",
+        help="How the related customer stands to this one: 'parent' means the related "
+             "customer is this customer's parent. Spouse, parent and child are direct kin "
+             "(直系亲属, rule B1); the others are not (B2, B3a).")
+    is_direct_kin = fields.Boolean(
+        compute="_compute_is_direct_kin", store=True,
+        help="Spouse, parent or child: direct kin under rule B1.")
+    evidence = fields.Text(
+        help="Proof of contact (通讯证据), e.g. call records or messages: A15 gives the "
+             "original consultant the performance only when evidence is recorded.")
+    evidence_attachment_ids = fields.Many2many(
+        "ir.attachment", string="Evidence Files",
+        help="Screenshots or exported call logs supporting the evidence.")
+    confirmed_date = fields.Date(
+        help="Date the relation was confirmed (B1: confirmed on the day of the deal).")
+    inverse_id = fields.Many2one(
+        "attribution.relation", string="Inverse Relation", readonly=True, copy=False,
+        ondelete="set null", help="The same relation recorded on the related customer.")
+
+    _sql_constraints = [
+        ("relation_unique", "unique(partner_id, related_partner_id, relation_type)",
+         "This relation is already recorded."),
+    ]
+
+    @api.depends("relation_type")
+    def _compute_is_direct_kin(self):
+        for rel in self:
+            rel.is_direct_kin = rel.relation_type in DIRECT_KIN
+
+    @api.constrains("partner_id", "related_partner_id")
+    def _check_not_self(self):
+        for rel in self:
+            if rel.partner_id == rel.related_partner_id:
+                raise ValidationError(_("A customer cannot be related to themselves."))
+
+    @api.constrains("partner_id", "related_partner_id", "relation_type")
+    def _check_parent_cycle(self):
+        """A customer cannot be both the parent and the child of the same person."""
+        for rel in self:
+            if rel.relation_type not in ("parent", "child"):
+                continue
+            other = "child" if rel.relation_type == "parent" else "parent"
+            clash = self.search_count([
+                ("partner_id", "=", rel.partner_id.id),
+                ("related_partner_id", "=", rel.related_partner_id.id),
+                ("relation_type", "=", other)])
+            if clash:
+                raise ValidationError(_("%s cannot be both parent and child of %s.") % (
+                    rel.related_partner_id.display_name, rel.partner_id.display_name))
+
+    def _inverse_vals(self):
+        self.ensure_one()
+        return {
+            "partner_id": self.related_partner_id.id,
+            "related_partner_id": self.partner_id.id,
+            "relation_type": INVERSE_TYPE.get(self.relation_type, self.relation_type),
+            "evidence": self.evidence,
+            "confirmed_date": self.confirmed_date,
+            "inverse_id": self.id,
+        }
+
+    @api.model
+    def create(self, vals):
+        rel = super().create(vals)
+        if not self.env.context.get("attribution_relation_inverse"):
+            inverse = rel.with_context(attribution_relation_inverse=True).create(
+                rel._inverse_vals())
+            rel.with_context(attribution_relation_inverse=True).inverse_id = inverse
+        return rel
+
+    @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if self.env.context.get("attribution_relation_inverse"):
+            return res
+        synced = {"partner_id", "related_partner_id", "relation_type", "evidence",
+                  "confirmed_date"}
+        if synced & set(vals):
+            for rel in self.filtered("inverse_id"):
+                inv_vals = rel._inverse_vals()
+                del inv_vals["inverse_id"]
+                rel.inverse_id.with_context(attribution_relation_inverse=True).write(
+                    inv_vals)
+        return res
+
+    @api.multi
+    def unlink(self):
+        inverses = self.mapped("inverse_id") - self
+        res = super().unlink()
+        if not self.env.context.get("attribution_relation_inverse"):
+            inverses.exists().with_context(attribution_relation_inverse=True).unlink()
+        return res

@@ -1,0 +1,80 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..attribution import rotation as policy
+
+
+class AttributionRotation(models.Model):
+    _name = "attribution.rotation"
+    _description = "Reception Rotation"
+    _inherit = ["mail.thread"]
+
+    name = fields.Char(related="team_id.name", store=True, readonly=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", required=True, ondelete="cascade", index=True,
+        help="The sales office whose consultants take walk-ins in turn (轮接).")
+    member_ids = fields.One2many(
+        "attribution.rotation.member", "rotation_id", string="Members", copy=True,
+        help="Consultants in turn order. An absent member loses the turn (A3) and does "
+             "not collect a backlog on return; make-up credits (B1) are served first.")
+    last_sequence = fields.Integer(
+        string="Last Served Position", default=0, track_visibility="onchange",
+        help="Turn order position of the member served last by the round; the next turn "
+             "goes to the first present member after it. A position, not an index, so "
+             "adding or removing members keeps the order.")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("team_unique", "unique(team_id)", "A sales team has one rotation."),
+    ]
+
+    def _policy_members(self):
+        self.ensure_one()
+        return [policy.Member(user_id=m.user_id.id, sequence=m.sequence, present=m.present,
+                              makeup_credits=m.makeup_credits)
+                for m in self.member_ids.sorted(lambda m: (m.sequence, m.id))]
+
+    @api.multi
+    def next_receiver(self):
+        """Serve the next turn and return the ``res.users`` who receives the customer.
+
+        The rotation row is locked (``SELECT ... FOR UPDATE``) for the rest of the
+        transaction, so parallel registrations in several workers are served one after
+        the other and no turn is given twice or skipped.
+        """
+        self.ensure_one()
+        return self._serve_turn()[0]
+
+    def _serve_turn(self, now=None):
+        """Lock, ask the policy whose turn it is, write the new state.
+
+        Returns ``(user, turn)`` where ``turn`` is the policy's ``Turn`` (rule code and
+        explanation included).
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT id FROM attribution_rotation WHERE id = %s FOR UPDATE", (self.id,))
+        # Another transaction may have served a turn while we waited for the lock.
+        self.invalidate_cache()
+        self.member_ids.invalidate_cache()
+        try:
+            turn = policy.serve(self._policy_members(), self.last_sequence)
+        except policy.NoReceiver:
+            raise UserError(_("Nobody in the rotation of %s is present: mark a consultant "
+                              "present before registering a walk-in.") % self.team_id.name)
+        member = self.member_ids.filtered(lambda m: m.user_id.id == turn.user_id)[:1]
+        now = now or fields.Datetime.now()
+        vals = {"last_assigned": now}
+        if turn.used_makeup:
+            vals["makeup_credits"] = member.makeup_credits - 1
+        # sudo: a consultant registering a walk-in moves the turn without being allowed
+        # to edit the rotation itself.
+        member.sudo().write(vals)
+        if turn.new_last_sequence != self.last_sequence:
+            self.sudo().write({"last_sequence": turn.new_last_sequence})
+        return member.user_id, turn
+
+    @api.multi
+    def action_all_present(self):
+        self.mapped("member_ids").write({"present": True})
+        return True

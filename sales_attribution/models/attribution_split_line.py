@@ -1,0 +1,59 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .attribution_visit import rule_code_selection
+
+SPLIT_ROLES = [
+    ("owner", "Owner"),
+    ("co_owner", "Co-owner"),
+    ("original", "Original Consultant"),
+    ("closer", "Closer"),
+    ("company", "Company"),
+]
+
+
+class AttributionSplitLine(models.Model):
+    _name = "attribution.split.line"
+    _description = "Commission Split Line"
+    _order = "lead_id, role, id"
+
+    lead_id = fields.Many2one(
+        "crm.lead", string="Opportunity", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Consultant", index=True,
+        help="Empty means the company (A7: forfeited).")
+    role = fields.Selection(SPLIT_ROLES, required=True, default="owner")
+    performance_share = fields.Float(
+        string="Performance %", digits=(5, 2),
+        help="Share of the deal's performance credit (业绩); per deal they sum to 100.")
+    bonus_share = fields.Float(
+        string="Bonus %", digits=(5, 2),
+        help="Share of the deal's bonus money (奖金); per deal they sum to 100.")
+    performance_amount = fields.Monetary(
+        currency_field="currency_id", help="Deal revenue × performance share.")
+    bonus_amount = fields.Monetary(
+        currency_field="currency_id",
+        help="Deal revenue × the team's bonus rate × bonus share.")
+    rule_code = fields.Selection(
+        rule_code_selection(), required=True, default="A1", index=True,
+        help="Rule of the rule book that gave this share.")
+    explanation = fields.Text()
+    manual = fields.Boolean(
+        help="Edited by a manager: kept when the split is computed again.")
+    currency_id = fields.Many2one(
+        "res.currency", related="lead_id.company_currency", store=True, readonly=True)
+    team_id = fields.Many2one(
+        "crm.team", related="lead_id.team_id", store=True, readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", related="lead_id.partner_id", store=True,
+        readonly=True)
+    date = fields.Date(
+        string="Deal Date", help="Date the deal was won; periods of analysis and export.")
+
+    @api.constrains("performance_share", "bonus_share")
+    def _check_share_range(self):
+        for line in self:
+            for value in (line.performance_share, line.bonus_share):
+                if not 0 <= value <= 100:
+                    raise ValidationError(_("A share must be between 0 and 100 (got %s).")
+                                          % value)

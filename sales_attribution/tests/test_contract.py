@@ -1,0 +1,95 @@
+from odoo.tests.common import SavepointCase
+
+#: SPEC section 1: model -> fields that other code relies on.
+CONTRACT = {
+    "res.partner": ["attribution_owner_id", "first_visit_date", "last_visit_date",
+                    "last_followup_date", "intent_class", "intent_reported_date",
+                    "is_developer_related", "developer_notice_date",
+                    "attribution_relation_ids", "industry_id"],
+    "attribution.visit": ["partner_id", "phone", "visit_datetime", "team_id", "kind",
+                          "receiver_id", "requested_user_id", "appointment_user_id",
+                          "referrer_partner_ids", "brought_in_person",
+                          "customer_recalls_consultant", "asked_prior_visit",
+                          "companion_partner_ids", "owner_id", "decision_id", "rule_code"],
+    "attribution.decision": ["partner_id", "lead_id", "visit_id", "owner_id",
+                             "previous_owner_id", "receiver_id", "rule_code", "explanation"],
+    "attribution.relation": ["partner_id", "related_partner_id", "relation_type",
+                             "is_direct_kin", "evidence"],
+    "attribution.conflict": ["partner_id", "lead_id", "claimant_ids", "proposed_owner_id",
+                             "state", "winner_id", "ruling_note", "ruled_by_id",
+                             "ruling_date", "share_line_ids"],
+    "attribution.split.line": ["lead_id", "user_id", "role", "performance_share",
+                               "bonus_share", "performance_amount", "bonus_amount",
+                               "rule_code"],
+    "crm.lead": ["user_id", "buyer_partner_id", "unit_count", "split_line_ids",
+                 "attribution_decision_ids", "attribution_conflict_ids"],
+    "attribution.rotation": ["team_id", "member_ids"],
+    "attribution.rotation.member": ["user_id", "sequence", "present", "makeup_credits",
+                                    "last_assigned"],
+    "attribution.violation": ["user_id", "date", "category", "fault_class", "strike_count"],
+    "event.event": ["confirm_days_before", "venue_directions", "greeter_note",
+                    "signin_location", "parking_note", "call_hour"],
+    "event.registration": ["seats_reserved", "confirm_sent_date", "logistics_sent_date",
+                           "call_activity_id", "thanks_sent_date", "gift_description",
+                           "gift_courier_id", "gift_signed_date", "survey_knows_planning",
+                           "survey_pension_holder", "survey_suggestion"],
+    "res.company": ["attribution_protection_days", "attribution_group_units",
+                    "attribution_followup_days", "attribution_complaint_split",
+                    "attribution_relative_split", "attribution_strikes"],
+    "res.config.settings": ["attribution_protection_days", "attribution_group_units",
+                            "attribution_followup_days", "attribution_complaint_split",
+                            "attribution_relative_split", "attribution_strikes"],
+}
+
+SELECTIONS = {
+    ("attribution.visit", "kind"): {"walk_in", "appointment", "referral", "staff_referral"},
+    ("attribution.relation", "relation_type"): {"spouse", "parent", "child", "sibling",
+                                                "relative", "friend", "referral"},
+    ("attribution.conflict", "state"): {"negotiation", "agreed", "ruled", "accepted",
+                                        "escalated", "forfeited"},
+    ("attribution.split.line", "role"): {"owner", "co_owner", "original", "closer",
+                                         "company"},
+    ("attribution.violation", "category"): {"late", "absence", "impolite", "complaint",
+                                            "abandon_customer", "poaching", "other"},
+    ("attribution.violation", "fault_class"): {"a", "b", "c"},
+    ("res.partner", "intent_class"): {"a", "b", "c"},
+    ("event.registration", "survey_knows_planning"): {"yes", "no"},
+    ("event.registration", "survey_pension_holder"): {"husband", "wife", "other"},
+}
+
+
+class TestContract(SavepointCase):
+    """The public data contract of SPEC section 1 exists as named."""
+
+    def test_contract_fields_exist(self):
+        missing = [(model, name) for model, names in CONTRACT.items()
+                   for name in names if name not in self.env[model]._fields]
+        self.assertEqual(missing, [])
+
+    def test_contract_selection_values(self):
+        for (model, name), values in SELECTIONS.items():
+            field = self.env[model]._fields[name]
+            got = {v for v, _label in field._description_selection(self.env)}
+            self.assertEqual(got, values, "%s.%s" % (model, name))
+
+    def test_contract_methods_exist(self):
+        self.assertTrue(callable(getattr(self.env["crm.lead"], "action_compute_splits")))
+        self.assertTrue(callable(getattr(self.env["attribution.rotation"], "next_receiver")))
+        for action in ("action_agree", "action_rule", "action_accept", "action_escalate",
+                       "action_forfeit"):
+            self.assertTrue(callable(getattr(self.env["attribution.conflict"], action)))
+
+    def test_contract_models_described(self):
+        for model in CONTRACT:
+            if model.startswith("attribution."):
+                self.assertTrue(self.env[model]._description)
+                self.assertNotEqual(self.env[model]._description, model)
+
+    def test_contract_relation_types(self):
+        field = self.env["attribution.visit"]._fields["owner_id"]
+        self.assertEqual(field.comodel_name, "res.users")
+        self.assertTrue(field.readonly)
+        self.assertEqual(self.env["res.partner"]._fields["industry_id"].comodel_name,
+                         "res.partner.industry")
+        self.assertEqual(self.env["attribution.split.line"]._fields["user_id"].comodel_name,
+                         "res.users")

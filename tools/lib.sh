@@ -1,0 +1,148 @@
+# Shared set-up for bin/run and bin/test: Python 3.7 virtual environment, lessc, and a
+# project-local PostgreSQL cluster owned by a non-root user. Every step is idempotent:
+# the first run builds, later runs find everything in place and take seconds.
+#
+# Overridable: SA_STATE_DIR (cluster, node modules, config; default .state/),
+#              SA_VENV (virtual environment; default .venv/), SA_PYTHON (a python3.7).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${SA_STATE_DIR:-$ROOT/.state}
+VENV=${SA_VENV:-$ROOT/.venv}
+PY=$VENV/bin/python
+mkdir -p "$STATE"
+
+say() { printf '[sales_attribution] %s\n' "$*" >&2; }
+die() { printf '[sales_attribution] %s\n' "$*" >&2; exit 2; }
+
+# --- Python 3.7 virtual environment with pinned dependencies -----------------------
+find_python37() {
+    local c
+    for c in "${SA_PYTHON:-}" python3.7 /root/.pyenv/versions/3.7.*/bin/python3.7 \
+             /usr/local/bin/python3.7 /usr/bin/python3.7; do
+        [ -n "$c" ] || continue
+        if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; assert sys.version_info[:2] == (3, 7)' 2>/dev/null; then
+            command -v "$c"; return 0
+        fi
+    done
+    return 1
+}
+
+ensure_venv() {
+    local want have=""
+    want=$(cat "$ROOT/tools/requirements.txt" | sha1sum | cut -c1-16)
+    [ -f "$VENV/.sa-requirements" ] && have=$(cat "$VENV/.sa-requirements")
+    if [ -x "$PY" ] && [ "$want" = "$have" ]; then return 0; fi
+    local py37
+    py37=$(find_python37) || die "Python 3.7 is required (Odoo 11 runs on 3.5-3.7): install it, e.g. 'pyenv install 3.7.16', or set SA_PYTHON to its path."
+    say "building the virtual environment in $VENV (a few minutes, once)"
+    [ -x "$PY" ] || "$py37" -m venv "$VENV"
+    "$PY" -m pip install -q --disable-pip-version-check -U "pip<24" wheel "setuptools<58"
+    # vatnumber (needed by Odoo's base) uses setuptools' removed use_2to3: build it with
+    # the old setuptools above instead of pip's isolated, current one.
+    "$PY" -m pip install -q --disable-pip-version-check --no-build-isolation vatnumber==1.2
+    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/tools/requirements.txt"
+    # OCA addons declare a dependency on an 'odoo' distribution that PyPI does not have.
+    "$PY" -m pip install -q --disable-pip-version-check --no-deps odoo11-addon-report-xlsx==11.0.1.0.6
+    echo "$want" > "$VENV/.sa-requirements"
+}
+
+# --- lessc, which Odoo 11's web client calls to compile its stylesheets --------------
+ensure_lessc() {
+    local bin=$STATE/node/node_modules/.bin
+    if [ ! -x "$bin/lessc" ]; then
+        command -v npm >/dev/null 2>&1 || die "npm is required to install lessc for the web client: install Node.js and npm (apt-get install nodejs npm)."
+        say "installing lessc with npm"
+        npm install --silent --no-audit --no-fund --prefix "$STATE/node" less@3.13.1 less-plugin-clean-css@1.5.1 >/dev/null
+    fi
+    export PATH=$bin:$PATH
+}
+
+# --- project-local PostgreSQL cluster ------------------------------------------------
+find_pgbin() {
+    local d
+    for d in ${SA_PGBIN:-} /usr/lib/postgresql/*/bin; do
+        [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && { echo "$d"; return 0; }
+    done
+    command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
+    return 1
+}
+
+# PostgreSQL refuses to run as root: as root the cluster belongs to the 'postgres' OS
+# user (created if missing); as anyone else it is the invoking user's.
+pg_as() {
+    if [ "$(id -u)" = 0 ]; then
+        su -s /bin/sh "$PGOSUSER" -c "$*"
+    else
+        sh -c "$*"
+    fi
+}
+
+ensure_pg() {
+    PGBIN=$(find_pgbin) || die "PostgreSQL server binaries (initdb, pg_ctl) are required: install them, e.g. 'apt-get install postgresql'."
+    PGOSUSER=$(id -un)
+    if [ "$(id -u)" = 0 ]; then
+        PGOSUSER=postgres
+        id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /bin/sh postgres
+    fi
+    PGDIR=$STATE/pg
+    mkdir -p "$PGDIR"
+    # The cluster's owner must reach its folder; a checkout under a private home is not
+    # reachable for 'postgres', so the cluster then lives in /tmp, keyed by the path.
+    if [ "$(id -u)" = 0 ]; then
+        chown "$PGOSUSER" "$PGDIR"
+        if ! su -s /bin/sh "$PGOSUSER" -c "test -w '$PGDIR'"; then
+            PGDIR=/tmp/sales_attribution-pg-$(echo "$STATE" | sha1sum | cut -c1-10)
+            mkdir -p "$PGDIR"; chown "$PGOSUSER" "$PGDIR"; chmod 700 "$PGDIR"
+        fi
+    fi
+    PGDATA=$PGDIR/data
+    PGHOST=$PGDIR/run
+    # One port per state folder, so several checkouts can run side by side.
+    PGPORT=${SA_PGPORT:-$((54000 + $(echo "$STATE" | cksum | cut -d' ' -f1) % 900))}
+    PGUSER=odoo
+    export PGHOST PGPORT PGUSER PGDATABASE=postgres
+    (
+        flock 9
+        if [ ! -f "$PGDATA/PG_VERSION" ]; then
+            say "creating the PostgreSQL cluster in $PGDATA"
+            pg_as "mkdir -p '$PGDATA' '$PGHOST' && '$PGBIN/initdb' -D '$PGDATA' -U postgres --auth=trust -E UTF8 --locale=C >'$PGDIR/initdb.log' 2>&1" \
+                || die "initdb failed: see $PGDIR/initdb.log"
+        fi
+        if ! pg_as "'$PGBIN/pg_ctl' -D '$PGDATA' status" >/dev/null 2>&1; then
+            pg_as "mkdir -p '$PGHOST'"
+            # 9>&-: the server must not inherit (and so hold forever) the lock
+            pg_as "'$PGBIN/pg_ctl' -D '$PGDATA' -w -t 60 -l '$PGDIR/server.log' -o \"-k '$PGHOST' -p $PGPORT -c listen_addresses='' -c fsync=off -c max_connections=200\" start" >/dev/null 9>&- \
+                || die "PostgreSQL did not start: see $PGDIR/server.log"
+        fi
+        # Odoo refuses to connect as 'postgres': a dedicated superuser role it uses.
+        if ! psql -U postgres -tAc "SELECT 1 FROM pg_roles WHERE rolname='odoo'" | grep -q 1; then
+            psql -U postgres -qc "CREATE ROLE odoo SUPERUSER LOGIN" >/dev/null
+        fi
+    ) 9>"$STATE/pg.lock"
+}
+
+db_exists() { psql -tAc "SELECT 1 FROM pg_database WHERE datname='$1'" | grep -q 1; }
+
+# --- Odoo ------------------------------------------------------------------------------
+ADDONS_PATH=""
+odoo_env() {
+    local site
+    site=$("$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')
+    ADDONS_PATH=$site/addons,$ROOT
+    # The base wheel ships website_crm without website_form: do not import every
+    # addon's controllers at start, only those of installed modules.
+    export ODOO_PRELOAD_ADDONS=no
+}
+
+odoo() {
+    "$PY" "$ROOT/tools/odoo-bin" --addons-path="$ADDONS_PATH" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user=odoo --db_password=odoo "$@"
+}
+
+ensure_all() {
+    ensure_venv
+    ensure_lessc
+    ensure_pg
+    odoo_env
+}
