@@ -30,7 +30,7 @@ find_python37() {
 
 ensure_venv() {
     local want have=""
-    want=$(cat "$ROOT/tools/requirements.txt" | sha1sum | cut -c1-16)
+    want=$(cat "$ROOT/tools/requirements.txt" "$ROOT/tools/prune_addons.py" | sha1sum | cut -c1-16)
     [ -f "$VENV/.sa-requirements" ] && have=$(cat "$VENV/.sa-requirements")
     if [ -x "$PY" ] && [ "$want" = "$have" ]; then return 0; fi
     local py37
@@ -44,6 +44,9 @@ ensure_venv() {
     "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/tools/requirements.txt"
     # OCA addons declare a dependency on an 'odoo' distribution that PyPI does not have.
     "$PY" -m pip install -q --disable-pip-version-check --no-deps odoo11-addon-report-xlsx==11.0.1.0.6
+    local site
+    site=$("$PY" -c 'import odoo, os; print(os.path.dirname(odoo.__file__))')
+    "$PY" "$ROOT/tools/prune_addons.py" "$site/addons" >&2
     echo "$want" > "$VENV/.sa-requirements"
 }
 

