@@ -51,4 +51,4 @@ class ConductCase(SavepointCase):
 
     def activities(self, violation):
         return self.env["mail.activity"].search([
-            ("res_model", "=", "attribution.violation"), ("res_id", "=", violation.id)])
+            ("res_model", "=", "attribution.violation"), ("res_id", "in", violation.ids)])

@@ -20,8 +20,8 @@ class TestComplaintWizard(ConductCase):
     def wizard(self, user, reason_type="complaint", complaint="Exaggerated the view.",
                active_model="crm.lead", **vals):
         active = self.lead if active_model == "crm.lead" else self.customer
-        vals.update({"new_user_id": self.c2.id, "reason_type": reason_type,
-                     "complaint": complaint})
+        vals.setdefault("new_user_id", self.c2.id)
+        vals.update({"reason_type": reason_type, "complaint": complaint})
         return self.Wizard.sudo(user).with_context(
             active_model=active_model, active_id=active.id).create(vals)
 
