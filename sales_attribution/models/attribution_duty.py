@@ -81,6 +81,11 @@ class AttributionDuty(models.Model):
             else:
                 duty.status = "planned"
 
+    @api.onchange("user_id")
+    def _onchange_user_id(self):
+        if self.user_id.sale_team_id:
+            self.team_id = self.user_id.sale_team_id
+
     @api.model
     def create(self, vals):
         duty = super().create(vals)

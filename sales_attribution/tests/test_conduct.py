@@ -145,6 +145,8 @@ class TestConduct(ConductCase):
         # once dismissed, a further strike (a new level) proposes again
         self.env["attribution.dismissal.wizard"].sudo(self.manager).create({
             "user_id": self.c1.id, "reason": "Stays."}).action_dismiss()
+        self.assertTrue(any("Stays." in (m.body or "") for m in fourth.message_ids),
+                        "the reason is logged on the latest violation too")
         fifth = self.Violation.record(self.c1, "impolite", "p,5")
         self.assertTrue(fifth.dismissal_proposed)
         self.assertTrue(self.c1.attribution_dismissal_proposed)

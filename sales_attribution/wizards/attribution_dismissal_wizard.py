@@ -26,20 +26,22 @@ class AttributionDismissalWizard(models.TransientModel):
             raise UserError(_("%s has no open dismissal proposal.") % user.name)
         if not (self.reason or "").strip():
             raise UserError(_("Give the reason for dismissing the proposal."))
-        violation = user.attribution_dismissal_violation_id or self.env[
-            "attribution.violation"].sudo().search([("user_id", "=", user.id)], limit=1)
+        proposing = user.attribution_dismissal_violation_id
+        last = self.env["attribution.violation"].sudo().search(
+            [("user_id", "=", user.id)], limit=1)
         user.write({
             "attribution_dismissal_proposed": False,
             "attribution_dismissal_reason": self.reason,
             "attribution_dismissal_dismissed_date": fields.Date.context_today(self),
         })
-        if violation:
-            body = _("Dismissal proposal for %s dismissed by %s: %s") % (
-                user.name, self.env.user.name, self.reason)
-            # sudo: the manager logs on a record they can read; posting needs no rights
-            violation.sudo().message_post(body=body)
+        body = _("Dismissal proposal for %s dismissed by %s: %s") % (
+            user.name, self.env.user.name, self.reason)
+        # sudo: the manager logs on violations they can read; posting needs no rights
+        for violation in (proposing | last).sudo():
+            violation.message_post(body=body)
+        if proposing:
             activities = self.env["mail.activity"].sudo().search([
                 ("res_model", "=", "attribution.violation"),
-                ("res_id", "=", violation.id)])
+                ("res_id", "=", proposing.id)])
             activities.action_feedback(feedback=self.reason)
         return True
