@@ -133,6 +133,11 @@ class AttributionViolation(models.Model):
         when a violation of the same strike level within the period already proposed.
         """
         for violation in self:
+            # one consultant's strikes are assessed one transaction at a time, so two
+            # faults recorded at once cannot both propose dismissal
+            self.env.cr.execute("SELECT id FROM res_users WHERE id = %s FOR UPDATE",
+                                (violation.user_id.id,))
+            violation.user_id.invalidate_cache(["attribution_dismissal_proposed"])
             decision = violation._assess()
             # sudo: strike counts and proposals are written whoever recorded the fault
             violation.sudo().write({"strike_count": decision.strike_count})

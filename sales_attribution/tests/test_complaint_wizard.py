@@ -40,6 +40,7 @@ class TestComplaintWizard(ConductCase):
                          (self.c1, self.c2, self.lead))
         self.assertIn("B5", decision.explanation)
         self.assertIn("Exaggerated the view.", decision.explanation_en)
+        self.assertIn("20% to the original and 80% to the new", decision.explanation_en)
         self.assertEqual(self.customer.attribution_owner_id, self.c2)
         self.assertEqual(self.lead.user_id, self.c2)
         violation = self.Violation.search([("user_id", "=", self.c1.id)])

@@ -82,19 +82,21 @@ class AttributionComplaintWizard(models.TransientModel):
             raise UserError(_("The opportunity belongs to another customer."))
 
     def _explanations(self):
+        share = self.env.user.company_id.attribution_complaint_split
         reason_zh = {"complaint": "客户投诉", "refuses_consultant": "客户亲自提出不愿该顾问接待"}
         reason_en = {"complaint": "the customer complained",
                      "refuses_consultant": "the customer refused the consultant"}
-        zh = "%s:%s(%s),经理%s将客户%s由%s改派%s;成交时奖金原顾问与后续顾问按比例分配。" % (
+        zh = "%s:%s(%s),经理%s将客户%s由%s改派%s;成交时业绩归后续顾问,奖金原顾问%s%%、后续顾问%s%%。" % (
             codes.label("B5"), reason_zh[self.reason_type], self.complaint.strip(),
             self.env.user.name, self.partner_id.display_name, self.original_user_id.name,
-            self.new_user_id.name)
+            self.new_user_id.name, share, 100 - share)
         en = ("%s: %s (%s); manager %s reassigned %s from %s to %s; at the deal the bonus "
-              "is shared between the original and the new consultant." % (
+              "goes %s%% to the original and %s%% to the new consultant, the performance "
+              "to the new consultant." % (
                   codes.label("B5", "en_US"), reason_en[self.reason_type],
                   self.complaint.strip(), self.env.user.name,
                   self.partner_id.display_name, self.original_user_id.name,
-                  self.new_user_id.name))
+                  self.new_user_id.name, share, 100 - share))
         return zh, en
 
     @api.multi
