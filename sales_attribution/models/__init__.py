@@ -14,3 +14,5 @@ from . import crm_team
 from . import crm_lead
 from . import event_event
 from . import event_registration
+from . import res_users
+from . import attribution_duty

@@ -58,3 +58,49 @@ class AttributionDecision(models.Model):
     def unlink(self):
         self._check_append_only()
         return super().unlink()
+
+    @api.model
+    def log(self, partner, owner, rule_code, explanation_zh, explanation_en,
+            previous_owner=None, receiver=None, visit=None, lead=None, conflict=None):
+        """Append a decision and apply it: the customer's owner, the owner of their open
+        opportunities, and a note in the customer's chatter. Returns the decision.
+
+        Minimal version written on the conduct branch for the B5 reassignment wizard;
+        the engine branch ships the same signature (keep one at merge).
+        """
+        lang = self.env.user.lang or "en_US"
+        explanation = explanation_zh if lang.startswith("zh") else explanation_en
+        if previous_owner is None:
+            previous_owner = partner.attribution_owner_id
+        team = (lead and lead.team_id) or (visit and visit.team_id) or (
+            owner and owner.sudo().sale_team_id)
+        # sudo: the decision log is append-only and created by the rule book, whatever
+        # the user who triggered it may do
+        decision = self.sudo().create({
+            "partner_id": partner.id,
+            "lead_id": lead.id if lead else False,
+            "visit_id": visit.id if visit else False,
+            "conflict_id": conflict.id if conflict else False,
+            "owner_id": owner.id if owner else False,
+            "previous_owner_id": previous_owner.id if previous_owner else False,
+            "receiver_id": receiver.id if receiver else False,
+            "rule_code": rule_code,
+            "explanation": explanation,
+            "explanation_zh": explanation_zh,
+            "explanation_en": explanation_en,
+            "team_id": team.id if team else False,
+            "decided_by_id": self.env.uid,
+        })
+        # sudo: the decision applies whatever the user may write on customers and leads
+        partner = partner.sudo()
+        if partner.attribution_owner_id != owner:
+            partner.write({"attribution_owner_id": owner.id if owner else False})
+        leads = self.env["crm.lead"].sudo().search([
+            ("partner_id", "=", partner.id), ("probability", "<", 100)])
+        if lead:
+            leads |= lead.sudo()
+        leads = leads.filtered(lambda l: l.user_id != owner)
+        if leads:
+            leads.write({"user_id": owner.id if owner else False})
+        partner.message_post(body=explanation)
+        return decision

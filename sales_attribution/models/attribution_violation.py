@@ -1,5 +1,9 @@
+import datetime as _dt
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..attribution import conduct as policy
 
 VIOLATION_CATEGORIES = [
     ("late", "Late for Duty"),
@@ -16,7 +20,7 @@ FAULT_CLASSES = [("a", "Class A"), ("b", "Class B"), ("c", "Class C")]
 class AttributionViolation(models.Model):
     _name = "attribution.violation"
     _description = "Conduct Violation"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _rec_name = "category"
 
@@ -29,8 +33,9 @@ class AttributionViolation(models.Model):
         help="A12: impolite, complaint; A13: abandoning a customer; A8: poaching; duty "
              "rules: late, absence; A5: a collision where prior visits were not asked.")
     fault_class = fields.Selection(
-        FAULT_CLASSES, string="Fault Class", required=True, default="c",
-        track_visibility="onchange", help="A is the gravest (A13, A8).")
+        FAULT_CLASSES, string="Fault Class", required=True,
+        track_visibility="onchange",
+        help="A is the gravest (A13, A8). Filled from the category when not given.")
     strike_count = fields.Integer(
         readonly=True,
         help="The consultant's violations within the strike period up to and including "
@@ -42,6 +47,20 @@ class AttributionViolation(models.Model):
         readonly=True, index=True,
         help="The record that caused this violation (e.g. attribution.conflict,12); one "
              "event never records two violations.")
+    dismissal_proposed = fields.Boolean(
+        readonly=True, copy=False,
+        help="This violation brought the consultant to a dismissal proposal (A8: at once; "
+             "A12/A13: at the configured strike). The team manager got an activity.")
+    dismissal_rule_code = fields.Char(
+        readonly=True, copy=False,
+        help="Rule that proposed dismissal: A8, A12 or A13.")
+    dismissal_explanation = fields.Text(
+        readonly=True, copy=False,
+        help="Why dismissal was proposed: the rule and the strike count.")
+    user_dismissal_open = fields.Boolean(
+        related="user_id.attribution_dismissal_proposed", string="Dismissal Proposed",
+        readonly=True,
+        help="The consultant has an open dismissal proposal (not yet dismissed).")
 
     _sql_constraints = [
         ("source_unique", "unique(user_id, category, source_ref)",
@@ -55,6 +74,146 @@ class AttributionViolation(models.Model):
             if violation.date > today:
                 raise ValidationError(_("A violation cannot be dated in the future."))
 
+    @api.onchange("category")
+    def _onchange_category(self):
+        if self.category:
+            self.fault_class, self.rule_code = policy.classify(self.category)
+
+    @api.onchange("user_id")
+    def _onchange_user_id(self):
+        if self.user_id and self.user_id.sale_team_id:
+            self.team_id = self.user_id.sale_team_id
+
+    @api.model
+    def create(self, vals):
+        vals = dict(vals)
+        if vals.get("category"):
+            fault_class, rule_code = policy.classify(vals["category"])
+            if not vals.get("fault_class"):
+                vals["fault_class"] = fault_class
+            if not vals.get("rule_code"):
+                vals["rule_code"] = rule_code
+        if vals.get("user_id") and not vals.get("team_id"):
+            user = self.env["res.users"].browse(vals["user_id"])
+            # sudo: the team of a consultant is read whatever the recording user may see
+            vals["team_id"] = user.sudo().sale_team_id.id or False
+        violation = super().create(vals)
+        violation._apply_strike_rules()
+        return violation
+
+    # ---------------------------------------------------------------- strikes
+
+    @api.model
+    def _policy_violations(self, users):
+        """The violations of ``users`` as policy facts (``date`` as ``datetime.date``)."""
+        # sudo: strikes count every violation of the consultant, whoever looks
+        found = self.sudo().search([("user_id", "in", users.ids)])
+        return [policy.Violation(v.user_id.id, fields.Date.from_string(v.date),
+                                 v.category, v.fault_class) for v in found]
+
+    def _assess(self, at_date=None):
+        """The policy's :class:`ConductDecision` for the consultant of this violation.
+
+        Counts the violations dated up to ``at_date`` (default: this violation's date)
+        within the company's strike period.
+        """
+        self.ensure_one()
+        company = self.user_id.company_id or self.env.user.company_id
+        day = fields.Date.from_string(at_date or self.date)
+        now = _dt.datetime.combine(day, _dt.time(23, 59, 59))
+        return policy.assess(
+            self._policy_violations(self.user_id), self.user_id.id, now,
+            company.attribution_strike_period_days, company.attribution_strikes,
+            names={self.user_id.id: self.user_id.name})
+
+    def _apply_strike_rules(self):
+        """Store the strike count; propose dismissal when the policy says it is due.
+
+        Never two proposals for one strike level: no new proposal while one is open, nor
+        when a violation of the same strike level within the period already proposed.
+        """
+        for violation in self:
+            # one consultant's strikes are assessed one transaction at a time, so two
+            # faults recorded at once cannot both propose dismissal
+            self.env.cr.execute("SELECT id FROM res_users WHERE id = %s FOR UPDATE",
+                                (violation.user_id.id,))
+            violation.user_id.invalidate_cache(["attribution_dismissal_proposed"])
+            decision = violation._assess()
+            # sudo: strike counts and proposals are written whoever recorded the fault
+            violation.sudo().write({"strike_count": decision.strike_count})
+            if not decision.propose_dismissal:
+                continue
+            user = violation.user_id
+            if user.sudo().attribution_dismissal_proposed:
+                continue
+            company = user.company_id or self.env.user.company_id
+            since = fields.Date.to_string(
+                fields.Date.from_string(violation.date)
+                - _dt.timedelta(days=company.attribution_strike_period_days - 1))
+            same_level = self.sudo().search_count([
+                ("user_id", "=", user.id), ("dismissal_proposed", "=", True),
+                ("strike_count", "=", decision.strike_count), ("date", ">=", since),
+                ("id", "!=", violation.id)])
+            if same_level:
+                continue
+            violation._propose_dismissal(decision)
+
+    def _dismissal_managers(self):
+        """Who decides on a dismissal: the team's manager, else the office managers."""
+        self.ensure_one()
+        # sudo: the recording user may not read teams and groups
+        team = self.sudo().team_id or self.user_id.sudo().sale_team_id
+        if team.user_id and team.user_id != self.user_id:
+            return team.user_id
+        managers = self.env.ref("sales_attribution.group_manager").sudo().users.filtered(
+            lambda u: u.active and u != self.user_id and u.id != 1)
+        return managers[:1] or self.env.ref("base.user_root")
+
+    def _propose_dismissal(self, decision):
+        """Mark the consultant and give the manager an activity on this violation."""
+        self.ensure_one()
+        lang = self.env.user.lang or "en_US"
+        text = decision.explanation_zh if lang.startswith("zh") else decision.explanation_en
+        # sudo: a dismissal proposal is made whoever recorded the fault (the rule book
+        # proposes it, not the user); res.users is written by administrators only
+        me = self.sudo()
+        me.write({"dismissal_proposed": True,
+                  "dismissal_rule_code": decision.rule_code,
+                  "dismissal_explanation": "%s\n%s" % (decision.explanation_zh,
+                                                       decision.explanation_en)})
+        self.user_id.sudo().write({
+            "attribution_dismissal_proposed": True,
+            "attribution_dismissal_date": fields.Date.context_today(self),
+            "attribution_dismissal_violation_id": self.id,
+            "attribution_dismissal_rule_code": decision.rule_code,
+        })
+        manager = self._dismissal_managers()
+        me.activity_schedule_dismissal(manager, text)
+        me.message_post(body=text)
+
+    def activity_schedule_dismissal(self, manager, text):
+        """Create the manager's to-do about the dismissal proposal on this violation."""
+        self.ensure_one()
+        activity_type = self.env.ref("mail.mail_activity_data_todo",
+                                     raise_if_not_found=False)
+        return self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get(self._name).id,
+            "res_id": self.id,
+            "activity_type_id": activity_type.id if activity_type else False,
+            "user_id": manager.id,
+            "summary": _("Dismissal proposed: %s") % self.user_id.name,
+            "note": text,
+            "date_deadline": fields.Date.context_today(self),
+        })
+
+    @api.multi
+    def action_dismiss_proposal(self):
+        """Open the wizard where the manager dismisses the proposal with a reason."""
+        self.ensure_one()
+        return self.user_id.action_attribution_dismiss_proposal()
+
+    # ---------------------------------------------------------------- entry point
+
     @api.model
     def record(self, user, category, source_ref, description=None, rule_code=None,
                fault_class=None, date=None):
@@ -62,7 +221,9 @@ class AttributionViolation(models.Model):
 
         Called from where the violation happens (a collision not asked about, a deliberate
         poaching ruling, a complaint, an abandoned customer). Idempotent: the same event
-        never records two violations; the existing one is returned.
+        never records two violations; the existing one is returned. ``fault_class`` and
+        ``rule_code`` default to the policy's classification of ``category``; the strike
+        count and a dismissal proposal (A8, A12, A13) follow on creation.
         """
         existing = self.sudo().search([
             ("user_id", "=", user.id), ("category", "=", category),

@@ -35,11 +35,16 @@ class ResCompany(models.Model):
         string="Duty Arrival (minutes early)", default=5,
         help="Consultants on duty arrive at least this many minutes before the shift "
              "(seed: 5-10 minutes); later is recorded as late.")
+    attribution_duty_grace_minutes = fields.Integer(
+        string="Duty Grace (minutes)", default=30,
+        help="A duty shift with nobody arrived this many minutes after its start is "
+             "marked absent by the scheduled check.")
 
     @api.constrains("attribution_protection_days", "attribution_group_units",
                     "attribution_followup_days", "attribution_complaint_split",
                     "attribution_relative_split", "attribution_strikes",
-                    "attribution_strike_period_days", "attribution_duty_early_minutes")
+                    "attribution_strike_period_days", "attribution_duty_early_minutes",
+                    "attribution_duty_grace_minutes")
     def _check_attribution_settings(self):
         for company in self:
             if min(company.attribution_protection_days, company.attribution_followup_days,
@@ -53,5 +58,6 @@ class ResCompany(models.Model):
                           company.attribution_relative_split):
                 if not 0 <= share <= 100:
                     raise ValidationError(_("A split share must be between 0 and 100."))
-            if company.attribution_duty_early_minutes < 0:
+            if company.attribution_duty_early_minutes < 0 \
+                    or company.attribution_duty_grace_minutes < 0:
                 raise ValidationError(_("Duty arrival minutes cannot be negative."))

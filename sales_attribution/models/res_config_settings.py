@@ -18,3 +18,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.attribution_strike_period_days")
     attribution_duty_early_minutes = fields.Integer(
         related="company_id.attribution_duty_early_minutes")
+    attribution_duty_grace_minutes = fields.Integer(
+        related="company_id.attribution_duty_grace_minutes")

@@ -1,0 +1,3 @@
+from . import attribution_dismissal_wizard
+from . import attribution_complaint_wizard
+from . import attribution_abandon_wizard

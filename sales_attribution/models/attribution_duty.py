@@ -1,0 +1,198 @@
+import datetime as _dt
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..attribution import conduct as policy
+
+DUTY_STATES = [
+    ("planned", "Planned"),
+    ("on_time", "On Time"),
+    ("late", "Late"),
+    ("absence", "Absent"),
+]
+
+
+class AttributionDuty(models.Model):
+    """A duty shift (值班) of a consultant: on duty 5-10 minutes before the shift."""
+
+    _name = "attribution.duty"
+    _description = "Duty Shift"
+    _inherit = ["mail.thread"]
+    _order = "shift_start desc, id desc"
+    _rec_name = "user_id"
+
+    user_id = fields.Many2one(
+        "res.users", string="Consultant", required=True, index=True,
+        track_visibility="onchange", help="Consultant on duty.")
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", required=True, index=True,
+        default=lambda self: self.env["crm.team"]._get_default_team_id(),
+        help="The sales office; an absent consultant misses the turns of its rotation.")
+    shift_start = fields.Datetime(
+        string="Shift Start", required=True, index=True, track_visibility="onchange",
+        help="Start of the shift; the consultant arrives the configured minutes before.")
+    date = fields.Date(
+        compute="_compute_date", store=True, index=True,
+        help="Day of the shift in the consultant's time zone.")
+    arrival = fields.Datetime(
+        track_visibility="onchange",
+        help="When the consultant reported at the desk. Later than the configured "
+             "minutes before the shift records a late violation.")
+    absent_marked = fields.Boolean(
+        string="Marked Absent", readonly=True, copy=False,
+        help="Nobody arrived: marked absent by the manager or at shift start plus the "
+             "grace minutes by the scheduled check.")
+    status = fields.Selection(
+        DUTY_STATES, compute="_compute_status", store=True, index=True,
+        help="On time: arrived at least the configured minutes before the shift (seed: "
+             "提前5-10分钟到岗). Late: after that. Absent: did not arrive.")
+    violation_id = fields.Many2one(
+        "attribution.violation", string="Violation", readonly=True, copy=False,
+        help="The late or absence violation this shift recorded.")
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("user_shift_unique", "unique(user_id, shift_start)",
+         "This consultant already has a shift starting then."),
+    ]
+
+    @api.depends("shift_start", "user_id")
+    def _compute_date(self):
+        for duty in self:
+            if not duty.shift_start:
+                duty.date = False
+                continue
+            tz = duty.user_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+            duty.date = fields.Date.context_today(
+                duty.with_context(tz=tz), fields.Datetime.from_string(duty.shift_start))
+
+    @api.depends("shift_start", "arrival", "absent_marked", "user_id")
+    def _compute_status(self):
+        for duty in self:
+            if duty.arrival and duty.shift_start:
+                company = duty.user_id.company_id or self.env.user.company_id
+                duty.status = policy.duty_status(
+                    fields.Datetime.from_string(duty.shift_start),
+                    fields.Datetime.from_string(duty.arrival),
+                    company.attribution_duty_early_minutes)
+            elif duty.absent_marked:
+                duty.status = "absence"
+            else:
+                duty.status = "planned"
+
+    @api.onchange("user_id")
+    def _onchange_user_id(self):
+        if self.user_id.sale_team_id:
+            self.team_id = self.user_id.sale_team_id
+
+    @api.model
+    def create(self, vals):
+        duty = super().create(vals)
+        duty._record_duty_violation()
+        return duty
+
+    @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if "arrival" in vals or "shift_start" in vals:
+            self._record_duty_violation()
+        return res
+
+    def _record_duty_violation(self):
+        """A late arrival records a ``late`` violation (once per shift); an arrival
+        puts the consultant back in the rotation."""
+        for duty in self.filtered("arrival"):
+            duty._set_present(True)
+            if duty.status == "late" and not duty.violation_id:
+                duty._record("late")
+
+    def _record(self, category):
+        self.ensure_one()
+        violation = self.env["attribution.violation"].record(
+            self.user_id, category, "attribution.duty,%s" % self.id,
+            description=_("Duty shift of %s starting %s (UTC).") % (
+                self.user_id.name, self.shift_start),
+            # the shift's day in the consultant's zone may be ahead of the server's
+            date=min(self.date, fields.Date.context_today(self)))
+        # sudo: the link is written by the system whoever records the arrival
+        self.sudo().write({"violation_id": violation.id})
+        return violation
+
+    def _rotation_members(self):
+        self.ensure_one()
+        # sudo: presence in the rotation follows the roster, whoever records it
+        rotation = self.env["attribution.rotation"].sudo().search(
+            [("team_id", "=", self.team_id.id)], limit=1)
+        return rotation.member_ids.filtered(lambda m: m.user_id == self.user_id)
+
+    def _set_present(self, present):
+        members = self._rotation_members().filtered(lambda m: m.present != present)
+        if members:
+            members.write({"present": present})
+
+    # ------------------------------------------------------------------ actions
+
+    @api.multi
+    def action_check_in(self):
+        """The consultant reports at the desk now."""
+        for duty in self:
+            if duty.user_id != self.env.user and not self.env.user.has_group(
+                    "sales_attribution.group_manager"):
+                raise UserError(_("You can only check in for your own shift."))
+            if duty.arrival:
+                raise UserError(_("The arrival is already recorded."))
+            if duty.absent_marked:
+                raise UserError(_("This shift is already marked absent."))
+            # sudo: a consultant records their own arrival without editing the roster
+            duty.sudo().write({"arrival": fields.Datetime.now()})
+        return True
+
+    @api.multi
+    def action_mark_absent(self):
+        """Nobody came: record the absence and take the consultant out of the rotation
+        for the day."""
+        # managers only: consultants have no write access on the roster
+        for duty in self:
+            if duty.arrival:
+                raise UserError(_("%s arrived at %s: the shift cannot be marked absent.")
+                                % (duty.user_id.name, duty.arrival))
+            if duty.absent_marked:
+                continue
+            duty.write({"absent_marked": True})
+            duty._record("absence")
+            duty._set_present(False)
+        return True
+
+    # ------------------------------------------------------------------ crons
+
+    @api.model
+    def _cron_mark_absences(self, now=None):
+        """Shifts started more than the grace minutes ago with nobody arrived."""
+        now = fields.Datetime.from_string(now or fields.Datetime.now())
+        duties = self.search([("arrival", "=", False), ("absent_marked", "=", False),
+                              ("shift_start", "<=", fields.Datetime.to_string(now))])
+        late = duties.filtered(lambda d: fields.Datetime.from_string(d.shift_start)
+                               + _dt.timedelta(minutes=(d.user_id.company_id or
+                                                        self.env.user.company_id)
+                                               .attribution_duty_grace_minutes) <= now)
+        late.action_mark_absent()
+        return True
+
+    @api.model
+    def _cron_reset_presence(self, today=None):
+        """Start of the day: in each team that has a roster today, the rotation's
+        present members are those on duty today who have arrived."""
+        today = today or fields.Date.context_today(self)
+        duties = self.search([("date", "=", today)])
+        for team in duties.mapped("team_id"):
+            rotation = self.env["attribution.rotation"].search(
+                [("team_id", "=", team.id)], limit=1)
+            arrived = duties.filtered(
+                lambda d: d.team_id == team and d.arrival and not d.absent_marked
+            ).mapped("user_id")
+            for member in rotation.member_ids:
+                present = member.user_id in arrived
+                if member.present != present:
+                    member.write({"present": present})
+        return True

@@ -1,0 +1,46 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class AttributionAbandonWizard(models.TransientModel):
+    """A13: a consultant left the customer they were receiving to chase another one."""
+
+    _name = "attribution.abandon.wizard"
+    _description = "Report Abandoned Customer"
+
+    visit_id = fields.Many2one(
+        "attribution.visit", string="Visit", required=True,
+        help="Visit whose customer was left alone.")
+    user_id = fields.Many2one(
+        "res.users", string="Consultant", required=True,
+        help="Who left the customer; the visit's receiver unless another is chosen.")
+    description = fields.Text(
+        string="What Happened", required=True,
+        help="E.g. left the customer to hand out business cards to new arrivals.")
+
+    @api.model
+    def default_get(self, fields_list):
+        res = super().default_get(fields_list)
+        ctx = self.env.context
+        if ctx.get("active_model") == "attribution.visit" and ctx.get("active_id"):
+            visit = self.env["attribution.visit"].browse(ctx["active_id"])
+            res["visit_id"] = visit.id
+            if visit.receiver_id:
+                res["user_id"] = visit.receiver_id.id
+        return res
+
+    @api.multi
+    def action_report(self):
+        """Record the A13 class A violation once per visit and consultant."""
+        self.ensure_one()
+        if not self.env.user.has_group("sales_attribution.group_manager"):
+            raise AccessError(_("Only a sales manager can report an abandoned customer."))
+        if not (self.description or "").strip():
+            raise UserError(_("Describe what happened."))
+        self.env["attribution.violation"].record(
+            self.user_id, "abandon_customer", "attribution.visit,%s" % self.visit_id.id,
+            description=self.description,
+            date=fields.Datetime.context_timestamp(
+                self, fields.Datetime.from_string(self.visit_id.visit_datetime)
+            ).strftime("%Y-%m-%d"))
+        return True
