@@ -26,6 +26,8 @@
         "views/event_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/attribution_split_xlsx.xml",
+        "wizards/attribution_split_export_wizard_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
