@@ -123,8 +123,11 @@ class CrmLead(models.Model):
         """Compute the split lines of the deals (section 3 of the rule book).
 
         Lines edited by a manager (``manual``) are kept; only their amounts follow the
-        revenue. Computing again with the same facts gives the same lines.
+        revenue. Computing again with the same facts gives the same lines. Only users
+        who may write split lines (managers) may ask for it; winning a deal computes it
+        for everyone.
         """
+        self.env["attribution.split.line"].check_access_rights("write")
         for lead in self:
             lead._attribution_compute_splits()
         return True
@@ -165,7 +168,9 @@ class CrmLead(models.Model):
           visited and is owned by another consultant than the closer.
         * B5: the latest B5 decision on the customer (previous owner = original).
         * B3a: one unit, and a sibling/relative/friend of the buyer visited on other
-          days than the buyer with another consultant: the buyer's consultant.
+          days than the buyer with another consultant (the relative's owner differs
+          from the buyer's): the buyer's consultant. A relative with an opportunity of
+          their own buys their own unit: that is B2, each deal keeps its owner.
         """
         self.ensure_one()
         owner = self.user_id
@@ -278,7 +283,13 @@ class CrmLead(models.Model):
                      ("relation_type", "in", NON_KIN_TYPES)]):
                 other = rel.related_partner_id
                 other_days = visit_days(other)
-                if (buyer_days and other_days and not buyer_days & other_days
+                # B2: a relative with an opportunity of their own buys their own unit
+                own_deal = self.search_count([
+                    ("id", "!=", self.id), ("type", "=", "opportunity"),
+                    "|", ("partner_id", "=", other.id),
+                    ("buyer_partner_id", "=", other.id)])
+                if (not own_deal and buyer_days and other_days
+                        and not buyer_days & other_days
                         and other.attribution_owner_id
                         and other.attribution_owner_id != buyer_consultant):
                     buyer_owner = uid(buyer_consultant)
