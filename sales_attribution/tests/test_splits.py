@@ -348,7 +348,8 @@ class TestSplitAccess(SplitsCase):
         carol_lines = Line.sudo(self.carol).search([])
         self.assertEqual(carol_lines.mapped("lead_id"), self.lead_carol)
         groups = Line.sudo(self.bob).read_group(
-            [], ["performance_amount", "bonus_amount"], ["user_id", "team_id", "date:month"],
+            [], ["user_id", "team_id", "date", "performance_amount", "bonus_amount"],
+            ["user_id", "team_id", "date:month"],
             lazy=False)
         self.assertEqual(len(groups), 1)
         self.assertEqual(groups[0]["bonus_amount"], 16000.0)

@@ -42,5 +42,8 @@ class AttributionSplitExportWizard(models.TransientModel):
     def action_export(self):
         """Download the XLSX report of the period (returns the report action)."""
         self.ensure_one()
+        # config=False: the company logo/layout step of report_action is for PDF
+        # documents; the spreadsheet does not use them
         return self.env.ref(
-            "sales_attribution.attribution_split_xlsx_report").report_action(self)
+            "sales_attribution.attribution_split_xlsx_report").report_action(
+                self, config=False)
