@@ -31,6 +31,7 @@
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
+        "demo/splits_demo.xml",
     ],
     "installable": True,
     "application": True,

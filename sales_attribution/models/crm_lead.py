@@ -89,7 +89,7 @@ class CrmLead(models.Model):
             res = super().write(vals)
         if {"probability", "stage_id", "active"} & set(vals):
             newly_won = self.filtered(
-                lambda l: l.id not in won_before and l._attribution_is_won())
+                lambda rec: rec.id not in won_before and rec._attribution_is_won())
             newly_won._attribution_on_won()
         return res
 
@@ -158,8 +158,8 @@ class CrmLead(models.Model):
           conflicts (agreed/ruled/accepted) on the company or its contacts, and the
           owners of the company's contacts that visited the showroom (the contact's
           ``attribution_owner_id`` and the ``owner_id`` of their visits).
-        * A9 family: the customer visited together with direct kin on one day (the kin is
-          a companion on the visit, or the kin has a visit of their own that day).
+        * A9 family: the customer visited together with direct kin on one day (the kin
+          is a companion on the visit, or the kin has a visit of their own that day).
         * B1: the buyer's direct kin owned by another consultant than the closer whose
           first visit is earlier than the buyer's; confirmed on the win day = the
           relation's ``confirmed_date``; class reported = the kin's ``intent_class``
@@ -214,7 +214,8 @@ class CrmLead(models.Model):
         co_owner_ids = tuple(sorted(uid(u) for u in co_owners))
 
         relations = self.env["attribution.relation"].search(
-            [("partner_id", "in", people.ids), ("related_partner_id", "not in", people.ids)])
+            [("partner_id", "in", people.ids),
+             ("related_partner_id", "not in", people.ids)])
         kin_relations = relations.filtered("is_direct_kin")
         Visit = self.env["attribution.visit"]
 
@@ -325,8 +326,9 @@ class CrmLead(models.Model):
 
     def _attribution_shares_of(self, lines):
         return tuple(
-            policy.Share(line.user_id.id or None, line.role, _pct(line.performance_share),
-                         _pct(line.bonus_share), line.rule_code or "A1")
+            policy.Share(line.user_id.id or None, line.role,
+                         _pct(line.performance_share), _pct(line.bonus_share),
+                         line.rule_code or "A1")
             for line in lines)
 
     def _attribution_check_totals(self, lines):
@@ -357,9 +359,9 @@ class CrmLead(models.Model):
         return [(share, float(perf), float(bonus)) for share, perf, bonus in allocated]
 
     def _attribution_after_split_edit(self):
-        """After a manager edited split lines: check each lead, amounts follow shares."""
+        """After a manager edited split lines: check each lead; amounts follow."""
         for lead in self:
-            lines = lead.split_line_ids.sorted(lambda l: l.id)
+            lines = lead.split_line_ids.sorted("id")
             if not lines:
                 continue
             shares = lead._attribution_check_totals(lines)
@@ -372,8 +374,9 @@ class CrmLead(models.Model):
     def _attribution_compute_splits(self):
         """Write the split lines of this deal (runs with the caller's rights)."""
         self.ensure_one()
-        Line = self.env["attribution.split.line"].with_context(**{SPLIT_COMPUTE_CTX: True})
-        lines = self.split_line_ids.sorted(lambda l: l.id)
+        Line = self.env["attribution.split.line"].with_context(
+            **{SPLIT_COMPUTE_CTX: True})
+        lines = self.split_line_ids.sorted("id")
         won_date = self._attribution_won_date()
         if lines.filtered("manual"):
             # A manager took over this split: keep every line, only amounts follow.
@@ -381,7 +384,8 @@ class CrmLead(models.Model):
             for line, (_share, perf, bonus) in zip(lines, self._attribution_amount_vals(
                     shares)):
                 line.with_context(**{SPLIT_COMPUTE_CTX: True}).write(
-                    {"performance_amount": perf, "bonus_amount": bonus})
+                    {"performance_amount": perf, "bonus_amount": bonus,
+                     "date": won_date})
             return True
         try:
             decision = policy.compute_shares(
@@ -391,7 +395,7 @@ class CrmLead(models.Model):
         lang = (self.env.context.get("lang") or self.env.user.lang or "en_US")
         explanation = (decision.explanation_zh if lang.startswith("zh")
                        else decision.explanation_en)
-        by_key = {(l.user_id.id or None, l.role): l for l in lines}
+        by_key = {(line.user_id.id or None, line.role): line for line in lines}
         keep = Line
         for share, perf, bonus in self._attribution_amount_vals(decision.shares):
             vals = {

@@ -68,7 +68,8 @@ class AttributionSplitXlsx(models.AbstractModel):
                     sheet.write(row, 4, ROLE_NAMES.get(line.role, (line.role,))[0])
                     sheet.write_number(row, 5, line.performance_share, pct)
                     sheet.write_number(row, 6, line.bonus_share, pct)
-                    sheet.write_number(row, PERF_AMOUNT_COL, line.performance_amount, money)
+                    sheet.write_number(
+                        row, PERF_AMOUNT_COL, line.performance_amount, money)
                     sheet.write_number(row, BONUS_AMOUNT_COL, line.bonus_amount, money)
                     sub_perf += _money(line.performance_amount)
                     sub_bonus += _money(line.bonus_amount)

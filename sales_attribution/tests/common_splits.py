@@ -89,5 +89,6 @@ class SplitsCase(SavepointCase):
         self.assertAlmostEqual(sum(lines.mapped("bonus_share")), 100.0, places=2)
         self.assertEqual(round(sum(lines.mapped("performance_amount")), 2),
                          round(lead.planned_revenue, 2))
-        pool = round(lead.planned_revenue * lead.team_id.attribution_bonus_rate / 100, 2)
+        rate = lead.team_id.attribution_bonus_rate
+        pool = round(lead.planned_revenue * rate / 100, 2)
         self.assertEqual(round(sum(lines.mapped("bonus_amount")), 2), pool)

@@ -67,7 +67,8 @@ class TestSplitRules(SplitsCase):
         self.assertFalse(lines.user_id)
         self.assertEqual((lines.role, lines.rule_code), ("company", "A7"))
         self.assertEqual((lines.performance_share, lines.bonus_share), (100, 100))
-        self.assertEqual((lines.performance_amount, lines.bonus_amount), (REVENUE, POOL))
+        self.assertEqual((lines.performance_amount, lines.bonus_amount),
+                         (REVENUE, POOL))
 
     def test_A09_group_buyer_equal_co_owners(self):
         company = self.partner("A09 Group Ltd", self.alice, is_company=True)
@@ -150,7 +151,8 @@ class TestSplitRules(SplitsCase):
         lead = self._kin_deal(confirmed_date=self.today, intent_class="b",
                               reported=yesterday)
         self.win(lead)
-        self.assertEqual(self.shares(lead), {(self.alice, "original"): (100, 100, "B1")})
+        self.assertEqual(self.shares(lead),
+                         {(self.alice, "original"): (100, 100, "B1")})
         bob_member = self.rotation.member_ids.filtered(lambda m: m.user_id == self.bob)
         self.assertEqual(bob_member.makeup_credits, 1)
         self.assertTrue(lead.attribution_makeup_credited)
@@ -195,7 +197,7 @@ class TestSplitRules(SplitsCase):
         self.assertEqual(self.shares(lead), {
             (self.bob, "closer"): (100, 80, "B5"),
             (self.alice, "original"): (0, 20, "B5")})
-        lines = {l.user_id: l for l in lead.split_line_ids}
+        lines = {line.user_id: line for line in lead.split_line_ids}
         self.assertEqual(lines[self.bob].bonus_amount, 16000.0)
         self.assertEqual(lines[self.alice].bonus_amount, 4000.0)
         self.assertEqual(lines[self.alice].performance_amount, 0.0)
@@ -205,9 +207,10 @@ class TestSplitRecompute(SplitsCase):
     """Computing again is idempotent; managers' edits are kept and validated."""
 
     def _lines_state(self, lead):
-        return sorted((l.id, l.user_id.id, l.role, l.performance_share, l.bonus_share,
-                       l.performance_amount, l.bonus_amount, l.rule_code, l.manual)
-                      for l in lead.split_line_ids)
+        return sorted((ln.id, ln.user_id.id, ln.role, ln.performance_share,
+                       ln.bonus_share, ln.performance_amount, ln.bonus_amount,
+                       ln.rule_code, ln.manual)
+                      for ln in lead.split_line_ids)
 
     def test_recompute_idempotent(self):
         company = self.partner("Idem Group Ltd", self.alice, is_company=True)
@@ -257,7 +260,7 @@ class TestSplitRecompute(SplitsCase):
 
     def test_manual_edit_kept_on_recompute(self):
         lead = self._b1_lead()
-        lines = {l.user_id: l for l in lead.split_line_ids}
+        lines = {line.user_id: line for line in lead.split_line_ids}
         lead.write({"split_line_ids": [
             (1, lines[self.alice].id, {"bonus_share": 60}),
             (1, lines[self.bob].id, {"bonus_share": 40})]})
@@ -301,7 +304,7 @@ class TestSplitRecompute(SplitsCase):
 
     def test_manual_edit_adding_a_line_balanced(self):
         lead = self._b1_lead()
-        lines = {l.user_id: l for l in lead.split_line_ids}
+        lines = {line.user_id: line for line in lead.split_line_ids}
         lead.write({"split_line_ids": [
             (1, lines[self.alice].id, {"performance_share": 80}),
             (0, 0, {"user_id": self.carol.id, "role": "co_owner",
@@ -365,7 +368,8 @@ class TestSplitAccess(SplitsCase):
             self.env["attribution.split.line"].sudo(self.bob).search([]).unlink()
 
     def test_my_performance_views(self):
-        action = self.env.ref("sales_attribution.attribution_split_line_action_my_performance")
+        action = self.env.ref(
+            "sales_attribution.attribution_split_line_action_my_performance")
         self.assertIn("pivot", action.view_mode)
         self.assertEqual(action.domain, "[('user_id', '=', uid)]")
         Line = self.env["attribution.split.line"].sudo(self.alice)
@@ -374,6 +378,7 @@ class TestSplitAccess(SplitsCase):
             self.assertTrue(arch)
         pivot = Line.fields_view_get(view_type="pivot")["arch"]
         self.assertIn("team_id", pivot)
-        menu = self.env.ref("sales_attribution.attribution_split_line_menu_my_performance")
+        menu = self.env.ref(
+            "sales_attribution.attribution_split_line_menu_my_performance")
         self.assertIn(menu, self.env["ir.ui.menu"].sudo(self.alice).search(
             [("id", "=", menu.id)]))
