@@ -9,6 +9,9 @@ from ..attribution import splits as policy
 SPLIT_COMPUTE_CTX = "attribution_split_compute"
 #: context key: the lead checks the totals itself once all split lines are written
 SPLIT_DEFER_CTX = "attribution_split_defer_check"
+#: fields of a won deal whose change splits it again
+SPLIT_FACT_FIELDS = {"planned_revenue", "team_id", "user_id", "closer_id", "partner_id",
+                     "buyer_partner_id", "unit_count"}
 #: relation types of non-direct relatives and friends (A15, B3a); referrals are B4/B8
 NON_KIN_TYPES = ("sibling", "relative", "friend")
 
@@ -91,6 +94,11 @@ class CrmLead(models.Model):
             newly_won = self.filtered(
                 lambda rec: rec.id not in won_before and rec._attribution_is_won())
             newly_won._attribution_on_won()
+        if SPLIT_FACT_FIELDS & set(vals):
+            # a won deal edited afterwards (revenue, owner, buyer...) is split again
+            self.filtered(
+                lambda rec: rec.id in won_before and rec._attribution_is_won()
+            )._attribution_on_won()
         return res
 
     # ------------------------------------------------------------------ won path
@@ -392,9 +400,11 @@ class CrmLead(models.Model):
                 self._prepare_deal_facts(), self._attribution_settings())
         except policy.ShareError as error:
             raise self._attribution_split_error(error)
+        # both languages, the reader's first: the office reads Chinese, the
+        # developer's auditors may not
         lang = (self.env.context.get("lang") or self.env.user.lang or "en_US")
-        explanation = (decision.explanation_zh if lang.startswith("zh")
-                       else decision.explanation_en)
+        texts = (decision.explanation_zh, decision.explanation_en)
+        explanation = "\n".join(texts if lang.startswith("zh") else texts[::-1])
         by_key = {(line.user_id.id or None, line.role): line for line in lines}
         keep = Line
         for share, perf, bonus in self._attribution_amount_vals(decision.shares):

@@ -228,9 +228,24 @@ class TestSplitRecompute(SplitsCase):
         lead = self.lead(self.partner("Edit customer", self.alice), self.alice)
         self.win(lead)
         lead.planned_revenue = 1234567.89
+        self.assertEqual(lead.split_line_ids.performance_amount, 1234567.89,
+                         "editing a won deal splits it again")
         lead.action_compute_splits()
         self.assertEqual(len(lead.split_line_ids), 1)
         self.assertReconciles(lead)
+
+    def test_won_deal_new_owner_resplit(self):
+        lead = self.lead(self.partner("Owner change", self.alice), self.alice)
+        self.win(lead)
+        lead.sudo(self.manager).user_id = self.carol
+        self.assertEqual(self.shares(lead), {(self.carol, "owner"): (100, 100, "A1")})
+
+    def test_explanation_both_languages(self):
+        lead = self.lead(self.partner("Explained", self.alice), self.alice)
+        self.win(lead)
+        text = lead.split_line_ids.explanation
+        self.assertTrue(text.startswith("A1 First registered reception"))
+        self.assertIn("A1 首次接待登记人确认归属", text)
 
     def test_recompute_after_facts_change_replaces_lines(self):
         """A B5 decision recorded after the win: computing again follows the facts."""
