@@ -1,3 +1,7 @@
+import json
+
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 
 from .common_splits import SplitsCase
@@ -381,6 +385,16 @@ class TestSplitAccess(SplitsCase):
             self.lead_b5.sudo(self.bob).action_compute_splits()
         with self.assertRaises(AccessError):
             self.env["attribution.split.line"].sudo(self.bob).search([]).unlink()
+
+    def test_lead_form_split_lines_editable_by_managers_only(self):
+        Lead = self.env["crm.lead"]
+        for user, readonly in ((self.alice, True), (self.manager, False)):
+            arch = Lead.sudo(user).fields_view_get(
+                view_id=self.env.ref("crm.crm_case_form_view_oppor").id,
+                view_type="form")["arch"]
+            node = etree.fromstring(arch).xpath("//field[@name='split_line_ids']")[0]
+            modifiers = json.loads(node.get("modifiers") or "{}")
+            self.assertEqual(bool(modifiers.get("readonly")), readonly, user.name)
 
     def test_my_performance_views(self):
         action = self.env.ref(
