@@ -31,10 +31,13 @@
         "views/res_users_views.xml",
         "views/attribution_conduct_wizard_views.xml",
         "views/menus.xml",
+        "report/attribution_split_xlsx.xml",
+        "wizards/attribution_split_export_wizard_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
         "demo/conduct_demo.xml",
+        "demo/splits_demo.xml",
     ],
     "installable": True,
     "application": True,

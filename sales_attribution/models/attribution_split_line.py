@@ -10,6 +10,11 @@ SPLIT_ROLES = [
     ("closer", "Closer"),
     ("company", "Company"),
 ]
+#: a manager's edit of these fields makes the line ``manual``
+SHARE_FIELDS = ("user_id", "role", "performance_share", "bonus_share")
+#: context keys shared with crm.lead (see models/crm_lead.py)
+SPLIT_COMPUTE_CTX = "attribution_split_compute"
+SPLIT_DEFER_CTX = "attribution_split_defer_check"
 
 
 class AttributionSplitLine(models.Model):
@@ -47,6 +52,8 @@ class AttributionSplitLine(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", related="lead_id.partner_id", store=True,
         readonly=True)
+    unit_count = fields.Integer(
+        related="lead_id.unit_count", readonly=True, help="套数: units of the deal.")
     date = fields.Date(
         string="Deal Date", help="Date the deal was won; periods of analysis and export.")
 
@@ -57,3 +64,50 @@ class AttributionSplitLine(models.Model):
                 if not 0 <= value <= 100:
                     raise ValidationError(_("A share must be between 0 and 100 (got %s).")
                                           % value)
+
+    # A manager's edit (from the lead's one2many or the line itself) marks the line
+    # manual; the lead's performance and bonus totals are checked once all lines of the
+    # edit are written (crm.lead.write sets SPLIT_DEFER_CTX and checks itself).
+
+    def _is_rules_write(self):
+        return bool(self.env.context.get(SPLIT_COMPUTE_CTX))
+
+    def _edit(self, operation, leads):
+        """Run ``operation`` and check the leads' totals; all or nothing."""
+        if self.env.context.get(SPLIT_DEFER_CTX):
+            return operation()
+        try:
+            with self.env.cr.savepoint():
+                res = operation()
+                leads.exists()._attribution_after_split_edit()
+        except Exception:
+            # the savepoint undid the edit; the cache must forget it too
+            self.invalidate_cache()
+            raise
+        return res
+
+    @api.model
+    def create(self, vals):
+        if self._is_rules_write():
+            return super().create(vals)
+        vals = dict(vals, manual=True)
+        lead = self.env["crm.lead"].browse(vals.get("lead_id"))
+        return self._edit(lambda: super(AttributionSplitLine, self).create(vals), lead)
+
+    @api.multi
+    def write(self, vals):
+        if self._is_rules_write():
+            return super().write(vals)
+        if set(SHARE_FIELDS) & set(vals):
+            vals = dict(vals, manual=True)
+        leads = self.mapped("lead_id")
+        if vals.get("lead_id"):
+            leads |= self.env["crm.lead"].browse(vals["lead_id"])
+        return self._edit(lambda: super(AttributionSplitLine, self).write(vals), leads)
+
+    @api.multi
+    def unlink(self):
+        if self._is_rules_write():
+            return super().unlink()
+        leads = self.mapped("lead_id")
+        return self._edit(lambda: super(AttributionSplitLine, self).unlink(), leads)

@@ -1,0 +1,1 @@
+from . import attribution_split_xlsx
