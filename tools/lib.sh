@@ -149,3 +149,37 @@ ensure_all() {
     ensure_pg
     odoo_env
 }
+
+# --- a real Odoo server for tests that go through HTTP (XML-RPC clients, browser) -----
+free_port() {
+    "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# start_server DB LOGFILE [extra odoo args...]: starts Odoo on a free 127.0.0.1 port in
+# the background, waits until /web/login answers, and sets SERVER_PID and SERVER_URL.
+start_server() {
+    local db=$1 log=$2 port i
+    shift 2
+    port=$(free_port)
+    "$PY" "$ROOT/tools/odoo-bin" --addons-path="$ADDONS_PATH" \
+        --db_host="$PGHOST" --db_port="$PGPORT" --db_user=odoo --db_password=odoo \
+        -d "$db" --db-filter="^$db\$" --http-interface=127.0.0.1 --http-port="$port" \
+        --longpolling-port="$(free_port)" --logfile="$log" "$@" &
+    SERVER_PID=$!
+    SERVER_URL=http://127.0.0.1:$port
+    for i in $(seq 1 120); do
+        if curl -fs -o /dev/null "$SERVER_URL/web/login"; then return 0; fi
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -30 "$log" >&2; die "Odoo did not start"; }
+        sleep 1
+    done
+    stop_server
+    die "Odoo did not answer on $SERVER_URL within 120 s"
+}
+
+stop_server() {
+    [ -n "${SERVER_PID:-}" ] || return 0
+    kill "$SERVER_PID" 2>/dev/null || true
+    # workers exit with their master; wait so that the database can be dropped
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
