@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .attribution_split_line import SPLIT_ROLES
+from .input_guard import check_vals
 
 
 class AttributionConflictShare(models.Model):
@@ -26,3 +27,11 @@ class AttributionConflictShare(models.Model):
                 if not 0 <= value <= 100:
                     raise ValidationError(_("A share must be between 0 and 100 (got %s).")
                                           % value)
+
+    @api.model
+    def create(self, vals):
+        return super().create(check_vals(self, vals))
+
+    @api.multi
+    def write(self, vals):
+        return super().write(check_vals(self, vals))

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .input_guard import check_vals
+
 RELATION_TYPES = [
     ("spouse", "Spouse"),
     ("parent", "Parent"),
@@ -78,6 +80,35 @@ class AttributionRelation(models.Model):
                 raise ValidationError(_("%s cannot be both parent and child of %s.") % (
                     rel.related_partner_id.display_name, rel.partner_id.display_name))
 
+    @api.constrains("partner_id", "related_partner_id", "relation_type")
+    def _check_ancestry_cycle(self):
+        """Nobody is their own ancestor: A parent of B, B parent of C, C parent of A."""
+        # sudo: the family tree is checked whole, whatever rows the user may see
+        Rel = self.sudo()
+        for rel in self:
+            if rel.relation_type == "parent":
+                child, parent = rel.partner_id, rel.related_partner_id
+            elif rel.relation_type == "child":
+                child, parent = rel.related_partner_id, rel.partner_id
+            else:
+                continue
+            if child == parent:
+                continue  # _check_not_self says it in words
+            seen, frontier = set(), {parent.id}
+            while frontier:
+                if child.id in frontier:
+                    raise ValidationError(_(
+                        "%s would be their own ancestor: the parent relations form a "
+                        "cycle.") % child.display_name)
+                seen |= frontier
+                ups = set(Rel.search([("partner_id", "in", list(frontier)),
+                                      ("relation_type", "=", "parent")]
+                                     ).mapped("related_partner_id").ids)
+                ups |= set(Rel.search([("related_partner_id", "in", list(frontier)),
+                                       ("relation_type", "=", "child")]
+                                      ).mapped("partner_id").ids)
+                frontier = ups - seen
+
     def _inverse_vals(self):
         self.ensure_one()
         return {
@@ -90,7 +121,22 @@ class AttributionRelation(models.Model):
         }
 
     @api.model
+    def _check_not_recorded(self, vals):
+        """A second row of the same relation would only hit the SQL constraint with a
+        database error: refuse it in words first."""
+        if vals.get("partner_id") and vals.get("related_partner_id"):
+            # sudo: a duplicate is a duplicate even when its row is hidden to the user
+            found = self.sudo().search_count([
+                ("partner_id", "=", vals["partner_id"]),
+                ("related_partner_id", "=", vals["related_partner_id"]),
+                ("relation_type", "=", vals.get("relation_type") or "relative")])
+            if found:
+                raise ValidationError(_("This relation is already recorded."))
+
+    @api.model
     def create(self, vals):
+        check_vals(self, vals)
+        self._check_not_recorded(vals)
         rel = super().create(vals)
         if not self.env.context.get("attribution_relation_inverse"):
             inverse = rel.with_context(attribution_relation_inverse=True).create(
@@ -100,6 +146,7 @@ class AttributionRelation(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_vals(self, vals)
         res = super().write(vals)
         if self.env.context.get("attribution_relation_inverse"):
             return res

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from .attribution_visit import rule_code_selection
+from .input_guard import check_vals
 
 SPLIT_ROLES = [
     ("owner", "Owner"),
@@ -88,6 +89,7 @@ class AttributionSplitLine(models.Model):
 
     @api.model
     def create(self, vals):
+        check_vals(self, vals)
         if self._is_rules_write():
             return super().create(vals)
         vals = dict(vals, manual=True)
@@ -96,6 +98,7 @@ class AttributionSplitLine(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_vals(self, vals)
         if self._is_rules_write():
             return super().write(vals)
         if set(SHARE_FIELDS) & set(vals):

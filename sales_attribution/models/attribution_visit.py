@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..attribution import codes
+from .input_guard import check_vals
 
 VISIT_KINDS = [
     ("walk_in", "Walk-in"),
@@ -107,3 +108,11 @@ class AttributionVisit(models.Model):
             if visit.visit_datetime and visit.visit_datetime > limit:
                 raise ValidationError(_("A visit cannot be registered in the future (%s).")
                                       % visit.visit_datetime)
+
+    @api.model
+    def create(self, vals):
+        return super().create(check_vals(self, vals))
+
+    @api.multi
+    def write(self, vals):
+        return super().write(check_vals(self, vals))

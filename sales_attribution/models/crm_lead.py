@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..attribution import splits as policy
+from .input_guard import check_vals
 
 #: context key: split lines are being written by the rules (not a manager's edit)
 SPLIT_COMPUTE_CTX = "attribution_split_compute"
@@ -14,6 +15,8 @@ SPLIT_FACT_FIELDS = {"planned_revenue", "team_id", "user_id", "closer_id", "part
                      "buyer_partner_id", "unit_count"}
 #: relation types of non-direct relatives and friends (A15, B3a); referrals are B4/B8
 NON_KIN_TYPES = ("sibling", "relative", "friend")
+#: fields of the addon on crm.lead whose careless values are refused clearly
+GUARDED_FIELDS = ("unit_count", "buyer_partner_id", "closer_id")
 
 
 def _value(value):
@@ -66,6 +69,7 @@ class CrmLead(models.Model):
 
     @api.model
     def create(self, vals):
+        check_vals(self, vals, GUARDED_FIELDS)
         if vals.get("partner_id") and not vals.get("buyer_partner_id"):
             vals["buyer_partner_id"] = vals["partner_id"]
         lead = super().create(vals)
@@ -75,6 +79,7 @@ class CrmLead(models.Model):
 
     @api.multi
     def write(self, vals):
+        check_vals(self, vals, GUARDED_FIELDS)
         won_before = {lead.id for lead in self if lead._attribution_is_won()}
         if "split_line_ids" in vals and not self.env.context.get(SPLIT_COMPUTE_CTX):
             # Shares edited through the lead form: the lines are checked together once
