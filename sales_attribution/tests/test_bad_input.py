@@ -116,7 +116,7 @@ class BadInputCase(SavepointCase):
         before = self.counts()
         with self.assertRaises(exception) as caught, self.env.cr.savepoint():
             action()
-        self.env["res.partner"].invalidate_cache()  # the whole cache
+        self.env.clear()  # cache and pending recomputations of the undone operation
         error = caught.exception
         message = getattr(error, "name", None) or (error.args[0] if error.args else "")
         self.assertIn(fragment, str(message))
