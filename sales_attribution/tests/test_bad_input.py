@@ -9,10 +9,12 @@ after the refusal as before: nothing is half-saved.
 Rows are generated as ``test_bad_input_NN_<what>`` methods, so a failing row is named in
 the test log.
 """
+import re
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
 
 #: models whose tables are counted before and after every row
@@ -316,6 +318,60 @@ class TestBadInput(BadInputCase):
         # the rows refuse input on a valid office: the deal is split 100/100
         self.assertEqual(self.split_line(self.alice).performance_share, 100.0)
         self.assertEqual(self.negotiation.state, "negotiation")
+
+
+#: rows run once more as a Chinese-speaking user once i18n/zh_CN.po ships
+ZH_ROWS = ("visit_tomorrow", "relation_to_oneself", "ruling_without_winner",
+           "accept_in_negotiation", "split_performance_cut_to_60", "lead_unit_count_text",
+           "rotation_nobody_present", "duty_check_in_twice")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+class _InLanguage:
+    """The test case seen through another environment: its records re-bound to it."""
+
+    def __init__(self, case, env):
+        self._case, self.env = case, env
+
+    def __getattr__(self, name):
+        value = getattr(self._case, name)
+        if isinstance(value, models.BaseModel):
+            return value.with_env(self.env)
+        return value
+
+    def visit_vals(self, **vals):
+        return self._case.visit_vals(**vals)
+
+    def split_line(self, user):
+        return self.lead.split_line_ids.filtered(lambda l: l.user_id == user)
+
+
+class TestBadInputChinese(BadInputCase):
+    """The same refusals read in Chinese by a zh_CN user (SPEC: zh_CN shipped)."""
+
+    def test_bad_input_messages_in_chinese(self):
+        if not get_module_resource("sales_attribution", "i18n", "zh_CN.po"):
+            self.skipTest("i18n/zh_CN.po is not shipped yet: the Chinese rows wait")
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["sales_attribution"], ["zh_CN"])
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        for user in (self.manager, self.alice, self.bob):
+            user.lang = "zh_CN"
+        case = _InLanguage(self, zh)
+        rows = {name: (exception, action) for name, exception, _f, action in ROWS}
+        untranslated = []
+        for name in ZH_ROWS:
+            exception, action = rows[name]
+            before = self.counts()
+            with self.assertRaises(exception) as caught, self.env.cr.savepoint():
+                action(case)
+            self.env.clear()
+            error = caught.exception
+            message = str(getattr(error, "name", None) or error.args[0])
+            if not CJK.search(message):
+                untranslated.append((name, message))
+            self.assertEqual(self.counts(), before, name)
+        self.assertEqual(untranslated, [], "messages the zh_CN user reads in English")
 
 
 def _make_test(exception, fragment, action):
