@@ -10,6 +10,7 @@
 # Then translate the listed entries in zh_CN.po (every msgstr non-empty) and run
 # bin/test: tests/test_i18n.py fails and names any string left untranslated.
 # Exit status 1 while entries are left to translate.
+# Uses the same venv and cluster as bin/test: set SA_STATE_DIR/SA_VENV as for bin/test.
 source "$(dirname "$0")/lib.sh"
 ensure_all
 
@@ -31,8 +32,12 @@ say "installing sales_attribution on $DB (log: $LOG)"
 odoo -d "$DB" -i sales_attribution --without-demo=all --stop-after-init \
     --log-level=warn --logfile="$LOG" || { cat "$LOG" >&2; die "install failed"; }
 say "exporting $I18N/sales_attribution.pot"
-odoo -d "$DB" --i18n-export="$I18N/sales_attribution.pot" --modules=sales_attribution \
+# Odoo 11 picks the format from the extension and knows .po, not .pot: without -l the
+# .po it writes is the template (empty msgstr).
+TMP_POT=$(mktemp /tmp/sa-i18n.XXXXXX.po)
+odoo -d "$DB" --i18n-export="$TMP_POT" --modules=sales_attribution \
     --stop-after-init --log-level=warn --logfile="$LOG" \
     || { cat "$LOG" >&2; die "export failed"; }
+mv "$TMP_POT" "$I18N/sales_attribution.pot"
 say "merging into $I18N/zh_CN.po"
 "$PY" "$ROOT/tools/i18n_merge.py" "$I18N/sales_attribution.pot" "$I18N/zh_CN.po" --lang zh_CN

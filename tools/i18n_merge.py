@@ -11,13 +11,32 @@ Entries no longer in the template are dropped; new ones get an empty ``msgstr`` 
 listed on stderr, so the translator knows what to fill in. No third-party package is
 needed (Odoo's own format is simple and Babel would rewrite the reference comments).
 
+Rule code labels (``"A3 Rotation: ..."``, the selection values of ``rule_code``) are
+filled in from the Chinese titles of ``sales_attribution/attribution/codes.py`` when
+the ``.po`` has no translation for them yet, so new codes need no hand translation.
+
 Exit status: 0 when every entry is translated, 1 when some are still empty (the file is
 written either way).
 """
 import argparse
 import ast
+import importlib.util
+import os
 import re
 import sys
+
+CODES_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+                        "sales_attribution", "attribution", "codes.py")
+
+
+def code_labels(lang):
+    """English rule code label -> label in ``lang``, from the pure codes module."""
+    if not os.path.exists(CODES_PY):
+        return {}
+    spec = importlib.util.spec_from_file_location("sa_codes", CODES_PY)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {module.label(code, "en_US"): module.label(code, lang) for code in module.CODES}
 
 
 def unquote(line):
@@ -77,7 +96,8 @@ def merge(pot_path, po_path, lang):
         _old_header, old = parse(po_path)
     except FileNotFoundError:
         old = []
-    known = {msgid: msgstr for _c, msgid, msgstr in old if msgstr}
+    known = code_labels(lang)
+    known.update({msgid: msgstr for _c, msgid, msgstr in old if msgstr})
     out = []
     for line in header:
         if line.startswith('"Language-Team:') or line.startswith('"Language:'):
