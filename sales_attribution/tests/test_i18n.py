@@ -11,7 +11,8 @@ entries it lists::
 from odoo.exceptions import ValidationError
 from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
-from odoo.tools import translate
+# odoo.tools.translate is shadowed by the function odoo.tools.translate: import names
+from odoo.tools.translate import PoFile, trans_generate, trans_load
 
 MODULE = "sales_attribution"
 
@@ -20,7 +21,7 @@ def read_po(path):
     """msgid -> msgstr of a PO file, read with Odoo's own parser."""
     terms = {}
     with open(path, "rb") as handle:
-        for _type, _name, _res_id, source, trad, _comments in translate.PoFile(handle):
+        for _type, _name, _res_id, source, trad, _comments in PoFile(handle):
             terms[source] = terms.get(source) or trad
     return terms
 
@@ -44,7 +45,7 @@ class TestI18n(SavepointCase):
         are Chinese already and are not exported by tools/i18n_export.sh (which installs
         without demo).
         """
-        rows = translate.trans_generate(None, [MODULE], self.env.cr)
+        rows = trans_generate(None, [MODULE], self.env.cr)
         return {src for module, type_, _name, res_id, src, _trad, _comments in rows
                 if module == MODULE
                 and not (type_ == "model" and str(res_id).endswith("_demo"))}
@@ -67,7 +68,7 @@ class TestI18n(SavepointCase):
 
     def test_i18n_key_labels_in_chinese_for_zh_CN_user(self):
         self.env["res.lang"].load_lang("zh_CN")
-        translate.trans_load(self.env.cr, self.po_path, "zh_CN", verbose=False,
+        trans_load(self.env.cr, self.po_path, "zh_CN", verbose=False,
                              module_name=MODULE, context={"overwrite": True})
         self.env["ir.translation"].clear_caches()
         user = self.env["res.users"].with_context(no_reset_password=True).create({
