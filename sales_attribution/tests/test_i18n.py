@@ -73,8 +73,10 @@ class TestI18n(SavepointCase):
         self.env["ir.translation"].clear_caches()
         user = self.env["res.users"].with_context(no_reset_password=True).create({
             "name": "Translation Manager", "login": "sa_i18n_manager", "lang": "zh_CN",
+            "email": "sa_i18n_manager@example.com",
             "groups_id": [(6, 0, [self.env.ref("sales_attribution.group_manager").id])]})
-        env = self.env(user=user.id, context=dict(self.env.context, lang=user.lang))
+        env = self.env(user=user.id, context=dict(self.env.context, lang=user.lang,
+                                                   tracking_disable=True))
 
         menu = env.ref("sales_attribution.attribution_menu_root")
         self.assertEqual(menu.name, "案场判客")
