@@ -81,6 +81,18 @@ class TestDemo(SavepointCase):
         self.assertTrue(he.developer_notice_date)
         self.assertTrue(he.attribution_owner_id)
 
+    def test_demo_phone_only_customers(self):
+        for key in ("gao_yang", "lin_xue", "guo_peng"):
+            partner = self.partner(key)
+            self.assertTrue(partner.last_followup_date, key)
+            self.assertFalse(partner.attribution_visit_ids, key)
+            self.assertFalse(partner.first_visit_date, key)
+        # one within the A14 follow-up window, one long past it
+        self.assertLess(self.partner("gao_yang").last_followup_date,
+                        self.partner("gao_yang").create_date)
+        self.assertLess(self.partner("lin_xue").last_followup_date,
+                        self.partner("gao_yang").last_followup_date)
+
     def test_demo_visits_received_by_their_owner(self):
         visits = self.env["attribution.visit"].search([("team_id", "=", self.team.id)])
         self.assertGreaterEqual(len(visits), 10)
