@@ -36,7 +36,8 @@ def code_labels(lang):
     spec = importlib.util.spec_from_file_location("sa_codes", CODES_PY)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return {module.label(code, "en_US"): module.label(code, lang) for code in module.CODES}
+    return {module.label(code, "en_US"): module.label(code, lang)
+            for code in module.CODES}
 
 
 def unquote(line):
@@ -46,15 +47,9 @@ def unquote(line):
 
 
 def quote(text):
-    """Odoo's quoting (``odoo.tools.translate.quote``): long strings split at newlines."""
-    def esc(s):
-        return s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") \
-            .replace("\t", "\\t").replace("\r", "\\r")
-    parts = text.split("\n")
-    if len(parts) == 1:
-        return '"%s"' % esc(text)
-    chunks = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-    return '""\n' + "\n".join('"%s"' % esc(c) for c in chunks)
+    """Odoo's quoting (``odoo.tools.translate.quote``), so files diff cleanly."""
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"') \
+        .replace("\n", '\\n"\n"')
 
 
 def parse(path):

@@ -26,8 +26,8 @@ def fragment(name):
 
 def build():
     out = ["=" * 40, TITLE, "=" * 40, "",
-           ".. !!! Assembled by tools/readme_build.py from the readme/ fragments in the",
-           "   OCA order; edit those, not this file.", "",
+           ".. !!! Assembled by tools/readme_build.py from the readme/ fragments",
+           "   in the OCA order; edit those, not this file.", "",
            "|badge1| |badge2|", "",
            ".. |badge1| image:: https://img.shields.io/badge/maturity-Beta-yellow.png",
            "    :alt: Beta",

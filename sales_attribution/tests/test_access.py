@@ -80,7 +80,8 @@ class TestAccess(SavepointCase):
     def test_relation_cannot_point_to_itself(self):
         Relation = self.env["attribution.relation"]
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            Relation.create({"partner_id": self.own.id, "related_partner_id": self.own.id,
+            Relation.create({"partner_id": self.own.id,
+                             "related_partner_id": self.own.id,
                              "relation_type": "friend"})
         self.assertFalse(Relation.search([("partner_id", "=", self.own.id)]))
 
@@ -102,5 +103,6 @@ class TestAccess(SavepointCase):
         conflict = self.env["attribution.conflict"].create({"partner_id": self.own.id})
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.env["attribution.conflict.share"].create({
-                "conflict_id": conflict.id, "performance_share": 50, "bonus_share": 101})
+                "conflict_id": conflict.id, "performance_share": 50,
+                "bonus_share": 101})
         self.assertFalse(conflict.share_line_ids)

@@ -34,7 +34,8 @@ class TestDemo(SavepointCase):
 
     def test_demo_manager_leads_the_team(self):
         self.assertEqual(self.manager.login, "wangqiang")
-        self.assertIn(self.env.ref("sales_attribution.group_manager"), self.manager.groups_id)
+        manager_group = self.env.ref("sales_attribution.group_manager")
+        self.assertIn(manager_group, self.manager.groups_id)
         self.assertEqual(self.team.user_id, self.manager)
         self.assertEqual(self.team.name, "案场一组 / Showroom Team 1")
 
@@ -50,7 +51,8 @@ class TestDemo(SavepointCase):
         rel = a.attribution_relation_ids.filtered(lambda r: r.related_partner_id == b)
         self.assertEqual(rel.relation_type, relation_type)
         self.assertTrue(rel.is_direct_kin)
-        inverse = b.attribution_relation_ids.filtered(lambda r: r.related_partner_id == a)
+        inverse = b.attribution_relation_ids.filtered(
+            lambda r: r.related_partner_id == a)
         self.assertEqual(inverse.relation_type, inverse_type)
         self.assertTrue(inverse.is_direct_kin)
         self.assertEqual(rel.inverse_id, inverse)
@@ -63,14 +65,17 @@ class TestDemo(SavepointCase):
         self.assert_kin(self.partner("wang_deming"), self.partner("wang_xiaoming"),
                         "child", "parent")
 
+    @staticmethod
+    def referrals(partner):
+        return partner.attribution_relation_ids.filtered(
+            lambda r: r.relation_type == "referral").mapped("related_partner_id")
+
     def test_demo_referral_chains(self):
         for a, b, c in (("zhou_haitao", "wu_li", "zheng_kai"),
                         ("sun_zhiqiang", "ma_xiaoyan", "zhu_wenbo")):
             a, b, c = self.partner(a), self.partner(b), self.partner(c)
-            self.assertEqual(a.attribution_relation_ids.filtered(
-                lambda r: r.relation_type == "referral").mapped("related_partner_id"), b)
-            self.assertEqual(b.attribution_relation_ids.filtered(
-                lambda r: r.relation_type == "referral").mapped("related_partner_id"), a | c)
+            self.assertEqual(self.referrals(a), b)
+            self.assertEqual(self.referrals(b), a | c)
             # a referred customer is owned by the referrer's consultant (B4)
             self.assertEqual(c.attribution_owner_id, a.attribution_owner_id)
 
@@ -130,7 +135,8 @@ class TestDemo(SavepointCase):
 
     def test_demo_past_event_absentees(self):
         event = self.env.ref("sales_attribution.event_dinner_past_demo")
-        self.assertLess(event.date_end, self.env["event.event"]._fields["date_end"].now())
+        now = self.env["event.event"]._fields["date_end"].now()
+        self.assertLess(event.date_end, now)
         attended = event.registration_ids.filtered(lambda r: r.state == "done")
         absent = event.registration_ids.filtered(lambda r: r.state == "open")
         self.assertEqual(len(attended), 3)
@@ -143,7 +149,8 @@ class TestDemo(SavepointCase):
 
     def test_demo_consultant_sees_only_own_customers(self):
         zhangwei = self.consultants[0]
-        visible = self.env["res.partner"].sudo(zhangwei).search([("customer", "=", True)])
+        visible = self.env["res.partner"].sudo(zhangwei).search(
+            [("customer", "=", True)])
         owners = visible.mapped("attribution_owner_id")
         self.assertEqual(owners, zhangwei)
         self.assertIn(self.partner("liu_jianguo"), visible)

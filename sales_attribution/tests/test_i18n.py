@@ -69,20 +69,22 @@ class TestI18n(SavepointCase):
     def test_i18n_key_labels_in_chinese_for_zh_CN_user(self):
         self.env["res.lang"].load_lang("zh_CN")
         trans_load(self.env.cr, self.po_path, "zh_CN", verbose=False,
-                             module_name=MODULE, context={"overwrite": True})
+                   module_name=MODULE, context={"overwrite": True})
         self.env["ir.translation"].clear_caches()
+        manager_group = self.env.ref("sales_attribution.group_manager")
         user = self.env["res.users"].with_context(no_reset_password=True).create({
             "name": "Translation Manager", "login": "sa_i18n_manager", "lang": "zh_CN",
             "email": "sa_i18n_manager@example.com",
-            "groups_id": [(6, 0, [self.env.ref("sales_attribution.group_manager").id])]})
-        env = self.env(user=user.id, context=dict(self.env.context, lang=user.lang,
-                                                   tracking_disable=True))
+            "groups_id": [(6, 0, [manager_group.id])]})
+        env = self.env(user=user.id, context=dict(
+            self.env.context, lang=user.lang, tracking_disable=True))
 
         menu = env.ref("sales_attribution.attribution_menu_root")
         self.assertEqual(menu.name, "案场判客")
         fields = env["res.partner"].fields_get(["attribution_owner_id"])
         self.assertEqual(fields["attribution_owner_id"]["string"], "归属顾问")
-        states = dict(env["attribution.conflict"].fields_get(["state"])["state"]["selection"])
+        states = dict(
+            env["attribution.conflict"].fields_get(["state"])["state"]["selection"])
         self.assertEqual(states["negotiation"], "协商中")
         kinds = dict(env["attribution.visit"].fields_get(["kind"])["kind"]["selection"])
         self.assertEqual(kinds["walk_in"], "自然来访")
