@@ -26,6 +26,11 @@
         "views/event_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/event_mail_template_data.xml",
+        "data/event_cron_data.xml",
+        "views/attribution_sms_views.xml",
+        "wizards/event_gift_wizard_views.xml",
+        "report/event_gift_receipt_report.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -14,3 +14,6 @@ from . import crm_team
 from . import crm_lead
 from . import event_event
 from . import event_registration
+from . import attribution_sms_gateway
+from . import attribution_sms_message
+from . import attribution_message_log

@@ -1,0 +1,1 @@
+from . import event_gift_wizard
