@@ -75,6 +75,13 @@ class EventRegistration(models.Model):
         return action
 
     @api.multi
+    def action_open_gift_wizard(self):
+        self.ensure_one()
+        action = self.env.ref("sales_attribution.event_gift_wizard_action").read()[0]
+        action["context"] = {"default_registration_id": self.id}
+        return action
+
+    @api.multi
     def action_print_gift_receipt(self):
         return self.env.ref(
             "sales_attribution.event_registration_gift_receipt_report"
