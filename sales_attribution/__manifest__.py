@@ -31,6 +31,7 @@
         "data/event_cron_data.xml",
         "wizards/event_gift_wizard_views.xml",
         "report/event_gift_receipt_report.xml",
+        "security/event_message_security.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -1,16 +1,20 @@
 import threading
 
 from odoo import SUPERUSER_ID, api
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 
 from .event_common import build_office, utc
 
 
+@at_install(False)
+@post_install(True)
 class TestEventCronParallel(TransactionCase):
     """Two cron workers run the E1-E5 job at the same moment, each in its own
     transaction: every registration gets every code exactly once.
 
-    The data is committed (the workers must see it) and removed by the test."""
+    The data is committed (the workers must see it) and removed by the test. Runs
+    after the install (post_install): during the install the loading transaction
+    still holds locks the workers would wait for."""
 
     def setUp(self):
         super(TestEventCronParallel, self).setUp()
@@ -57,6 +61,8 @@ class TestEventCronParallel(TransactionCase):
             try:
                 with api.Environment.manage(), self.registry_.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
+                    # a lock wait becomes an error here, not a hung test
+                    cr.execute("SET LOCAL lock_timeout = '30s'")
                     barrier.wait(timeout=30)
                     results.append(
                         env["event.registration"]._cron_attribution_messages(now=now))

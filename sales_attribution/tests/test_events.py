@@ -166,7 +166,7 @@ class TestEventMessages(SavepointCase):
             % self.company)
         for line in html_lines(text):
             self.assertIn(line, mails[1].body_html)
-        self.assertEqual(self.sms(reg)[0].body, text)
+        self.assertEqual(self.sms(reg).filtered(lambda s: s.code == "E2").body, text)
         self.assertEqual(reg.logistics_sent_date, fields.Datetime.to_string(now))
 
     # ------------------------------------------------------------------ E3
@@ -292,3 +292,21 @@ class TestEventMessages(SavepointCase):
         with self.assertRaises(UserError):
             wizard.action_save()
         self.assertFalse(self.regs["generic"].gift_signed_date)
+
+    # ------------------------------------------------------------------ access
+
+    def test_E1_consultant_sees_only_own_sends_and_sms(self):
+        self.run_cron(utc(7, 10))
+        other = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "李娜", "login": "events_lina",
+            "groups_id": [(6, 0, [self.env.ref("sales_attribution.group_consultant").id,
+                                  self.env.ref("base.group_user").id])]})
+        self.regs["agency"].attribution_user_id = other
+        Log = self.env["attribution.message.log"]
+        Sms = self.env["attribution.sms.message"]
+        mine = Log.sudo(self.consultant).search([("state", "=", "sent")])
+        self.assertEqual(set(mine.mapped("registration_id").ids),
+                         {self.regs[k].id for k in ("service", "fmcg", "industrial",
+                                                    "generic", "sms_only")})
+        theirs = Sms.sudo(other).search([])
+        self.assertEqual(theirs.mapped("number"), ["13800138001"])
