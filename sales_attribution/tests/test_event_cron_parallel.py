@@ -1,6 +1,7 @@
 import threading
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import config
 from odoo.tests.common import TransactionCase, at_install, post_install
 
 from .event_common import build_office, utc
@@ -13,8 +14,10 @@ class TestEventCronParallel(TransactionCase):
     transaction: every registration gets every code exactly once.
 
     The data is committed (the workers must see it) and removed by the test. Runs
-    after the install (post_install): during the install the loading transaction
-    still holds locks the workers would wait for."""
+    after the install (post_install): during the install the loading thread holds
+    the registry lock and the workers hang. Odoo 11 runs post_install tests also
+    without demo data, where this addon runs no test (bin/test's nodemo phase): the
+    class is left out there (see the end of the file)."""
 
     def setUp(self):
         super(TestEventCronParallel, self).setUp()
@@ -67,7 +70,8 @@ class TestEventCronParallel(TransactionCase):
                     results.append(
                         env["event.registration"]._cron_attribution_messages(now=now))
             except Exception as exc:  # reported below, in the test's thread
-                errors.append(exc)
+                import traceback
+                errors.append(traceback.format_exc())
 
         threads = [threading.Thread(target=work) for _i in range(workers)]
         for thread in threads:
@@ -140,3 +144,8 @@ class TestEventCronParallel(TransactionCase):
                for c in ("E4", "E5")]))
         self.assertEqual(calls, {self.reg_ids[k]: 1 for k in sendable})
         self.assertEqual(skip_notes, 2, "one note per run listing the new skips")
+
+
+if config.get("without_demo"):
+    # not even "skipped": bin/test's nodemo phase checks that no Python test ran
+    del TestEventCronParallel
