@@ -25,13 +25,16 @@ class AttributionMessageLog(models.Model):
         "res.partner", related="registration_id.partner_id", readonly=True,
         help="Guest of the registration.")
     code = fields.Selection(
-        [("E1", "E1 Confirmation"), ("E2", "E2 Logistics"), ("E3", "E3 Confirmation Call"),
-         ("E4", "E4 Thank-you Letter with Gift"), ("E5", "E5 Thank-you Letter with Survey")],
-        required=True, readonly=True, help="Rule code of the message (SPEC section 4).")
+        [("E1", "E1 Confirmation"), ("E2", "E2 Logistics"),
+         ("E3", "E3 Confirmation Call"), ("E4", "E4 Thank-you Letter with Gift"),
+         ("E5", "E5 Thank-you Letter with Survey")],
+        required=True, readonly=True,
+        help="Rule code of the message (SPEC section 4).")
     state = fields.Selection(
         [("sent", "Sent"), ("skipped", "Skipped")], required=True, default="sent",
-        readonly=True, help="Sent: the message (or call activity) was created. Skipped: "
-                            "its time came but it could not go to this registration.")
+        readonly=True,
+        help="Sent: the message (or call activity) was created. Skipped: its time "
+             "came but it could not go to this registration.")
     date = fields.Datetime(readonly=True, help="When it was sent or skipped.")
     reason = fields.Char(readonly=True, help="Why it was skipped.")
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null",

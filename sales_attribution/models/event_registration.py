@@ -1,4 +1,5 @@
 import datetime
+import logging
 
 import psycopg2.extensions
 
@@ -6,6 +7,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..attribution import events, phone
+
+_logger = logging.getLogger(__name__)
 
 #: the office's offset from UTC (SPEC: Asia/Shanghai, no daylight saving)
 TZ_OFFSET_HOURS = 8
@@ -90,7 +93,7 @@ class EventRegistration(models.Model):
     # ------------------------------------------------------------------ facts
 
     def _attribution_now(self):
-        """The ``now`` of the running cron (context ``attribution_now``) or the clock."""
+        """``now`` of the running cron (context ``attribution_now``) or the clock."""
         now = self.env.context.get("attribution_now") or fields.Datetime.now()
         if isinstance(now, str):
             now = fields.Datetime.from_string(now)
@@ -108,7 +111,8 @@ class EventRegistration(models.Model):
                 number = phone.normalize_phone(raw)
             except phone.InvalidPhone:
                 continue
-            if number.startswith("1"):  # mobiles: 11 digits 1[3-9]…; landlines start with 0
+            # mobiles are 11 digits 1[3-9]...; landlines start with 0
+            if number.startswith("1"):
                 return number
         return ""
 
@@ -120,14 +124,15 @@ class EventRegistration(models.Model):
         self.ensure_one()
         event = self.event_id
         partner = self.partner_id
-        consultant = self._attribution_consultant()
+        # E5 introduces a consultant: fall back to whoever runs the job
+        consultant = self._attribution_consultant() or self.env.user
         company = event.company_id or self.env.user.company_id
         name = partner.name or self.name or ""
         return {
             "name": name,
             "consultant": consultant.name or "",
-            "consultant_phone": consultant.partner_id.mobile or consultant.partner_id.phone
-            or "",
+            "consultant_phone": (consultant.partner_id.mobile
+                                 or consultant.partner_id.phone or ""),
             "company": company.name or "",
             "event": event.name or "",
             "industry": partner.industry_id.name or "",
@@ -220,7 +225,8 @@ class EventRegistration(models.Model):
     def _attribution_reg_facts(self):
         self.env.cr.execute(
             "SELECT registration_id, code FROM attribution_message_log "
-            "WHERE registration_id IN %s AND state = 'sent'", (tuple(self.ids) or (0,),))
+            "WHERE registration_id IN %s AND state = 'sent'",
+            (tuple(self.ids) or (0,),))
         sent = {}
         for reg_id, code in self.env.cr.fetchall():
             sent.setdefault(reg_id, set()).add(code)
@@ -232,17 +238,21 @@ class EventRegistration(models.Model):
             sent_codes=frozenset(sent.get(reg.id, ()))) for reg in self]
 
     def _attribution_claim(self, code, now, state="sent", reason=None):
-        """Claim (registration, code) in the send table; True if this transaction
-        got it. A row committed by a concurrent worker after our snapshot makes
-        PostgreSQL raise a serialization failure under Odoo's REPEATABLE READ: that
-        also means "claimed by someone else"."""
+        """Claim (registration, code) in the send table: the
+        ``attribution.message.log`` row if this transaction got it, else a falsy
+        value. A concurrent worker's uncommitted claim makes the INSERT wait; once
+        it commits, PostgreSQL raises a serialization failure under Odoo's
+        REPEATABLE READ (caught in a savepoint): "claimed by someone else".
+        ``state='skipped'`` rows never block a later send (DO UPDATE ... WHERE)."""
         self.ensure_one()
         if state == "sent":
-            conflict = ("DO UPDATE SET state = 'sent', reason = NULL, date = EXCLUDED.date, "
-                        "write_uid = EXCLUDED.write_uid, write_date = EXCLUDED.write_date "
+            conflict = ("DO UPDATE SET state = 'sent', reason = NULL, "
+                        "date = EXCLUDED.date, write_uid = EXCLUDED.write_uid, "
+                        "write_date = EXCLUDED.write_date "
                         "WHERE attribution_message_log.state = 'skipped'")
         else:
             conflict = "DO NOTHING"
+        # ``conflict`` is one of the two constants above, never user input
         query = (
             "INSERT INTO attribution_message_log "
             "(registration_id, event_id, code, state, reason, date, "
@@ -257,6 +267,7 @@ class EventRegistration(models.Model):
                 self.env.cr.execute(query, params, log_exceptions=False)
                 row = self.env.cr.fetchone()
         except psycopg2.extensions.TransactionRollbackError:
+            _logger.debug("%s of registration %s claimed by another worker", code, self.id)
             return None
         self.env["attribution.message.log"].invalidate_cache()
         return row and self.env["attribution.message.log"].browse(row[0])

@@ -69,7 +69,7 @@ class TestEventCronParallel(TransactionCase):
                     barrier.wait(timeout=30)
                     results.append(
                         env["event.registration"]._cron_attribution_messages(now=now))
-            except Exception as exc:  # reported below, in the test's thread
+            except Exception:  # reported below, in the test's thread
                 import traceback
                 errors.append(traceback.format_exc())
 
