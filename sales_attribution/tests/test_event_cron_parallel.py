@@ -1,4 +1,5 @@
 import threading
+import time
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import config
@@ -144,6 +145,46 @@ class TestEventCronParallel(TransactionCase):
                for c in ("E4", "E5")]))
         self.assertEqual(calls, {self.reg_ids[k]: 1 for k in sendable})
         self.assertEqual(skip_notes, 2, "one note per run listing the new skips")
+
+    def test_E1_worker_behind_an_uncommitted_claim_sends_nothing(self):
+        """Worker A has sent but not yet committed when worker B starts: B waits on
+        A's claims, then finds them taken (serialization failure in a savepoint)
+        and sends nothing, without failing."""
+        a_done, results, errors = threading.Event(), {}, []
+        now = utc(9, 0, 30)
+
+        def worker(name):
+            try:
+                with api.Environment.manage(), self.registry_.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    cr.execute("SET LOCAL lock_timeout = '30s'")
+                    if name == "b":
+                        a_done.wait(30)
+                    results[name] = env[
+                        "event.registration"]._cron_attribution_messages(now=now)
+                    if name == "a":
+                        a_done.set()
+                        time.sleep(2)  # B starts and blocks on our claims
+            except Exception:  # reported below, in the test's thread
+                import traceback
+                errors.append(traceback.format_exc())
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual(errors, [])
+        sendable = ("service", "agency", "fmcg", "industrial", "generic", "sms_only")
+        self.assertEqual(sorted(results["a"]["sent"]),
+                         sorted((self.reg_ids[k], c) for k in sendable
+                                for c in ("E1", "E2", "E3")))
+        self.assertEqual(results["b"]["sent"], [])
+        logs, mails, sms, calls, skip_notes = self._counts()
+        self.assertEqual(set(logs.values()), {1})
+        self.assertEqual(len(logs), 18)
+        self.assertEqual(calls, {self.reg_ids[k]: 1 for k in sendable})
+        self.assertEqual(skip_notes, 1)
 
 
 if config.get("without_demo"):
