@@ -7,3 +7,6 @@ from . import test_split_export
 from . import test_demo
 from . import test_access
 from . import test_i18n
+from . import test_events
+from . import test_event_cron_parallel
+from . import test_sms
