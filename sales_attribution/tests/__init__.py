@@ -4,5 +4,11 @@ from . import test_duty
 from . import test_complaint_wizard
 from . import test_splits
 from . import test_split_export
+from . import test_demo
+from . import test_access
+from . import test_i18n
+from . import test_events
+from . import test_event_cron_parallel
+from . import test_sms
 from . import test_bad_input
 from . import test_access_matrix
