@@ -183,7 +183,8 @@ SEND_SCRIPT = textwrap.dedent("""
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             print("START", flush=True)
-            env["attribution.sms.message"]._cron_send()
+            # what the scheduler runs: the scheduled action's own code
+            env.ref("sales_attribution.ir_cron_attribution_sms_send").method_direct_trigger()
     print("DONE", flush=True)
 """)
 

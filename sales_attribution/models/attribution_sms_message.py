@@ -55,10 +55,18 @@ class AttributionSmsMessage(models.Model):
         return True
 
     @api.model
-    def _cron_send(self, now=None, limit=200):
+    def _cron_send(self, now=None, limit=200, auto_commit=False):
         """Send the queued messages whose ``next_try`` has come. Rows are locked with
         SKIP LOCKED so two workers never post the same message. Returns the ids
-        sent."""
+        sent.
+
+        ``auto_commit`` (the scheduled action passes True): every message is locked,
+        posted and its new state committed on its own, as core's mail queue does
+        (``mail.mail.send(auto_commit=True)``). A worker killed in the middle of a batch
+        has then recorded every message the gateway accepted, and the next run sends
+        the rest once; only the message in flight at the kill may go twice. Without it
+        (tests, callers inside a larger transaction) the batch is one transaction.
+        """
         now = now or fields.Datetime.now()
         if not isinstance(now, str):
             now = fields.Datetime.to_string(now)
@@ -72,20 +80,36 @@ class AttributionSmsMessage(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         sent = []
         now_dt = fields.Datetime.from_string(now)
-        for message in self.browse(ids):
+        for message_id in ids:
+            if auto_commit and message_id != ids[0]:
+                # the previous commit released the locks taken above: lock again, and
+                # leave the message to the worker that took it meanwhile
+                self.env.cr.execute(
+                    "SELECT id FROM attribution_sms_message WHERE id = %s "
+                    "AND state = 'queued' FOR UPDATE SKIP LOCKED", (message_id,))
+                if not self.env.cr.fetchone():
+                    continue
+                self.invalidate_cache(ids=[message_id])
+            message = self.browse(message_id)
             ok, retry, reason = gateway._send_sms(message.number, message.body)
             attempts = message.attempts + 1
             if ok:
                 message.write({"state": "sent", "attempts": attempts, "error": False,
                                "sent_date": now, "next_try": False})
                 sent.append(message.id)
-                continue
-            _logger.info("SMS %s to %s failed: %s", message.id, message.number, reason)
-            if retry and attempts < MAX_ATTEMPTS:
-                message.write({
-                    "attempts": attempts, "error": reason,
-                    "next_try": fields.Datetime.to_string(now_dt + backoff(attempts))})
             else:
-                message.write({"state": "failed", "attempts": attempts,
-                               "error": reason, "next_try": False})
+                _logger.info("SMS %s to %s failed: %s", message.id, message.number,
+                             reason)
+                if retry and attempts < MAX_ATTEMPTS:
+                    message.write({
+                        "attempts": attempts, "error": reason,
+                        "next_try": fields.Datetime.to_string(
+                            now_dt + backoff(attempts))})
+                else:
+                    message.write({"state": "failed", "attempts": attempts,
+                                   "error": reason, "next_try": False})
+            if auto_commit:
+                # the gateway has the message: record it before posting the next one
+                # (scheduled action only, see the docstring)
+                self.env.cr.commit()
         return sent

@@ -1,6 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .input_guard import check_vals
+
+#: fields of the addon on event.event whose careless values are refused clearly
+GUARDED_FIELDS = ("confirm_days_before", "call_hour")
+
 
 class EventEvent(models.Model):
     _inherit = "event.event"
@@ -46,3 +51,11 @@ class EventEvent(models.Model):
             "sales_attribution.attribution_message_log_action").read()[0]
         action["domain"] = [("event_id", "in", self.ids)]
         return action
+
+    @api.model
+    def create(self, vals):
+        return super().create(check_vals(self, vals, GUARDED_FIELDS))
+
+    @api.multi
+    def write(self, vals):
+        return super().write(check_vals(self, vals, GUARDED_FIELDS))

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..attribution import events, phone
+from .input_guard import check_vals
 
 _logger = logging.getLogger(__name__)
 
@@ -14,6 +15,11 @@ _logger = logging.getLogger(__name__)
 TZ_OFFSET_HOURS = 8
 #: absentee letters (E4/E5) go out up to this many days after the event
 LETTERS_WITHIN_DAYS = 30
+
+
+#: fields of the addon on event.registration whose careless values are refused clearly
+GUARDED_FIELDS = ("seats_reserved", "survey_knows_planning", "survey_pension_holder",
+                  "gift_courier_id")
 
 
 class EventRegistration(models.Model):
@@ -365,3 +371,11 @@ class EventRegistration(models.Model):
                         tools.html_escape(s) for s in new_skips),
                     subtype="mail.mt_note")
         return result
+
+    @api.model
+    def create(self, vals):
+        return super().create(check_vals(self, vals, GUARDED_FIELDS))
+
+    @api.multi
+    def write(self, vals):
+        return super().write(check_vals(self, vals, GUARDED_FIELDS))

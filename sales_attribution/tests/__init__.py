@@ -12,3 +12,4 @@ from . import test_event_cron_parallel
 from . import test_sms
 from . import test_bad_input
 from . import test_access_matrix
+from . import test_bad_input_events

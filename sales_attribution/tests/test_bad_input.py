@@ -323,7 +323,7 @@ class TestBadInput(BadInputCase):
 #: rows run once more as a Chinese-speaking user once i18n/zh_CN.po ships
 ZH_ROWS = ("visit_tomorrow", "relation_to_oneself", "ruling_without_winner",
            "accept_in_negotiation", "split_performance_cut_to_60", "lead_unit_count_text",
-           "rotation_nobody_present", "duty_check_in_twice")
+           "rotation_nobody_present", "relation_duplicate")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
