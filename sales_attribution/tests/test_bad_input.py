@@ -157,6 +157,20 @@ def _rows():
     row("visit_team_as_float", ValidationError, "not a valid value")(
         lambda c: c.env[Visit].create(c.visit_vals(team_id=1.5)))
 
+    # phone numbers the desk cannot read (the visit engine matches customers by phone)
+    def phone_visit(raw):
+        def action(c):
+            if not hasattr(c.env[Visit], "_find_customer_by_phone"):
+                c.skipTest("the visit engine (customer by phone) is not installed")
+            c.env[Visit].sudo(c.alice).create(c.visit_vals(partner_id=False, phone=raw))
+        return action
+    for label, raw in (("letters", "138oo138000"), ("words", "call me"),
+                       ("too_short", "12345"), ("too_long", "1380013800012345"),
+                       ("foreign", "+1 415 555 0100"), ("blank", "   "),
+                       ("extension", "010-8888 6666 转801")):
+        row("visit_phone_%s" % label, ValidationError, "cannot be read")(
+            phone_visit(raw))
+
     # --- relations --------------------------------------------------------------
     Rel = "attribution.relation"
     row("relation_to_oneself", ValidationError, "related to themselves")(
@@ -308,8 +322,28 @@ def _rows():
 ROWS = _rows()
 
 
+#: careless but readable: the same customer whatever the desk typed
+ACCEPTED_PHONES = ("１３８００１３８０００", "+86 138 0013 8000", "0086-138-0013-8000",
+                   "138-0013-8000", " 138 0013 8000 ", "+86-138-0013-8000",
+                   "8613800138000", "(+86) 138.0013.8000", "138\u20140013\u20148000",
+                   "＋８６　１３８　００１３　８０００")
+
+
 class TestBadInput(BadInputCase):
     """One test per hostile input (see ``_rows``)."""
+
+    def test_bad_input_careless_phones_match_the_customer(self):
+        Visit = self.env["attribution.visit"]
+        if not hasattr(Visit, "_find_customer_by_phone"):
+            self.skipTest("the visit engine (customer by phone) is not installed")
+        for raw in ACCEPTED_PHONES:
+            with self.subTest(phone=raw):
+                partners = self.env["res.partner"].search_count([])
+                visit = Visit.sudo(self.bob).create(
+                    self.visit_vals(partner_id=False, phone=raw, receiver_id=False))
+                self.assertEqual(visit.sudo().partner_id, self.customer, raw)
+                self.assertEqual(visit.sudo().phone, "13800138000", raw)
+                self.assertEqual(self.env["res.partner"].search_count([]), partners)
 
     def test_bad_input_table_is_large_enough(self):
         self.assertGreaterEqual(len(ROWS), 30)
