@@ -26,6 +26,7 @@
         "views/event_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/attribution_cron_data.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
