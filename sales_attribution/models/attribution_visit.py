@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..attribution import codes
@@ -99,7 +99,9 @@ class AttributionVisit(models.Model):
     @api.depends("partner_id", "visit_datetime")
     def _compute_name(self):
         for visit in self:
-            visit.name = "%s %s" % (visit.partner_id.display_name or visit.phone or "",
+            # sudo: the desk may register a customer owned by another consultant
+            visit.name = "%s %s" % (visit.partner_id.sudo().display_name or visit.phone
+                                    or "",
                                     (visit.visit_datetime or "")[:16])
 
     @api.constrains("partner_id", "phone")
@@ -125,9 +127,29 @@ class AttributionVisit(models.Model):
         vals = self._prepare_customer_vals(dict(vals))
         if vals.get("partner_id"):
             self._lock_customer(vals["partner_id"])
-        visit = super().create(vals)
+        with self.env.norecompute():
+            visit = super().create(vals)
+            self._recompute_customers_as_superuser()
+        visit.recompute()
         visit._apply_attribution()
         return visit
+
+    def _recompute_customers_as_superuser(self):
+        """Move the pending recomputation of the customers' stored fields that depend
+        on visits (first / last visit date) to the superuser.
+
+        A consultant registering a customer owned by another consultant may not write
+        that customer (record rules); the visit dates must follow the sheet anyway.
+        """
+        for field, recs_list in list(self.env.all.todo.items()):
+            if field.model_name != "res.partner":
+                continue
+            for recs in list(recs_list):
+                if recs.env.uid != SUPERUSER_ID:
+                    self.env.remove_todo(field, recs)
+                    # sudo: see the docstring
+                    self.env.add_todo(field, recs.sudo())
+        self.env["res.partner"].sudo().recompute()
 
     # ------------------------------------------------------------------ customer
 

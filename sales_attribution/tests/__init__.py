@@ -1,1 +1,2 @@
 from . import test_contract
+from . import test_ownership
