@@ -194,7 +194,8 @@ class AttributionVisit(models.Model):
         parallel would otherwise both open conflicts. The second waits here (and, under
         REPEATABLE READ, is retried by the RPC layer once the first commits)."""
         self.env.cr.execute(
-            "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", (partner_id,))
+            "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", (partner_id,),
+            log_exceptions=False)
 
     # ------------------------------------------------------------------ facts
 
