@@ -324,6 +324,19 @@ class TestOwnership(AttributionCase):
         visit = self.register(phone="+86 138-0013-8000", receiver_id=self.li.id)
         self.assertEqual(visit.partner_id, partner)
 
+    def test_A03_new_member_goes_to_the_end_of_the_turn_order(self):
+        newcomer = self.env["res.users"].create({
+            "name": "新人", "login": "sa_test_new",
+            "groups_id": [(6, 0, self.env.ref(
+                "sales_attribution.group_consultant").ids)]})
+        member = self.env["attribution.rotation.member"].create({
+            "rotation_id": self.rotation.id, "user_id": newcomer.id})
+        self.assertEqual(member.sequence, 60)
+        clash = self.env["attribution.rotation.member"].create({
+            "rotation_id": self.rotation.id, "user_id": self.manager.id,
+            "sequence": 10})
+        self.assertEqual(clash.sequence, 70)
+
     def test_A03_no_rotation_no_walk_in(self):
         team = self.env["crm.team"].create({"name": "No rotation"})
         with self.assertRaises(UserError):

@@ -83,7 +83,7 @@ class TestRotationParallel(TransactionCase):
                 users.write({"active": False})
             cr.commit()
 
-    def _register(self, team_id, phone, barrier, results, errors):
+    def _register(self, team_id, phone, barrier, results, errors, extra=None):
         thread = threading.current_thread()
         thread.dbname = self.registry.db_name
         thread.testing = True
@@ -92,8 +92,9 @@ class TestRotationParallel(TransactionCase):
             try:
                 with api.Environment.manage(), self.registry.cursor() as cr:
                     env = self._env(cr)
-                    visit = env["attribution.visit"].create({
-                        "phone": phone, "team_id": team_id, "kind": "walk_in"})
+                    vals = {"phone": phone, "team_id": team_id, "kind": "walk_in"}
+                    vals.update(extra or {})
+                    visit = env["attribution.visit"].create(vals)
                     cr.commit()
                     results.append(visit.id)
                     return
@@ -139,4 +140,55 @@ class TestRotationParallel(TransactionCase):
                 self.assertEqual(rotation.last_sequence,
                                  members[(WORKERS - 1) % len(members)].sequence)
         finally:
+            self._cleanup(tag, team_id, rotation_id, user_ids)
+
+    def test_A10_parallel_visits_of_one_customer_open_one_conflict(self):
+        """The customer's row is locked: two desks registering the same customer at
+        the same moment with different receivers cannot both open a conflict."""
+        tag, team_id, rotation_id, user_ids, order = self._setup_office()
+        phone = "1360013%04d" % random.randint(0, 9999)
+        try:
+            with api.Environment.manage(), self.registry.cursor() as cr:
+                env = self._env(cr)
+                first = env["attribution.visit"].create({
+                    "phone": phone, "team_id": team_id, "receiver_id": order[0],
+                    "asked_prior_visit": True})
+                self.assertEqual(first.owner_id.id, order[0])
+                cr.commit()
+            workers = 4
+            barrier = threading.Barrier(workers)
+            results, errors = [], []
+            threads = [threading.Thread(target=self._register, args=(
+                team_id, phone, barrier, results, errors, {
+                    "receiver_id": order[1 + index % 3], "asked_prior_visit": True,
+                    "customer_recalls_consultant": True}))
+                for index in range(workers)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(120)
+            self.assertFalse(errors, errors)
+            self.assertEqual(len(results), workers)
+            with api.Environment.manage(), self.registry.cursor() as cr:
+                env = self._env(cr)
+                visits = env["attribution.visit"].browse(results)
+                partner = visits.mapped("partner_id")
+                self.assertEqual(len(partner), 1)
+                conflicts = env["attribution.conflict"].search(
+                    [("partner_id", "=", partner.id)])
+                self.assertEqual(len(conflicts), 1)
+                self.assertEqual(partner.attribution_owner_id.id, order[0])
+                self.assertEqual(set(visits.mapped("owner_id").ids), {order[0]})
+        finally:
+            with api.Environment.manage(), self.registry.cursor() as cr:
+                env = self._env(cr)
+                conflicts = env["attribution.conflict"].search(
+                    [("team_id", "=", team_id)])
+                env["mail.activity"].search([
+                    ("res_model", "=", "attribution.conflict"),
+                    ("res_id", "in", conflicts.ids)]).unlink()
+                env["attribution.decision"].search(
+                    [("conflict_id", "in", conflicts.ids)]).unlink()
+                conflicts.unlink()
+                cr.commit()
             self._cleanup(tag, team_id, rotation_id, user_ids)
