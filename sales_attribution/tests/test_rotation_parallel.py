@@ -14,6 +14,7 @@ It runs post-install: at install time the loading thread holds the registry lock
 (``Registry._lock``) while it runs the tests, and a worker building an ``Environment``
 would wait for it forever.
 """
+import logging
 import random
 import threading
 import time
@@ -22,11 +23,14 @@ import uuid
 from psycopg2 import OperationalError
 
 from odoo import SUPERUSER_ID, api
+from odoo.service import model as rpc_model
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tests.common import TransactionCase, at_install, post_install
 
 WORKERS = 8
 MAX_TRIES = 12
+
+_logger = logging.getLogger(__name__)
 
 
 @at_install(False)
@@ -102,6 +106,8 @@ class TestRotationParallel(TransactionCase):
                 if err.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
                     errors.append(err)
                     return
+                _logger.info("walk-in %s: concurrency failure (%s), retry %s", phone,
+                             err.pgcode, tries + 1)
                 time.sleep(random.uniform(0.0, 0.05 * 2 ** min(tries, 4)))
             except Exception as err:  # reported to the main thread
                 errors.append(err)
@@ -191,4 +197,28 @@ class TestRotationParallel(TransactionCase):
                     [("conflict_id", "in", conflicts.ids)]).unlink()
                 conflicts.unlink()
                 cr.commit()
+            self._cleanup(tag, team_id, rotation_id, user_ids)
+
+    def test_A03_xmlrpc_create_with_a_phone_alone(self):
+        """The RPC entry point (what XML-RPC ``execute_kw`` runs, with its own cursor
+        and commit) finds the customer by normalised phone like the form does."""
+        tag, team_id, rotation_id, user_ids, order = self._setup_office()
+        try:
+            with api.Environment.manage(), self.registry.cursor() as cr:
+                env = self._env(cr)
+                partner = env["res.partner"].create({
+                    "name": "RPC %s" % tag, "mobile": "+86 135 0013 %04d"
+                    % random.randint(0, 9999)})
+                phone = partner.attribution_phone
+                cr.commit()
+            visit_id = rpc_model.execute_kw(
+                self.registry.db_name, SUPERUSER_ID, "attribution.visit", "create",
+                [{"phone": "%s-%s-%s" % (phone[:3], phone[3:7], phone[7:]),
+                  "team_id": team_id}])
+            with api.Environment.manage(), self.registry.cursor() as cr:
+                env = self._env(cr)
+                visit = env["attribution.visit"].browse(visit_id)
+                self.assertEqual(visit.partner_id.id, partner.id)
+                self.assertEqual((visit.rule_code, visit.owner_id.id), ("A3", order[0]))
+        finally:
             self._cleanup(tag, team_id, rotation_id, user_ids)
