@@ -115,6 +115,9 @@ class AttributionConflict(models.Model):
             self.env.user.has_group("sales_attribution.group_manager")
 
     def _check_manager_fields(self, vals):
+        if "state" in vals and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("The state of a conflict changes only through its "
+                                "buttons (agree, rule, accept, escalate, forfeit)."))
         if self._is_manager():
             return
         restricted = MANAGER_FIELDS & set(vals)

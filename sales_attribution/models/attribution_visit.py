@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..attribution import codes
 from ..attribution import ownership as policy
@@ -133,6 +133,15 @@ class AttributionVisit(models.Model):
         visit.recompute()
         visit._apply_attribution()
         return visit
+
+    @api.multi
+    def write(self, vals):
+        result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
+        if result_fields and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("The owner of a visit is decided by the rule book and "
+                                "cannot be set by hand (%s); a manager changes it by "
+                                "ruling a conflict.") % ", ".join(sorted(result_fields)))
+        return super().write(vals)
 
     def _recompute_customers_as_superuser(self):
         """Move the pending recomputation of the customers' stored fields that depend

@@ -91,6 +91,18 @@ class TestConflict(AttributionCase):
         self.assertEqual(len(violations), 1)
         self.assertTrue(self.activities(self.conflict, self.manager))
 
+    def test_A06_state_changes_only_through_the_buttons(self):
+        for user in (self.li, self.manager):
+            with self.assertRaises(AccessError):
+                self.as_(user).write({"state": "accepted"})
+        self.assertEqual(self.conflict.state, "negotiation")
+
+    def test_A06_visit_owner_cannot_be_set_by_hand(self):
+        visit = self.partner.attribution_visit_ids[:1]
+        for user in (self.li, self.manager):
+            with self.assertRaises(AccessError):
+                visit.sudo(user).write({"owner_id": user.id})
+
     def test_decisions_are_append_only_even_for_a_manager(self):
         decision = self.partner.attribution_decision_ids[:1]
         for user in (self.manager, self.zhang):
