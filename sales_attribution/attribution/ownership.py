@@ -984,7 +984,6 @@ def decide(facts, settings=None, now=None):
 
 def lapse_phone_only(owner_id, last_followup_date, today, visited=False,
                      settings=None, names=None):
-    # type: (Optional[int], Optional[datetime.date], datetime.date, bool, Optional[Settings], Optional[Dict[int, str]]) -> Optional[Decision]
     """A14 between visits: the protection of a phone-only customer lapses.
 
     A customer with an owner who has never visited (``visited`` False) and whose last
@@ -997,8 +996,8 @@ def lapse_phone_only(owner_id, last_followup_date, today, visited=False,
     >>> d = lapse_phone_only(7, datetime.date(2026, 1, 1), datetime.date(2026, 2, 1))
     >>> d.rule_code, d.owner_id, d.previous_owner_id
     ('A14', None, 7)
-    >>> lapse_phone_only(7, datetime.date(2026, 1, 2), datetime.date(2026, 2, 1)) is None
-    True
+    >>> print(lapse_phone_only(7, datetime.date(2026, 1, 2), datetime.date(2026, 2, 1)))
+    None
     """
     settings = settings or Settings()
     if owner_id is None or visited or last_followup_date is None:
@@ -1017,9 +1016,9 @@ def lapse_phone_only(owner_id, last_followup_date, today, visited=False,
                        "计为自然客户,取消归属。" % (
                            _zh(owner_id, names), _fmt(followup), days,
                            settings.followup_days),
-        explanation_en="A14: phone-only customer of %s, never visited, last follow-up %s, "
-                       "%s days ago, more than %s: protection lapsed, a natural customer, "
-                       "owner cleared." % (
+        explanation_en="A14: phone-only customer of %s, never visited, last "
+                       "follow-up %s, %s days ago, more than %s: protection lapsed, "
+                       "a natural customer, owner cleared." % (
                            _en(owner_id, names), _fmt(followup), days,
                            settings.followup_days),
         previous_owner_id=owner_id,

@@ -243,7 +243,8 @@ class AttributionConflict(models.Model):
                 ("source_ref", "=", source)])
             self.env["attribution.violation"].record(
                 poacher, "poaching", source,
-                description=_("A8: deliberate poaching in conflict %s.") % conflict.name,
+                description=_("A8: deliberate poaching in conflict %s.")
+                % conflict.name,
                 rule_code="A8", fault_class="a")
             manager = conflict.team_id.user_id
             if not existed and manager:

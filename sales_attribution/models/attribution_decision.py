@@ -85,13 +85,15 @@ class AttributionDecision(models.Model):
 
         ``partner``: the customer (``res.partner``); ``owner``: the new owner
         (``res.users``, empty or ``None`` = the company, A7); ``rule_code``: a code of
-        ``attribution.codes``; both explanations name the rule, the facts and the outcome.
+        ``attribution.codes``; both explanations name the rule, the facts and the
+        outcome.
         ``previous_owner`` defaults to the customer's owner before the decision.
 
         Effects: an immutable ``attribution.decision`` (explanation in the user's
         language), the customer's ``attribution_owner_id``, the ``user_id`` of the
-        customer's open leads (and of ``lead``), a chatter message on the customer and on
-        ``visit`` / ``lead`` / ``conflict`` telling the new owner. Returns the decision.
+        customer's open leads (and of ``lead``), a chatter message on the customer and
+        on ``visit`` / ``lead`` / ``conflict`` telling the new owner. Returns the
+        decision.
         """
         partner.ensure_one()
         owner = owner or self.env["res.users"]

@@ -20,6 +20,20 @@ def rule_code_selection():
 
 
 class AttributionVisit(models.Model):
+    """来访登记: every registration (form, phone alone, XML-RPC ``create``, import) runs
+    the attribution engine in ``create``:
+
+    1. ``_prepare_customer_vals``: the customer is found by normalised phone (sudo) or
+       created (``partner_name``); a phone that cannot be read is a ValidationError.
+    2. ``_lock_customer``: the customer's row is locked FOR UPDATE, so two parallel
+       visits of one customer are judged one after the other.
+    3. ``_prepare_visit_facts`` gathers every fact (the one place to extend),
+       ``_decide`` calls ``ownership.decide`` and draws the rotation turn when needed.
+    4. ``_apply_attribution`` writes the result through ``attribution.decision.log``,
+       opens or extends the conflict, records A5 and schedules the activities.
+    The result fields (owner, decision) are written by the engine only.
+    """
+
     _name = "attribution.visit"
     _description = "Visit Registration"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -138,9 +152,10 @@ class AttributionVisit(models.Model):
     def write(self, vals):
         result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
         if result_fields and self.env.uid != SUPERUSER_ID:
-            raise AccessError(_("The owner of a visit is decided by the rule book and "
-                                "cannot be set by hand (%s); a manager changes it by "
-                                "ruling a conflict.") % ", ".join(sorted(result_fields)))
+            raise AccessError(_(
+                "The owner of a visit is decided by the rule book and cannot be set by "
+                "hand (%s); a manager changes it by ruling a conflict.")
+                % ", ".join(sorted(result_fields)))
         return super().write(vals)
 
     def _recompute_customers_as_superuser(self):
@@ -290,9 +305,12 @@ class AttributionVisit(models.Model):
             developer_counts = {g["attribution_owner_id"][0]:
                                 g["attribution_owner_id_count"] for g in groups}
         conflict = self.env["attribution.conflict"].sudo().search(
-            [("partner_id", "=", partner.id)], order="create_date desc, id desc", limit=1)
-        ruling = policy.Ruling(state=conflict.state, winner_id=uid(conflict.winner_id)) \
-            if conflict else None
+            [("partner_id", "=", partner.id)], order="create_date desc, id desc",
+            limit=1)
+        ruling = None
+        if conflict:
+            ruling = policy.Ruling(state=conflict.state,
+                                   winner_id=uid(conflict.winner_id))
         facts = policy.VisitFacts(
             kind=visit.kind,
             visit_datetime=self._dt(visit.visit_datetime),

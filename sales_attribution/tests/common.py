@@ -101,4 +101,5 @@ class AttributionCase(SavepointCase):
             ("user_id", "=", user.id)])
 
     def conflicts(self, partner):
-        return self.env["attribution.conflict"].search([("partner_id", "=", partner.id)])
+        return self.env["attribution.conflict"].search(
+            [("partner_id", "=", partner.id)])

@@ -71,15 +71,15 @@ class TestOwnership(AttributionCase):
         violation = self.env["attribution.violation"].search([
             ("user_id", "=", self.li.id),
             ("source_ref", "=", "attribution.visit,%d" % second.id)])
-        self.assertEqual((violation.category, violation.fault_class, violation.rule_code),
-                         ("other", "c", "A5"))
+        self.assertEqual(
+            (violation.category, violation.fault_class, violation.rule_code),
+            ("other", "c", "A5"))
 
     def _collision(self):
         first = self.register(phone=self.phone(), receiver_id=self.zhang.id,
                               visit_datetime=self.ago(10))
-        second = self.register(partner_id=first.partner_id.id, receiver_id=self.li.id,
-                               customer_recalls_consultant=True,
-                               visit_datetime=self.ago(1))
+        self.register(partner_id=first.partner_id.id, receiver_id=self.li.id,
+                      customer_recalls_consultant=True, visit_datetime=self.ago(1))
         conflict = self.conflicts(first.partner_id)
         self.assertEqual(len(conflict), 1)
         return first.partner_id, conflict
@@ -101,7 +101,8 @@ class TestOwnership(AttributionCase):
         conflict.sudo(self.manager).write({"winner_id": self.li.id,
                                            "ruling_note": "李娜先留电话"})
         conflict.sudo(self.manager).action_rule()
-        self.assertEqual((conflict.state, conflict.ruled_by_id), ("ruled", self.manager))
+        self.assertEqual((conflict.state, conflict.ruled_by_id),
+                         ("ruled", self.manager))
         self.assertEqual(partner.attribution_owner_id, self.li)
         self.assertIn("李娜先留电话", conflict.decision_ids[:1].explanation_zh)
         # the ruling decides the next visit as well (precedence: ruling first)
@@ -159,7 +160,8 @@ class TestOwnership(AttributionCase):
         violation = self.env["attribution.violation"].record(
             self.li, "complaint", "res.partner,%d" % self.customer("投诉客户").id,
             rule_code="A12")
-        self.assertEqual((violation.category, violation.user_id), ("complaint", self.li))
+        self.assertEqual((violation.category, violation.user_id),
+                         ("complaint", self.li))
 
     def test_A13_abandoning_a_customer_is_class_a(self):
         violation = self.env["attribution.violation"].record(
@@ -285,13 +287,15 @@ class TestOwnership(AttributionCase):
     def test_B06_unrecognised_revisit_within_window_stays(self):
         first = self.register(phone=self.phone(), receiver_id=self.wang.id,
                               visit_datetime=self.ago(25))
-        again = self.register(partner_id=first.partner_id.id, visit_datetime=self.ago(1))
+        again = self.register(partner_id=first.partner_id.id,
+                              visit_datetime=self.ago(1))
         self.assertEqual((again.rule_code, again.owner_id), ("B6", self.wang))
 
     def test_B06_unrecognised_revisit_after_window_goes_to_duty(self):
         first = self.register(phone=self.phone(), receiver_id=self.wang.id,
                               visit_datetime=self.ago(40))
-        again = self.register(partner_id=first.partner_id.id, visit_datetime=self.ago(1))
+        again = self.register(partner_id=first.partner_id.id,
+                              visit_datetime=self.ago(1))
         self.assertEqual((again.rule_code, again.owner_id), ("B6", self.zhang))
         self.assertEqual(again.decision_id.previous_owner_id, self.wang)
         self.assertEqual(first.partner_id.attribution_owner_id, self.zhang)

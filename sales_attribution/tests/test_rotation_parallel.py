@@ -72,7 +72,8 @@ class TestRotationParallel(TransactionCase):
             env["mail.message"].search([
                 ("model", "=", "res.partner"), ("res_id", "in", partners.ids)]).unlink()
             env["mail.message"].search([
-                ("model", "=", "attribution.visit"), ("res_id", "in", visits.ids)]).unlink()
+                ("model", "=", "attribution.visit"),
+                ("res_id", "in", visits.ids)]).unlink()
             partners.unlink()
             env["attribution.rotation"].browse(rotation_id).unlink()
             env["crm.team"].browse(team_id).unlink()

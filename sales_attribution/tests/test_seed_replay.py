@@ -15,11 +15,13 @@ class TestSeedReplay(AttributionCase):
         wife_visit = self.register(phone=self.phone(), partner_name="王太太",
                                    visit_datetime=self.ago(25))
         wife = wife_visit.partner_id
-        self.assertEqual((wife_visit.rule_code, wife_visit.owner_id), ("A3", self.zhang))
+        self.assertEqual((wife_visit.rule_code, wife_visit.owner_id),
+                         ("A3", self.zhang))
         # ten days later the husband comes alone; the desk records the marriage
         husband = self.customer("王先生")
         self.relate(husband, wife, "spouse")
-        husband_visit = self.register(partner_id=husband.id, visit_datetime=self.ago(15))
+        husband_visit = self.register(partner_id=husband.id,
+                                      visit_datetime=self.ago(15))
         self.assertEqual((husband_visit.rule_code, husband_visit.owner_id),
                          ("B1", self.zhang))
         self.assertTrue(self.activities(husband_visit, self.manager))
