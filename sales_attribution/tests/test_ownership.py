@@ -58,6 +58,14 @@ class TestOwnership(AttributionCase):
     def test_A05_no_record_receiver_owns(self):
         visit = self.register(phone=self.phone(), receiver_id=self.li.id)
         self.assertEqual((visit.rule_code, visit.owner_id), ("A5", self.li))
+        # the decision is posted on the customer and the visit, the new owner is told
+        told = self.env["mail.message"].search([
+            ("model", "=", "res.partner"), ("res_id", "=", visit.partner_id.id),
+            ("partner_ids", "in", self.li.partner_id.ids)])
+        self.assertIn("A5", told.body)
+        self.assertTrue(visit.message_ids.filtered(lambda m: "A5" in (m.body or "")))
+        self.assertEqual(visit.decision_id.explanation, visit.decision_id.explanation_en)
+        self.assertTrue(visit.decision_id.explanation_zh.startswith("A5:"))
         self.assertFalse(self.env["attribution.violation"].search(
             [("user_id", "=", self.li.id)]))
 
