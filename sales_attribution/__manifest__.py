@@ -39,6 +39,7 @@
         "wizards/event_gift_wizard_views.xml",
         "report/event_gift_receipt_report.xml",
         "security/event_message_security.xml",
+        "data/attribution_cron_data.xml",
         "security/attribution_reliability_security.xml",
     ],
     "demo": [

@@ -13,3 +13,11 @@ from . import test_sms
 from . import test_bad_input
 from . import test_access_matrix
 from . import test_bad_input_events
+from . import test_ownership
+from . import test_conflict
+from . import test_seed_replay
+# Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
+# keep the rule "Python tests only where demo data is loaded" for them as well.
+from odoo.tools import config as _config  # noqa: E402
+if not _config.get("without_demo"):
+    from . import test_rotation_parallel
