@@ -126,9 +126,14 @@ def test_A03_parallel_desks_lose_nothing_and_serve_in_turn(admin, desk_office):
             vals["receiver_id"] = rng.choice(uids)
         wave2.append(vals)
     ids2, errors2, seconds2 = _run_wave(wave2, logins)
-    print("\n%d visits by %d clients: wave 1 (%d new) %.1fs, wave 2 (%d revisits) %.1fs"
-          % (len(wave1) + len(wave2), CLIENTS, len(wave1), seconds1, len(wave2),
-             seconds2))
+    timing = ("%d visits by %d clients: wave 1 (%d new) %.1fs, wave 2 (%d revisits) "
+              "%.1fs, %d errors" % (len(wave1) + len(wave2), CLIENTS, len(wave1),
+                                    seconds1, len(wave2), seconds2,
+                                    len(errors1 + errors2)))
+    if os.environ.get("SA_LIVE_OUT"):
+        with open(os.path.join(os.environ["SA_LIVE_OUT"], "live_timings.txt"), "a") as fh:
+            fh.write(timing + "\n" + "".join("  %s\n" % e for e in
+                                             (errors1 + errors2)[:5]))
 
     assert errors1 + errors2 == [], "clients saw errors"
     # no visit lost

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import psycopg2.extensions
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -140,6 +142,7 @@ class AttributionVisit(models.Model):
     @api.model
     def create(self, vals):
         check_vals(self, vals)
+        self._read_committed_if_first()
         vals = self._prepare_customer_vals(dict(vals))
         if vals.get("partner_id"):
             self._lock_customer(vals["partner_id"])
@@ -202,6 +205,11 @@ class AttributionVisit(models.Model):
             if not vals.get("partner_id"):
                 partner = self._find_customer_by_phone(phone)
                 if not partner:
+                    # two desks typing the same new number: the second waits for the
+                    # first's customer and finds it (see _claim_phone)
+                    self._claim_phone(phone)
+                    partner = self._find_customer_by_phone(phone)
+                if not partner:
                     # sudo: a consultant registers a new customer at the desk; the
                     # customer belongs to whoever the decision names.
                     partner = self.env["res.partner"].sudo().create({
@@ -214,6 +222,49 @@ class AttributionVisit(models.Model):
             partner = self.env["res.partner"].sudo().browse(vals["partner_id"])
             vals["phone"] = partner.attribution_phone or False
         return vals
+
+    @api.model_cr
+    def init(self):
+        # one row per phone number registered as a new customer: see _claim_phone
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS attribution_phone_claim (
+                phone varchar PRIMARY KEY,
+                claim_date timestamp without time zone DEFAULT (now() at time zone 'UTC')
+            )""")
+
+    @api.model
+    def _claim_phone(self, phone):
+        """Serialise the creation of the customer of one new phone number.
+
+        Two desks registering the same new number at the same moment would otherwise
+        both find no customer and create two. The claim row makes the second wait for
+        the first: under READ COMMITTED (see :meth:`_read_committed_if_first`) it then
+        finds the first one's customer; under REPEATABLE READ the update of a row it
+        cannot see raises a serialization failure and the RPC layer retries it.
+        """
+        self.env.cr.execute(
+            "INSERT INTO attribution_phone_claim (phone) VALUES (%s) "
+            "ON CONFLICT (phone) DO UPDATE "
+            "SET claim_date = (now() at time zone 'UTC')", (phone,), log_exceptions=False)
+
+    @api.model
+    def _read_committed_if_first(self):
+        """Run this registration in READ COMMITTED when it opens its transaction.
+
+        Every walk-in serves a turn of the team's one rotation row. Under Odoo's
+        REPEATABLE READ, a registration that waited for that row lock fails with a
+        serialization error once the other commits and is retried from scratch by the
+        RPC layer; with 16 desks on 4 workers, five retries were not always enough and
+        desks saw errors (live/test_concurrency.py). In READ COMMITTED the waiting
+        registration goes on with the committed row instead: the lock still gives the
+        turns one after the other, and every statement after it reads what the others
+        committed. Only when nothing ran yet in the transaction (an XML-RPC ``create``
+        of a visit): a transaction already under way keeps its isolation level.
+        """
+        cnx = getattr(self.env.cr, "_cnx", None)
+        if cnx is not None and cnx.get_transaction_status() == \
+                psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+            self.env.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
     @api.model
     def _lock_customer(self, partner_id):

@@ -46,7 +46,7 @@ WRITE_FIELD = {
     "attribution.visit": "note",
     "attribution.decision": "explanation",
     "attribution.relation": "evidence",
-    "attribution.conflict": "ruling_note",
+    "attribution.conflict": "winner_id",  # claimants name the winner in negotiation
     "attribution.conflict.share": "bonus_share",
     "attribution.split.line": "explanation",
     "attribution.rotation": "active",
@@ -199,6 +199,7 @@ class TestAccessMatrix(SavepointCase):
         if op == "w":
             name = WRITE_FIELD[model]
             value = rec[model][name]
+            value = value.id if hasattr(value, "_name") else value  # many2one as id
             return lambda: record.write({name: value})
         if op == "c":
             vals = self.create_vals(model, rec)
