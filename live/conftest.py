@@ -29,7 +29,8 @@ class Client:
         self.uid = common.authenticate(DB, login, password, {})
         if not self.uid:
             raise RuntimeError("cannot log in as %s" % login)
-        self.models = xmlrpc.client.ServerProxy(URL + "/xmlrpc/2/object", allow_none=True)
+        self.models = xmlrpc.client.ServerProxy(URL + "/xmlrpc/2/object",
+                                                allow_none=True)
 
     def call(self, model, method, *args, **kw):
         return self.models.execute_kw(DB, self.uid, self.password, model, method,
@@ -64,7 +65,8 @@ def office(admin):
         login = "live_%s_%s" % (role, stamp)
         uid = admin.call("res.users", "create", {
             "name": "Live %s" % role.replace("_", " ").title(), "login": login,
-            "password": PASSWORD, "email": "%s@example.invalid" % login, "lang": "en_US",
+            "password": PASSWORD, "email": "%s@example.invalid" % login,
+            "lang": "en_US",
             "groups_id": [(6, 0, groups)]})
         return uid, login
 

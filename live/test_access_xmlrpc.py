@@ -12,9 +12,9 @@ from conftest import fault_text
 
 ACCESS_ERROR = 4
 MODELS = ["attribution.visit", "attribution.decision", "attribution.relation",
-          "attribution.conflict", "attribution.conflict.share", "attribution.split.line",
-          "attribution.rotation", "attribution.rotation.member", "attribution.violation",
-          "attribution.duty"]
+          "attribution.conflict", "attribution.conflict.share",
+          "attribution.split.line", "attribution.rotation",
+          "attribution.rotation.member", "attribution.violation", "attribution.duty"]
 
 
 def refused(call, *args, **kw):
@@ -35,7 +35,8 @@ def test_consultant_never_reads_other_customers_phone(office):
                     ["phone", "mobile"])
     assert fault.faultCode == ACCESS_ERROR, fault_text(fault)
     found = a.call("res.partner", "search_read",
-                   [("id", "in", [office["partner_a"], office["partner_b"]])], ["mobile"])
+                   [("id", "in", [office["partner_a"], office["partner_b"]])],
+                   ["mobile"])
     assert [r["id"] for r in found] == [office["partner_a"]]
     mobile_b = office["clients"]["consultant_b"].call(
         "res.partner", "read", [office["partner_b"]], ["mobile"])[0]["mobile"]
@@ -45,7 +46,8 @@ def test_consultant_never_reads_other_customers_phone(office):
 
 def test_portal_user_reaches_nothing(office):
     portal = office["clients"]["portal"]
-    fault = refused(portal.call, "res.partner", "read", [office["partner_a"]], ["phone"])
+    fault = refused(portal.call, "res.partner", "read", [office["partner_a"]],
+                    ["phone"])
     assert fault.faultCode == ACCESS_ERROR
     for model in MODELS:
         fault = refused(portal.call, model, "search", [])
@@ -62,8 +64,8 @@ def test_access_rights_per_role(office):
         for model in MODELS:
             default = "r" if role != "manager" else "rwcu"
             expected = special.get(model, default)
-            got = "".join(letter for letter, op in (("r", "read"), ("w", "write"),
-                                                     ("c", "create"), ("u", "unlink"))
+            ops = (("r", "read"), ("w", "write"), ("c", "create"), ("u", "unlink"))
+            got = "".join(letter for letter, op in ops
                           if client.call(model, "check_access_rights", op,
                                          raise_exception=False))
             assert got == expected, (role, model)
@@ -75,7 +77,8 @@ def test_decisions_append_only_for_manager(office, admin):
     if not decisions:
         decisions = [admin.call("attribution.decision", "create", {
             "partner_id": office["partner_a"], "rule_code": "A1",
-            "owner_id": office["uid"]["consultant_a"], "explanation": "A1 (live test)"})]
+            "owner_id": office["uid"]["consultant_a"],
+            "explanation": "A1 (live test)"})]
     for method, args in (("write", [decisions, {"explanation": "rewritten"}]),
                          ("unlink", [decisions])):
         fault = refused(manager.call, "attribution.decision", method, *args)
@@ -89,7 +92,8 @@ def test_consultant_never_reads_other_split_amounts(office, admin):
     lines = admin.call("attribution.split.line", "search_read",
                        [("user_id", "!=", False)], ["user_id"], limit=50)
     a = office["clients"]["consultant_a"]
-    others = [l["id"] for l in lines if l["user_id"][0] != office["uid"]["consultant_a"]]
+    others = [line["id"] for line in lines
+              if line["user_id"][0] != office["uid"]["consultant_a"]]
     assert others, "the demo office has won deals with split lines"
     fault = refused(a.call, "attribution.split.line", "read", others[:1],
                     ["performance_amount", "bonus_amount"])
@@ -118,5 +122,6 @@ def test_state_button_in_wrong_state_is_a_warning(office, admin):
     manager = office["clients"]["manager"]
     fault = refused(manager.call, "attribution.conflict", "action_accept", [conflict])
     assert fault.faultCode == 2 and "only possible when" in fault.faultString
-    state = admin.call("attribution.conflict", "read", [conflict], ["state"])[0]["state"]
+    state = admin.call("attribution.conflict", "read", [conflict],
+                       ["state"])[0]["state"]
     assert state == "negotiation"

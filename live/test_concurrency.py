@@ -63,7 +63,8 @@ def _engine_installed(admin, team):
     phone = "1350000%04d" % random.randint(0, 9999)
     visit = admin.call("attribution.visit", "create", {
         "phone": phone, "team_id": team, "kind": "walk_in", "asked_prior_visit": True})
-    row = admin.call("attribution.visit", "read", [visit], ["partner_id", "owner_id"])[0]
+    row = admin.call("attribution.visit", "read", [visit],
+                     ["partner_id", "owner_id"])[0]
     return bool(row["partner_id"] and row["owner_id"])
 
 
@@ -103,7 +104,7 @@ def _run_wave(jobs, logins):
 def test_A03_parallel_desks_lose_nothing_and_serve_in_turn(admin, desk_office):
     team = desk_office["team"]
     if not _engine_installed(admin, team):
-        pytest.skip("the visit engine (find customer by phone, decide) is not installed")
+        pytest.skip("the visit engine (customer by phone, decision) is not installed")
     logins = [login for _uid, login in desk_office["users"]]
     uids = [uid for uid, _login in desk_office["users"]]
     rng = random.Random(int(desk_office["stamp"]) % 100000)
@@ -131,7 +132,8 @@ def test_A03_parallel_desks_lose_nothing_and_serve_in_turn(admin, desk_office):
                                     seconds1, len(wave2), seconds2,
                                     len(errors1 + errors2)))
     if os.environ.get("SA_LIVE_OUT"):
-        with open(os.path.join(os.environ["SA_LIVE_OUT"], "live_timings.txt"), "a") as fh:
+        path = os.path.join(os.environ["SA_LIVE_OUT"], "live_timings.txt")
+        with open(path, "a") as fh:
             fh.write(timing + "\n" + "".join("  %s\n" % e for e in
                                              (errors1 + errors2)[:5]))
 

@@ -116,7 +116,8 @@ def outbox(admin, office):
 
 def _queue(admin, count, tag):
     return [admin.call("attribution.sms.message", "create", {
-        "number": "1388%07d" % (tag * 100 + i), "body": "live fault test %s/%s" % (tag, i),
+        "number": "1388%07d" % (tag * 100 + i),
+        "body": "live fault test %s/%s" % (tag, i),
         "code": "E1", "state": "queued"}) for i in range(count)]
 
 
@@ -143,7 +144,8 @@ def test_E_sms_gateway_500_timeout_refused_then_back(admin, outbox):
             ("slow", fake.url, "Timeout"),
             ("ok", _closed_port_url(), "Connection failed")), 1):
         fake.mode = mode
-        admin.call("attribution.sms.gateway", "write", [outbox["gateway"]], {"url": url})
+        admin.call("attribution.sms.gateway", "write", [outbox["gateway"]],
+                   {"url": url})
         # the previous back-off has passed
         admin.call("attribution.sms.message", "write", ids, {"next_try": False})
         started = _utcnow()
@@ -161,7 +163,8 @@ def test_E_sms_gateway_500_timeout_refused_then_back(admin, outbox):
 
     # not yet due: the gateway is back but nothing is sent before the back-off
     fake.mode = "ok"
-    admin.call("attribution.sms.gateway", "write", [outbox["gateway"]], {"url": fake.url})
+    admin.call("attribution.sms.gateway", "write", [outbox["gateway"]],
+               {"url": fake.url})
     _trigger(admin, cron)
     assert fake.delivered == []
     admin.call("attribution.sms.message", "write", ids, {"next_try": False})
@@ -232,7 +235,8 @@ def test_E_cron_killed_mid_batch_sends_the_rest_once(admin, outbox):
 def _cut_connections():
     if os.environ.get("SA_LIVE_PG_RESTART"):
         subprocess.run(["bash", "-c", 'source "%s/tools/lib.sh" && ensure_pg && '
-                        'pg_as "\'$PGBIN/pg_ctl\' -D \'$PGDATA\' -w -t 60 restart -m fast"'
+                        'pg_as "\'$PGBIN/pg_ctl\' -D \'$PGDATA\' -w -t 60 '
+                        'restart -m fast"'
                         ' >/dev/null' % ROOT], check=True)
         return
     subprocess.run(["psql", "-qAt", "-d", "postgres", "-c",
@@ -251,7 +255,8 @@ def test_database_connections_cut_during_load_leave_no_half_visit(admin, office)
     probe = admin.call("attribution.visit", "create", {
         "phone": "1351111%04d" % (int(time.time()) % 10000), "team_id": team,
         "kind": "walk_in", "asked_prior_visit": True})
-    if not admin.call("attribution.visit", "read", [probe], ["owner_id"])[0]["owner_id"]:
+    probe_row = admin.call("attribution.visit", "read", [probe], ["owner_id"])[0]
+    if not probe_row["owner_id"]:
         pytest.skip("the visit engine is not installed")
     login = office["clients"]["consultant_a"].login
     base = int(time.time() * 10) % 10 ** 7
@@ -292,7 +297,8 @@ def test_database_connections_cut_during_load_leave_no_half_visit(admin, office)
                                       and v["decision_id"])]
     assert half == [], "half-written visits"
     decisions = admin.call("attribution.decision", "search_read",
-                           [("visit_id", "in", [v["id"] for v in visits])], ["visit_id"])
+                           [("visit_id", "in", [v["id"] for v in visits])],
+                           ["visit_id"])
     assert {d["visit_id"][0] for d in decisions} == {v["id"] for v in visits}
     print("\n%d registered, %d refused while the connections were cut"
           % (len(ok), len(errors)))

@@ -229,7 +229,8 @@ class AttributionVisit(models.Model):
         self.env.cr.execute("""
             CREATE TABLE IF NOT EXISTS attribution_phone_claim (
                 phone varchar PRIMARY KEY,
-                claim_date timestamp without time zone DEFAULT (now() at time zone 'UTC')
+                claim_date timestamp without time zone
+                    DEFAULT (now() at time zone 'UTC')
             )""")
 
     @api.model
@@ -245,7 +246,8 @@ class AttributionVisit(models.Model):
         self.env.cr.execute(
             "INSERT INTO attribution_phone_claim (phone) VALUES (%s) "
             "ON CONFLICT (phone) DO UPDATE "
-            "SET claim_date = (now() at time zone 'UTC')", (phone,), log_exceptions=False)
+            "SET claim_date = (now() at time zone 'UTC')", (phone,),
+            log_exceptions=False)
 
     @api.model
     def _read_committed_if_first(self):

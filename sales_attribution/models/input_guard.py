@@ -25,9 +25,10 @@ def _refuse(model, name, value, expected):
 def check_vals(model, vals, names=None):
     """Refuse values of ``vals`` that the fields of ``model`` cannot take as they are.
 
-    Checks integer, float and monetary, selection, date, datetime and many2one fields (all of them, or
-    only ``names``); returns ``vals`` unchanged. Strings holding numbers ("3") are
-    accepted, as Odoo converts them; fractions for integers are refused.
+    Checks integer, float and monetary, selection, date, datetime and many2one
+    fields (all of them, or only ``names``); returns ``vals`` unchanged. Strings
+    holding numbers ("3") are accepted, as Odoo converts them; fractions for
+    integers are refused.
     """
     for name, value in vals.items():
         if names is not None and name not in names:

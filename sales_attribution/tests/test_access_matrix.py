@@ -103,7 +103,8 @@ class TestAccessMatrix(SavepointCase):
             "name": "Customer %s" % consultant.name, "phone": "010-8888 666%s" % digit,
             "mobile": "1380013800%s" % digit, "attribution_owner_id": consultant.id})
         relative = env["res.partner"].create({
-            "name": "Relative %s" % consultant.name, "attribution_owner_id": consultant.id})
+            "name": "Relative %s" % consultant.name,
+            "attribution_owner_id": consultant.id})
         lead = env["crm.lead"].create({
             "name": "Deal %s" % consultant.name, "type": "opportunity",
             "partner_id": partner.id, "user_id": consultant.id, "team_id": team.id,
@@ -163,9 +164,9 @@ class TestAccessMatrix(SavepointCase):
                                      "relation_type": "friend"},
             "attribution.conflict": {"partner_id": partner.id, "team_id": team.id,
                                      "claimant_ids": [(6, 0, user.ids)]},
-            "attribution.conflict.share": {"conflict_id": rec["attribution.conflict"].id,
-                                           "user_id": user.id, "performance_share": 0,
-                                           "bonus_share": 0},
+            "attribution.conflict.share": {
+                "conflict_id": rec["attribution.conflict"].id,
+                "user_id": user.id, "performance_share": 0, "bonus_share": 0},
             "attribution.split.line": {"lead_id": rec["lead"].id, "user_id": user.id,
                                        "role": "co_owner", "performance_share": 0,
                                        "bonus_share": 0},
@@ -240,7 +241,8 @@ class TestAccessMatrix(SavepointCase):
             both = mine | theirs
             found_a = self.env[model].sudo(self.user_a).search([("id", "in", both.ids)])
             found_b = self.env[model].sudo(self.user_b).search([("id", "in", both.ids)])
-            found_m = self.env[model].sudo(self.manager).search([("id", "in", both.ids)])
+            found_m = self.env[model].sudo(self.manager).search(
+                [("id", "in", both.ids)])
             expect_a = both if scope == "all" else mine
             expect_b = both if scope == "all" else theirs
             self.assertEqual(set(found_a.ids), set(expect_a.ids), "%s: A" % model)
@@ -285,7 +287,8 @@ class TestAccessMatrix(SavepointCase):
         self.assertEqual(
             self.env["res.partner"].sudo(self.user_a).search(
                 [("id", "=", theirs.id)]).ids, [],
-            self.env["ir.rule"].sudo(self.user_a)._compute_domain("res.partner", "read"))
+            self.env["ir.rule"].sudo(self.user_a)._compute_domain("res.partner",
+                                                                  "read"))
         for name in ("phone", "mobile", "attribution_phone"):
             with self.assertRaises(AccessError):
                 theirs.read([name])

@@ -18,8 +18,9 @@ from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
 
 #: models whose tables are counted before and after every row
-COUNTED_MODELS = ("res.partner", "crm.lead", "attribution.visit", "attribution.decision",
-                  "attribution.relation", "attribution.conflict",
+COUNTED_MODELS = ("res.partner", "crm.lead", "attribution.visit",
+                  "attribution.decision", "attribution.relation",
+                  "attribution.conflict",
                   "attribution.conflict.share", "attribution.split.line",
                   "attribution.rotation", "attribution.rotation.member",
                   "attribution.violation", "attribution.duty")
@@ -100,7 +101,8 @@ class BadInputCase(SavepointCase):
         result = {}
         for model in COUNTED_MODELS:
             self.env.cr.execute(
-                'SELECT count(*) FROM "%s"' % self.env[model]._table)  # table of the ORM
+                # the table name comes from the ORM, not from input
+                'SELECT count(*) FROM "%s"' % self.env[model]._table)
             result[model] = self.env.cr.fetchone()[0]
         return result
 
@@ -195,7 +197,8 @@ def _rows():
         # would be customer: a cycle of three
         c.env[Rel].create({"partner_id": c.other.id, "related_partner_id": c.third.id,
                            "relation_type": "parent"})
-        c.env[Rel].create({"partner_id": c.third.id, "related_partner_id": c.customer.id,
+        c.env[Rel].create({"partner_id": c.third.id,
+                           "related_partner_id": c.customer.id,
                            "relation_type": "parent"})
     row("relation_parent_cycle_of_three", ValidationError, "own ancestor")(parent_cycle)
     row("relation_unknown_type", ValidationError, "not a valid value")(
@@ -250,7 +253,8 @@ def _rows():
     # --- split lines edited by a manager ----------------------------------------
     Line = "attribution.split.line"
     row("split_performance_cut_to_60", UserError, "sum to 60")(
-        lambda c: c.split_line(c.alice).sudo(c.manager).write({"performance_share": 60}))
+        lambda c: c.split_line(c.alice).sudo(c.manager).write(
+            {"performance_share": 60}))
     row("split_negative_bonus", ValidationError, "between 0 and 100")(
         lambda c: c.split_line(c.alice).sudo(c.manager).write({"bonus_share": -10}))
     row("split_extra_line_sums_110", UserError, "sum to 110")(
@@ -300,6 +304,7 @@ def _rows():
             "user_id": c.alice.id, "category": "late",
             "date": fields.Date.to_string(
                 fields.Date.from_string(fields.Date.today()) + timedelta(days=1))}))
+
     def check_in_when_absent(c):
         c.duty.sudo(c.manager).action_mark_absent()
         c.duty.sudo(c.alice).action_check_in()
@@ -356,7 +361,8 @@ class TestBadInput(BadInputCase):
 
 #: rows run once more as a Chinese-speaking user once i18n/zh_CN.po ships
 ZH_ROWS = ("visit_tomorrow", "relation_to_oneself", "ruling_without_winner",
-           "accept_in_negotiation", "split_performance_cut_to_60", "lead_unit_count_text",
+           "accept_in_negotiation", "split_performance_cut_to_60",
+           "lead_unit_count_text",
            "rotation_nobody_present", "relation_duplicate")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
