@@ -237,21 +237,12 @@ class AttributionConflict(models.Model):
             if not conflict.poacher_id:
                 conflict.with_context(attribution_poaching_recorded=True).write(
                     {"poacher_id": poacher.id})
-            source = "attribution.conflict,%d" % conflict.id
-            existed = self.env["attribution.violation"].sudo().search_count([
-                ("user_id", "=", poacher.id), ("category", "=", "poaching"),
-                ("source_ref", "=", source)])
+            # record() is idempotent and itself proposes the dismissal to the manager
             self.env["attribution.violation"].record(
-                poacher, "poaching", source,
+                poacher, "poaching", "attribution.conflict,%d" % conflict.id,
                 description=_("A8: deliberate poaching in conflict %s.")
                 % conflict.name,
                 rule_code="A8", fault_class="a")
-            manager = conflict.team_id.user_id
-            if not existed and manager:
-                self._schedule_activity(
-                    conflict, manager,
-                    _("A8: dismissal proposed for %s") % poacher.name,
-                    _("Deliberate poaching found in conflict %s.") % conflict.name)
         return True
 
     @api.multi
