@@ -33,6 +33,7 @@
         "views/menus.xml",
         "report/attribution_split_xlsx.xml",
         "wizards/attribution_split_export_wizard_views.xml",
+        "views/attribution_dashboard_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

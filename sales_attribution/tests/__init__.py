@@ -4,3 +4,4 @@ from . import test_duty
 from . import test_complaint_wizard
 from . import test_splits
 from . import test_split_export
+from . import test_dashboard
