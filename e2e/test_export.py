@@ -9,9 +9,8 @@ from conftest import MANAGER
 
 
 def _menu(page, xmlid):
-    """Open the addon's dropdown in the top bar and click the menu ``xmlid``."""
-    page.click(".o_menu_sections a[data-menu-xmlid='sales_attribution.attribution_menu_root']")
-    page.click(".o_menu_sections a[data-menu-xmlid='%s']" % xmlid)
+    """Click the menu ``xmlid`` in the CRM app's side menu."""
+    page.click(".oe_secondary_menu a[data-menu-xmlid='%s']" % xmlid)
 
 
 def _downloaded(folder, timeout=30):
@@ -27,7 +26,8 @@ def _downloaded(folder, timeout=30):
 
 def test_split_export_downloads_xlsx(page, users, admin):
     page.login(MANAGER)
-    page.open_action("sales_attribution.attribution_split_line_action")
+    page.open_action("sales_attribution.attribution_split_line_action",
+                     menu_id=admin.ref("crm.crm_menu_root"))
     _menu(page, "sales_attribution.attribution_split_export_wizard_menu")
     page.find(".modal .o_form_view .o_field_widget[name=date_from]")
     page.shot("export wizard")
