@@ -15,6 +15,7 @@ import tempfile
 import shutil
 import time
 import xmlrpc.client
+from xml.etree import ElementTree
 
 import pytest
 from selenium import webdriver
@@ -46,6 +47,8 @@ CONSOLE_NOISE = (
     # Odoo with workers serves the bus on its own longpolling port; without a proxy in
     # front, the web client's /longpolling/poll on the HTTP port answers this error
     re.compile(r"bus\.Bus unavailable"),
+    # report pages (/report/html/...) link no icon; Chromium asks for /favicon.ico
+    re.compile(r"/favicon\.ico - Failed to load resource"),
 )
 
 
@@ -113,6 +116,12 @@ def users(admin, lang):
 
 
 # --------------------------------------------------------------------------- browser
+def _xpath_literal(text):
+    if "'" not in text:
+        return "'%s'" % text
+    return "concat('%s')" % "', \"'\", '".join(text.split("'"))
+
+
 class Page:
     """The web client in one Chromium, with the few moves the tests need."""
 
@@ -237,9 +246,26 @@ class Page:
         item.click()
         self.idle()
 
-    def button(self, name):
-        """Click the form's object button ``name``."""
-        return self.click(".o_form_view button[name=%s]" % name)
+    def button(self, model, name, view=None):
+        """Click the form's object button ``name`` (method). Odoo 11 renders buttons
+        without their name: the button is found by its label in the user's language,
+        read from the form view as the server sends it."""
+        view_id = self.admin.ref(view) if view else False
+        arch = self.admin(model, "fields_view_get", view_id=view_id, view_type="form",
+                          context={"lang": self.lang})["arch"]
+        node = ElementTree.fromstring(arch.encode("utf-8")).find(
+            ".//button[@name='%s']" % name)
+        assert node is not None, "no button %s on the form of %s" % (name, model)
+        label = node.get("string")
+        xpath = ("//div[contains(@class, 'o_form_view')]//button[normalize-space(.)=%s]"
+                 % _xpath_literal(label))
+        el = self.wait(lambda d: next((b for b in d.find_elements(By.XPATH, xpath)
+                                       if b.is_displayed()), False),
+                       message="no visible button %r (%s)" % (label, name))
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
+        el.click()
+        self.idle()
+        return el
 
     def save(self):
         self.click(".o_form_button_save")
@@ -309,6 +335,7 @@ def page(request, lang):
     os.makedirs(os.path.join(tmp, "downloads"))
     driver = _chromium(tmp)
     p = Page(driver, lang, request.node.name)
+    p.admin = request.getfixturevalue("admin")
     p.downloads = os.path.join(tmp, "downloads")
     try:
         yield p

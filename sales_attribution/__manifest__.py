@@ -34,6 +34,7 @@
         "report/attribution_split_xlsx.xml",
         "wizards/attribution_split_export_wizard_views.xml",
         "views/attribution_dashboard_views.xml",
+        "report/report_assets_templates.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

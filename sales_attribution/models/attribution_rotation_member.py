@@ -104,10 +104,11 @@ class AttributionRotationMember(models.Model):
 
     @api.multi
     def action_toggle_present(self):
-        """The manager marks a consultant in or out of the showroom (A3)."""
+        """The manager marks a consultant in or out of the showroom (A3). Returns the
+        web client's reload: the whole queue moves, not only this card."""
         for member in self:
             member.present = not member.present
-        return True
+        return {"type": "ir.actions.client", "tag": "reload"}
 
     def _dashboard_action(self, xmlid, domain, context=None):
         self.ensure_one()
