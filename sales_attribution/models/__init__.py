@@ -16,3 +16,6 @@ from . import event_event
 from . import event_registration
 from . import res_users
 from . import attribution_duty
+from . import attribution_sms_gateway
+from . import attribution_sms_message
+from . import attribution_message_log
