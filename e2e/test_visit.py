@@ -21,7 +21,9 @@ def _register(page, phone, name=None, recalls=False):
     first = page.find(".o_form_view .o_form_sheet input.o_field_widget")
     assert first.get_attribute("name") == "phone", "the phone is not the first field"
     page.fill("phone", phone)
+    page.find(".o_form_view .o_attribution_prior_visits .o_field_widget[name=prior_visit_info]")
     page.shot("phone typed")
+    info = page.text(".o_form_view .o_field_widget[name=prior_visit_info]")
     if name and page.all(".o_form_view .o_field_widget[name=partner_name]"):
         page.fill("partner_name", name)
     page.select("kind", "walk_in")
@@ -34,7 +36,7 @@ def _register(page, phone, name=None, recalls=False):
     owner = page.text(".o_form_view .o_field_widget[name=owner_id]")
     rule = page.text(".o_form_view .o_field_widget[name=rule_code]")
     explanation = page.text(".o_form_view .o_field_widget[name=explanation]")
-    return owner, rule, explanation
+    return info, owner, rule, explanation
 
 
 def test_A05_walk_in_then_revisit_phone_first(page, users, admin):
@@ -42,7 +44,9 @@ def test_A05_walk_in_then_revisit_phone_first(page, users, admin):
     name = "E2E 访客 %s" % phone[-4:]
     page.login(CONSULTANT)
 
-    owner, rule, explanation = _register(page, phone, name=name)
+    info, owner, rule, explanation = _register(page, phone, name=name)
+    # a number nobody has: the desk is told it is a new customer
+    assert info and RULE.search(info), info
     assert owner, "no owner shown after saving the walk-in"
     assert RULE.search(rule), "no rule code shown: %r" % rule
     assert RULE.search(explanation), "the explanation cites no rule: %r" % explanation
@@ -53,7 +57,11 @@ def test_A05_walk_in_then_revisit_phone_first(page, users, admin):
     first_owner = visits[0]["owner_id"]
 
     # the same customer comes back the same day: found by the phone, owner kept (B6)
-    revisit_owner, rule, explanation = _register(page, phone, recalls=True)
+    info, revisit_owner, rule, explanation = _register(page, phone, recalls=True)
+    # A5 at the door: before saving, the desk sees the earlier visit and the owner,
+    # and nothing of the customer's private data
+    assert owner in info, "the owner is not shown at the door: %r" % info
+    assert phone[-8:] not in info and name not in info, info
     assert revisit_owner == owner, "revisit changed the owner: %s -> %s (%s)" % (
         owner, revisit_owner, explanation)
     assert RULE.search(explanation), explanation
