@@ -320,7 +320,10 @@ def _chromium(downloads):
         "safebrowsing.enabled": False,
     })
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    # the office's clock: the web client shows times in the browser's time zone
+    service = Service(CHROMEDRIVER, env=dict(os.environ, TZ=os.environ.get(
+        "SA_E2E_TZ", "Asia/Shanghai")))
+    driver = webdriver.Chrome(service=service, options=options)
     driver.set_page_load_timeout(60)
     # headless Chromium refuses downloads unless told where to put them
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {
