@@ -7,6 +7,7 @@ from . import attribution_rotation_member
 from . import attribution_visit
 from . import attribution_decision
 from . import attribution_conflict
+from . import attribution_share_mixin
 from . import attribution_conflict_share
 from . import attribution_split_line
 from . import attribution_violation
