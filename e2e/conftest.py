@@ -20,8 +20,7 @@ from xml.etree import ElementTree
 import pytest
 from selenium import webdriver
 from selenium.common.exceptions import (
-    JavascriptException, StaleElementReferenceException, TimeoutException,
-    WebDriverException)
+    JavascriptException, StaleElementReferenceException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -348,7 +347,7 @@ def page(request, lang):
             pytest.fail("browser console errors:\n" + "\n".join(
                 e.get("message", "")[:500] for e in errors))
     finally:
-        if request.node.rep_call_failed if hasattr(request.node, "rep_call_failed") else False:
+        if getattr(request.node, "rep_call_failed", False):
             try:
                 p.shot("failed")
             except WebDriverException:

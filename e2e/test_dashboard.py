@@ -36,6 +36,7 @@ def test_A03_reception_queue_follows_presence(page, users, admin):
             if ids:
                 admin("attribution.rotation.member", "write", ids, {"present": present})
 
+
 def test_A03_dashboard_menus_open(page, users):
     page.login(MANAGER)
     for xmlid in ("attribution_visit_action_dashboard",

@@ -3,7 +3,7 @@ customer's revisit, phone first, and reads the decision after saving."""
 import random
 import re
 
-from conftest import CONSULTANT, Odoo
+from conftest import CONSULTANT
 
 RULE = re.compile(r"\b[AB]\d{1,2}[ab]?\b")
 
