@@ -41,6 +41,8 @@
         "security/event_message_security.xml",
         "data/attribution_cron_data.xml",
         "security/attribution_reliability_security.xml",
+        "views/attribution_dashboard_views.xml",
+        "report/report_assets_templates.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

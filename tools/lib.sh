@@ -183,3 +183,50 @@ stop_server() {
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
 }
+
+# --- browser tests: Debian's Chromium and its driver, and a Python 3 venv with Selenium --
+# The e2e client runs on the system Python (3.8+; Debian 12 has 3.11), apart from Odoo's
+# 3.7 environment: Selenium 4 no longer supports 3.7. Overridable: SA_E2E_VENV (default
+# .venv-e2e/), SA_E2E_PYTHON (the interpreter it is built with).
+E2E_VENV=${SA_E2E_VENV:-$ROOT/.venv-e2e}
+E2E_PY=$E2E_VENV/bin/python
+
+ensure_browser() {
+    if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+        return 0
+    fi
+    [ "$(id -u)" = 0 ] || die "the browser tests need Debian's chromium and chromium-driver: run 'apt-get install -y chromium chromium-driver' as root."
+    say "installing chromium and chromium-driver (apt-get)"
+    (
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+    ) >"$STATE/apt-chromium.log" 2>&1 || die "apt-get install chromium chromium-driver failed: see $STATE/apt-chromium.log"
+}
+
+find_python3_e2e() {
+    local c
+    for c in "${SA_E2E_PYTHON:-}" /usr/bin/python3 python3.11 python3.12 python3.13 python3; do
+        [ -n "$c" ] || continue
+        if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys, venv, ensurepip; assert sys.version_info >= (3, 9)' 2>/dev/null; then
+            command -v "$c"; return 0
+        fi
+    done
+    return 1
+}
+
+ensure_e2e_venv() {
+    local want have="" py3
+    want=$(sha1sum <"$ROOT/tools/requirements-e2e.txt" | cut -c1-16)
+    [ -f "$E2E_VENV/.sa-requirements" ] && have=$(cat "$E2E_VENV/.sa-requirements")
+    if [ -x "$E2E_PY" ] && [ "$want" = "$have" ]; then return 0; fi
+    py3=$(find_python3_e2e) || die "the browser tests need Python >= 3.9 with venv (apt-get install python3-venv), or SA_E2E_PYTHON set to one."
+    say "building the browser test environment in $E2E_VENV"
+    [ -x "$E2E_PY" ] || "$py3" -m venv "$E2E_VENV"
+    "$E2E_PY" -m pip install -q --disable-pip-version-check -r "$ROOT/tools/requirements-e2e.txt"
+    echo "$want" > "$E2E_VENV/.sa-requirements"
+}
+
+ensure_e2e() {
+    ensure_browser
+    ensure_e2e_venv
+}

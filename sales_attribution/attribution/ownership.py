@@ -317,8 +317,7 @@ def _first_owners(items, settings):
 
     ``items`` have ``owner_id`` and ``visit_datetime``; ownerless ones carry no claim.
     """
-    claims = sorted((i for i in items if i.owner_id is not None),
-                    key=lambda i: i.visit_datetime)
+    claims = sorted((i for i in items if i.owner_id is not None), key=_reg_order)
     if not claims:
         return None, (), (), None
     first_at = claims[0].visit_datetime
@@ -333,10 +332,18 @@ def _first_owners(items, settings):
     return first, tuple(tied), tuple(owners), claims[0]
 
 
+def _reg_order(item):
+    """Oldest first; registrations at the same minute in a fixed order (ownerless ones
+    last, then by owner and receiver id), so the outcome never depends on the order
+    the sheet was read in."""
+    return (item.visit_datetime, item.owner_id is None, item.owner_id or 0,
+            getattr(item, "receiver_id", None) or 0)
+
+
 def _chain(registrations, settings):
     """Registrations of the current chain (restarted by a lawful lapse), oldest first.
     """
-    regs = sorted(registrations, key=lambda r: r.visit_datetime)
+    regs = sorted(registrations, key=_reg_order)
     start = 0
     for index in range(1, len(regs)):
         gap = (_local_date(regs[index].visit_datetime, settings)
@@ -910,7 +917,7 @@ def decide(facts, settings=None, now=None):
         raise InvalidFacts("缺少来访时间。", "The visit time is missing.")
     f = _Facts(facts, _local_date(visit_at, settings))
     names = tuple(sorted((facts.names or {}).items()))
-    regs = sorted(facts.registrations, key=lambda r: r.visit_datetime)
+    regs = sorted(facts.registrations, key=_reg_order)
     chain = _chain(regs, settings)
     original, _tied, _owners, _reg = _first_owners(chain, settings)
     current = facts.current_owner_id

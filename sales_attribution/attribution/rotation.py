@@ -170,3 +170,33 @@ def serve(members, last_sequence, names=None):
             explanation_en=en,
         )
     raise AssertionError("unreachable: a present member exists")  # pragma: no cover
+
+
+def queue(members, last_sequence):
+    # type: (Iterable[Member], Optional[int]) -> List[int]
+    """Who the desk will serve next, in order, without serving anyone: the user ids of
+    the present members, each at the first turn they would get (make-up turns first,
+    then the normal order from the pointer). Absent members are not in the queue. Used
+    by the manager's dashboard; ``serve`` stays the only function that moves the turn.
+
+    >>> queue([Member(1, 10), Member(2, 20, present=False), Member(3, 30)], 10)
+    [3, 1]
+    >>> queue([Member(1, 10), Member(2, 20), Member(3, 30, makeup_credits=1)], 10)
+    [3, 2, 1]
+    """
+    desk = [Member(m.user_id, m.sequence, m.present, m.makeup_credits) for m in members]
+    if not any(m.present for m in desk):
+        return []
+    order = []  # type: List[int]
+    pointer = last_sequence
+    # every present member is served within one round plus the make-up turns owed
+    for _ in range(sum(1 + max(m.makeup_credits, 0) for m in desk if m.present)):
+        turn = serve(desk, pointer)
+        if turn.used_makeup:
+            for member in desk:
+                if member.user_id == turn.user_id:
+                    member.makeup_credits -= 1
+        pointer = turn.new_last_sequence
+        if turn.user_id not in order:
+            order.append(turn.user_id)
+    return order

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..attribution import rotation as policy
+
 
 class AttributionRotationMember(models.Model):
     _name = "attribution.rotation.member"
@@ -51,3 +53,95 @@ class AttributionRotationMember(models.Model):
             if clash:
                 raise ValidationError(_("Two members of a rotation cannot share turn "
                                         "position %s.") % member.sequence)
+
+    # ------------------------------------------------------------ manager dashboard
+    # Non-stored: what the reception queue looks like now (A3, B1) and how each member
+    # is doing. Kept at the end of the class so the engine's changes above merge.
+    queue_position = fields.Integer(
+        compute="_compute_queue_position", string="Queue Position",
+        help="Place in the reception queue: 1 is served next (make-up turns first, "
+             "then the turn order from the last served). 0: absent, not in the queue.")
+    is_next = fields.Boolean(
+        compute="_compute_queue_position", string="Next",
+        help="This member receives the next walk-in.")
+    visits_today = fields.Integer(
+        compute="_compute_dashboard_counts", string="Visits Today",
+        help="Customers this consultant received today.")
+    strike_count = fields.Integer(
+        related="user_id.attribution_strike_count", readonly=True, string="Strikes",
+        help="Violations within the strike period (A12/A13: three lead to a dismissal "
+             "proposal).")
+    month_performance = fields.Float(
+        compute="_compute_dashboard_counts", string="Performance This Month",
+        groups="sales_attribution.group_manager",
+        help="Sum of this month's performance amounts (业绩) of the consultant's split "
+             "lines.")
+
+    @api.depends("rotation_id.last_sequence", "rotation_id.member_ids.present",
+                 "rotation_id.member_ids.makeup_credits", "rotation_id.member_ids.sequence")
+    def _compute_queue_position(self):
+        for rotation in self.mapped("rotation_id"):
+            try:
+                order = policy.queue(rotation._policy_members(), rotation.last_sequence)
+            except policy.DuplicateSequence:
+                order = []
+            for member in self.filtered(lambda m: m.rotation_id == rotation):
+                position = order.index(member.user_id.id) + 1 \
+                    if member.user_id.id in order else 0
+                member.queue_position = position
+                member.is_next = position == 1
+
+    def _compute_dashboard_counts(self):
+        today = fields.Date.context_today(self)
+        month_start = today[:8] + "01"
+        users = self.mapped("user_id")
+        # sudo: counts for the manager's dashboard; a consultant's record rules would
+        # hide the others' visits and lines (amounts are manager-only, see groups).
+        visits = self.env["attribution.visit"].sudo().read_group(
+            [("receiver_id", "in", users.ids),
+             ("visit_datetime", ">=", today + " 00:00:00")],
+            ["receiver_id"], ["receiver_id"])
+        visit_count = {v["receiver_id"][0]: v["receiver_id_count"] for v in visits}
+        amounts = {}
+        if self.env.user.has_group("sales_attribution.group_manager"):
+            lines = self.env["attribution.split.line"].sudo().read_group(
+                [("user_id", "in", users.ids), ("date", ">=", month_start),
+                 ("date", "<=", today)],
+                ["user_id", "performance_amount"], ["user_id"])
+            amounts = {l["user_id"][0]: l["performance_amount"] for l in lines}
+        for member in self:
+            member.visits_today = visit_count.get(member.user_id.id, 0)
+            member.month_performance = amounts.get(member.user_id.id, 0.0)
+
+    @api.multi
+    def action_toggle_present(self):
+        """The manager marks a consultant in or out of the showroom (A3). Returns the
+        web client's reload: the whole queue moves, not only this card."""
+        for member in self:
+            member.present = not member.present
+        return {"type": "ir.actions.client", "tag": "reload"}
+
+    def _dashboard_action(self, xmlid, domain, context=None):
+        self.ensure_one()
+        action = self.env.ref(xmlid).read()[0]
+        action.update(domain=domain, context=dict(context or {}),
+                      name="%s - %s" % (action["name"], self.user_id.name))
+        return action
+
+    @api.multi
+    def action_open_visits_today(self):
+        return self._dashboard_action(
+            "sales_attribution.attribution_visit_action",
+            [("receiver_id", "=", self.user_id.id)], {"search_default_today": 1})
+
+    @api.multi
+    def action_open_strikes(self):
+        return self._dashboard_action(
+            "sales_attribution.attribution_violation_action",
+            [("user_id", "=", self.user_id.id)], {"search_default_last_30_days": 1})
+
+    @api.multi
+    def action_open_performance(self):
+        return self._dashboard_action(
+            "sales_attribution.attribution_split_line_action_dashboard",
+            [("user_id", "=", self.user_id.id)])

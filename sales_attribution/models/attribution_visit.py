@@ -4,6 +4,7 @@ import psycopg2.extensions
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import html_escape
 
 from ..attribution import codes
 from ..attribution import ownership as policy
@@ -489,3 +490,96 @@ class AttributionVisit(models.Model):
                 conflict, self.team_id.user_id,
                 _("Conflict %s to settle") % conflict.name, logged.explanation)
         return conflict
+
+    # ------------------------------------------------------------ reception desk (A5)
+    # The desk types the phone first; before saving, the form says whether this
+    # customer visited before, when, with whom and who owns them, so a collision is
+    # stopped at the door. Only dates and consultants' names are shown: never the
+    # customer's name, phone or anything else of another consultant's customer.
+    prior_visit_info = fields.Html(
+        compute="_compute_prior_visit_info", string="Prior Visits", sanitize=True,
+        help="A5: what the sheet knows about this phone number: earlier visits (date "
+             "and consultant) and the customer's owner. Ask the customer anyway.")
+    prior_visit_count = fields.Integer(
+        compute="_compute_prior_visit_info", string="Earlier Visits",
+        help="Visits of this customer registered before this one.")
+
+    @api.depends("phone", "partner_id")
+    def _compute_prior_visit_info(self):
+        for visit in self:
+            count, html = visit._prior_visit_summary()
+            visit.prior_visit_count = count
+            visit.prior_visit_info = html
+
+    @api.onchange("phone")
+    def _onchange_phone(self):
+        """Phone typed at the desk: show the customer's history at once (A5)."""
+        count, html = self._prior_visit_summary()
+        self.prior_visit_count = count
+        self.prior_visit_info = html
+
+    def _prior_visit_customer(self):
+        """The customer this form is about: the chosen one, else found by phone."""
+        self.ensure_one()
+        if self.partner_id:
+            return self.partner_id.sudo(), None
+        if not self.phone:
+            return self.env["res.partner"], None
+        try:
+            phone = normalize_phone(self.phone)
+        except InvalidPhone as err:
+            return self.env["res.partner"], err
+        return self._find_customer_by_phone(phone), None
+
+    def _prior_visit_summary(self):
+        """``(count, html)``: earlier visits of the customer and their owner."""
+        self.ensure_one()
+        partner, error = self._prior_visit_customer()
+        esc = html_escape
+        if error:
+            return 0, '<p class="text-warning">%s</p>' % esc(
+                _("This phone number cannot be read: %s") % error.message_en)
+        if not partner:
+            if not self.phone:
+                return 0, False
+            return 0, '<p class="text-success">%s</p>' % esc(
+                _("No visit registered with this number: a new customer. Ask whether "
+                  "they have been here before (A5)."))
+        # sudo: the desk must see that another consultant's customer visited before;
+        # only dates and consultants' names leave this method.
+        domain = [("partner_id", "=", partner.id)]
+        if isinstance(self.id, int):
+            domain.append(("id", "!=", self.id))
+        if self.visit_datetime:
+            domain.append(("visit_datetime", "<=", self.visit_datetime))
+        visits = self.sudo().search(domain, order="visit_datetime desc, id desc")
+        owner = partner.sudo().attribution_owner_id
+        parts = []
+        if visits:
+            def who(v):
+                return (v.receiver_id or v.owner_id).name or _("unknown")
+            rows = "".join("<li>%s - %s</li>" % (
+                esc(self._desk_time(v.visit_datetime)), esc(who(v)))
+                for v in visits[:5])
+            last = visits[0]
+            parts.append('<p class="text-danger"><strong>%s</strong></p><ul>%s</ul>' % (
+                esc(_("Visited before: %s time(s), last on %s with %s.") % (
+                    len(visits), self._desk_time(last.visit_datetime), who(last))),
+                rows))
+        else:
+            parts.append("<p>%s</p>" % esc(
+                _("Known customer, no visit registered yet.")))
+        if owner:
+            parts.append("<p><strong>%s</strong></p>" % esc(
+                _("Owner: %s") % owner.name))
+        else:
+            parts.append("<p>%s</p>" % esc(_("No owner yet.")))
+        return len(visits), "".join(parts)
+
+    def _desk_time(self, value):
+        """A visit time in the desk user's time zone, to the minute."""
+        if not value:
+            return ""
+        local = fields.Datetime.context_timestamp(
+            self, fields.Datetime.from_string(value))
+        return local.strftime("%Y-%m-%d %H:%M")

@@ -16,6 +16,8 @@ from . import test_bad_input_events
 from . import test_ownership
 from . import test_conflict
 from . import test_seed_replay
+from . import test_dashboard
+from . import test_visit_desk
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402

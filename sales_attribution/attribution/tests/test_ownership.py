@@ -604,3 +604,15 @@ class TestInputs(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+    def test_A10_registrations_at_the_same_minute_in_any_order(self):
+        """Two registrations of one customer at the same minute, one without owner:
+        the sheet's order must not change the outcome (found by hypothesis)."""
+        regs = (Registration(partner_id=100, owner_id=None, visit_datetime=at(1)),
+                Registration(partner_id=100, owner_id=None, visit_datetime=at(31, 8)),
+                Registration(partner_id=100, owner_id=1, visit_datetime=at(31, 8)))
+        outcomes = {
+            (d.rule_code, d.owner_id) for d in (
+                decide_(VisitFacts("walk_in", at(2), registrations=order))
+                for order in (regs, tuple(reversed(regs)), regs[1:] + regs[:1]))}
+        self.assertEqual(len(outcomes), 1, outcomes)

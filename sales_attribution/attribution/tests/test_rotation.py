@@ -129,3 +129,34 @@ class TestRotationTable(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestRotationQueue(unittest.TestCase):
+    """The dashboard's view of the desk: who is next, without serving anyone."""
+
+    def test_A03_queue_starts_after_pointer_and_skips_absent(self):
+        from attribution.rotation import queue
+        self.assertEqual(queue(desk(absent=(3,)), 20), [4, 1, 2])
+        self.assertEqual(queue(desk(), None), [1, 2, 3, 4])
+
+    def test_B01_queue_serves_makeup_first(self):
+        from attribution.rotation import queue
+        self.assertEqual(queue(desk(makeup={4: 1}), 10), [4, 2, 3, 1])
+
+    def test_A03_queue_first_is_the_next_receiver(self):
+        from attribution.rotation import queue
+        for pointer in (None, 10, 20, 30, 40):
+            for absent in ((), (1,), (2, 3), (1, 2, 3)):
+                members = desk(absent=absent, makeup={2: 1} if 2 not in absent else {})
+                self.assertEqual(queue(members, pointer)[0],
+                                 serve(members, pointer).user_id)
+
+    def test_A03_queue_empty_when_nobody_present(self):
+        from attribution.rotation import queue
+        self.assertEqual(queue(desk(absent=(1, 2, 3, 4)), 10), [])
+
+    def test_A03_queue_does_not_touch_the_members(self):
+        from attribution.rotation import queue
+        members = desk(makeup={3: 2})
+        queue(members, 10)
+        self.assertEqual(members[2].makeup_credits, 2)
