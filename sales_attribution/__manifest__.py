@@ -40,7 +40,6 @@
         "report/event_gift_receipt_report.xml",
         "security/event_message_security.xml",
         "data/attribution_cron_data.xml",
-        "security/attribution_reliability_security.xml",
         "views/attribution_dashboard_views.xml",
         "report/report_assets_templates.xml",
     ],
