@@ -72,7 +72,9 @@ def run_phase(url, db, kind, clients, per_client, known):
                     durations.append(time.perf_counter() - t)
             except Exception as err:  # any fault counts, the first ones are shown
                 with lock:
-                    errors.append("%s: %s" % (type(err).__name__, str(err)[-300:]))
+                    lines = [l for l in str(err).splitlines() if l.strip()]
+                    errors.append("%s: %s" % (type(err).__name__,
+                                              (lines[-1] if lines else "")[-200:]))
 
     threads = [threading.Thread(target=client, args=(i, login, team))
                for i, (login, team) in enumerate(clients)]
