@@ -982,7 +982,50 @@ def decide(facts, settings=None, now=None):
         draft.show_no_phone_notice, draft.ignored_request, previous)
 
 
+def lapse_phone_only(owner_id, last_followup_date, today, visited=False,
+                     settings=None, names=None):
+    """A14 between visits: the protection of a phone-only customer lapses.
+
+    A customer with an owner who has never visited (``visited`` False) and whose last
+    follow-up (``last_followup_date``, an office-local date) is more than
+    ``settings.followup_days`` days before ``today`` becomes a natural customer: the
+    returned decision (code A14) clears the owner (``owner_id`` None) and records the
+    previous one. No owner, a visit on record, or no follow-up date at all (nothing to
+    count from: the visit itself judges it, see ``decide``) -> ``None``, nothing lapses.
+
+    >>> d = lapse_phone_only(7, datetime.date(2026, 1, 1), datetime.date(2026, 2, 1))
+    >>> d.rule_code, d.owner_id, d.previous_owner_id
+    ('A14', None, 7)
+    >>> print(lapse_phone_only(7, datetime.date(2026, 1, 2), datetime.date(2026, 2, 1)))
+    None
+    """
+    settings = settings or Settings()
+    if owner_id is None or visited or last_followup_date is None:
+        return None
+    followup = _local_date(last_followup_date, settings)
+    today = _local_date(today, settings)
+    days = (today - followup).days
+    if days <= settings.followup_days:
+        return None
+    names = names or {}
+    return Decision(
+        owner_id=None,
+        receiver_id=None,
+        rule_code="A14",
+        explanation_zh="A14:%s的电话客户从未到访,最后追访%s,距今%s天,超过%s天,保护期失效,"
+                       "计为自然客户,取消归属。" % (
+                           _zh(owner_id, names), _fmt(followup), days,
+                           settings.followup_days),
+        explanation_en="A14: phone-only customer of %s, never visited, last "
+                       "follow-up %s, %s days ago, more than %s: protection lapsed, "
+                       "a natural customer, owner cleared." % (
+                           _en(owner_id, names), _fmt(followup), days,
+                           settings.followup_days),
+        previous_owner_id=owner_id,
+    )
+
+
 __all__ = [
     "Decision", "InvalidFacts", "KinVisit", "Referrer", "Registration", "Ruling",
-    "Settings", "VisitFacts", "decide", "resolve",
+    "Settings", "VisitFacts", "decide", "lapse_phone_only", "resolve",
 ]

@@ -7,6 +7,7 @@ from . import attribution_rotation_member
 from . import attribution_visit
 from . import attribution_decision
 from . import attribution_conflict
+from . import attribution_share_mixin
 from . import attribution_conflict_share
 from . import attribution_split_line
 from . import attribution_violation
@@ -16,3 +17,6 @@ from . import event_event
 from . import event_registration
 from . import res_users
 from . import attribution_duty
+from . import attribution_sms_gateway
+from . import attribution_sms_message
+from . import attribution_message_log

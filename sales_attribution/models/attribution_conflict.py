@@ -1,5 +1,7 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..attribution import ownership as policy
 
 CONFLICT_STATES = [
     ("negotiation", "Negotiation"),
@@ -21,6 +23,13 @@ TRANSITIONS = {
     "action_escalate": ("negotiation", "agreed", "ruled"),
     "action_forfeit": ("escalated",),
 }
+#: buttons only a manager may press (A6 ruling, A7 forfeit).
+MANAGER_ACTIONS = ("action_rule", "action_forfeit")
+#: fields only a manager may edit; claimants name the winner of their agreement while
+#: negotiating (``action_agree`` needs it), nothing else.
+MANAGER_FIELDS = {"winner_id", "share_line_ids", "deliberate", "poacher_id",
+                  "ruling_note", "proposed_owner_id", "claimant_ids", "partner_id",
+                  "lead_id", "ruled_by_id", "ruling_date"}
 
 
 class AttributionConflict(models.Model):
@@ -67,6 +76,10 @@ class AttributionConflict(models.Model):
         string="Deliberate Poaching", track_visibility="onchange",
         help="A8: the manager finds the customer was taken deliberately; the poacher gets "
              "a class A violation and a dismissal proposal.")
+    poacher_id = fields.Many2one(
+        "res.users", string="Poacher", track_visibility="onchange",
+        help="A8: the consultant who took the customer deliberately; default: the "
+             "claimant who did not win.")
     share_line_ids = fields.One2many(
         "attribution.conflict.share", "conflict_id", string="Shares",
         help="Performance and bonus shares of the ruling; each column sums to 100.")
@@ -87,7 +100,41 @@ class AttributionConflict(models.Model):
                 "attribution.conflict") or "/"
         return super().create(vals)
 
+    @api.multi
+    def write(self, vals):
+        self._check_manager_fields(vals)
+        res = super().write(vals)
+        if (vals.get("deliberate") or vals.get("poacher_id")) and \
+                not self.env.context.get("attribution_poaching_recorded"):
+            self.filtered(lambda c: c.deliberate and c.state in SETTLED_STATES)\
+                ._record_poaching()
+        return res
+
+    def _is_manager(self):
+        return self.env.uid == SUPERUSER_ID or \
+            self.env.user.has_group("sales_attribution.group_manager")
+
+    def _check_manager_fields(self, vals):
+        if "state" in vals and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_("The state of a conflict changes only through its "
+                                "buttons (agree, rule, accept, escalate, forfeit)."))
+        if self._is_manager():
+            return
+        restricted = MANAGER_FIELDS & set(vals)
+        if restricted == {"winner_id"} and all(
+                c.state == "negotiation" for c in self):
+            return  # the claimants name whom they agreed on
+        if restricted:
+            raise AccessError(_("Only a sales manager may change the ruling of a "
+                                "conflict (%s).") % ", ".join(sorted(restricted)))
+
+    def _check_manager_action(self, action):
+        if action in MANAGER_ACTIONS and not self._is_manager():
+            raise AccessError(_("Only a sales manager may rule a conflict or forfeit "
+                                "it to the company."))
+
     def _check_transition(self, action):
+        self._check_manager_action(action)
         allowed = TRANSITIONS[action]
         for conflict in self:
             if conflict.state not in allowed:
@@ -112,7 +159,90 @@ class AttributionConflict(models.Model):
     def _set_state(self, action, state, extra=None):
         self._check_transition(action)
         vals = dict(extra or {}, state=state)
-        self.write(vals)
+        # sudo: the transition was checked above (state and rights); claimants may not
+        # write the ruling fields directly.
+        self.sudo().write(vals)
+        self._apply_state()
+        return True
+
+    # ------------------------------------------------------------------ effects
+
+    @api.model
+    def _schedule_activity(self, record, user, summary, note):
+        """A to-do ``mail.activity`` for ``user`` on ``record``."""
+        # sudo: the user causing it may not write on the record or on the assignee's
+        # activities.
+        return self.env["mail.activity"].sudo().create({
+            "res_model_id": self.env["ir.model"]._get(record._name).id,
+            "res_id": record.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
+            "user_id": user.id,
+            "summary": summary,
+            "note": note,
+        })
+
+    def _ruling_decision(self):
+        """The policy's wording of this conflict's outcome (A6 winner, A7 company)."""
+        self.ensure_one()
+        conflict = self.sudo()
+        users = conflict.claimant_ids | conflict.winner_id | \
+            conflict.partner_id.attribution_owner_id
+        facts = policy.VisitFacts(
+            kind="walk_in",
+            visit_datetime=fields.Datetime.from_string(fields.Datetime.now()),
+            current_owner_id=conflict.partner_id.attribution_owner_id.id or None,
+            ruling=policy.Ruling(state=conflict.state,
+                                 winner_id=conflict.winner_id.id or None),
+            names={u.id: u.name for u in users})
+        return policy.decide(facts)
+
+    def _apply_state(self):
+        """Effects of the state just reached: decisions (A6/A7), notices (A7), A8."""
+        for conflict in self:
+            state = conflict.state
+            if state in SETTLED_STATES + ("forfeited",):
+                decision = conflict._ruling_decision()
+                if decision.rule_code in ("A6", "A7") and (
+                        state == "forfeited" or decision.owner_id):
+                    zh, en = decision.explanation_zh, decision.explanation_en
+                    if conflict.ruling_note:
+                        zh = "%s 裁决说明:%s" % (zh, conflict.ruling_note)
+                        en = "%s Ruling note: %s" % (en, conflict.ruling_note)
+                    owner = self.env["res.users"].browse(decision.owner_id or [])
+                    self.env["attribution.decision"].log(
+                        conflict.partner_id, owner, decision.rule_code, zh, en,
+                        lead=conflict.lead_id or None, conflict=conflict)
+                if state in SETTLED_STATES and conflict.deliberate:
+                    conflict._record_poaching()
+            manager = conflict.sudo().team_id.user_id
+            if state in ("escalated", "agreed") and manager:
+                summary = _("Conflict %s escalated to the company") if \
+                    state == "escalated" else _("Conflict %s: agreement to approve")
+                self._schedule_activity(conflict, manager, summary % conflict.name,
+                                        conflict.sudo().proposal_reason or "")
+        return True
+
+    def _default_poacher(self):
+        self.ensure_one()
+        losers = self.claimant_ids - self.winner_id
+        return losers if len(losers) == 1 else self.env["res.users"]
+
+    def _record_poaching(self):
+        """A8: deliberate poaching: class A violation and a dismissal proposal."""
+        for conflict in self.sudo():
+            poacher = conflict.poacher_id or conflict._default_poacher()
+            if not poacher:
+                raise UserError(_("Name the consultant who poached the customer of "
+                                  "conflict %s.") % conflict.name)
+            if not conflict.poacher_id:
+                conflict.with_context(attribution_poaching_recorded=True).write(
+                    {"poacher_id": poacher.id})
+            # record() is idempotent and itself proposes the dismissal to the manager
+            self.env["attribution.violation"].record(
+                poacher, "poaching", "attribution.conflict,%d" % conflict.id,
+                description=_("A8: deliberate poaching in conflict %s.")
+                % conflict.name,
+                rule_code="A8", fault_class="a")
         return True
 
     @api.multi

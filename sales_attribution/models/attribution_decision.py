@@ -1,5 +1,6 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import html_escape
 
 from .attribution_visit import rule_code_selection
 
@@ -59,48 +60,92 @@ class AttributionDecision(models.Model):
         self._check_append_only()
         return super().unlink()
 
+    # ------------------------------------------------------------------ engine API
+
+    @api.model
+    def _explanation_for_user(self, explanation_zh, explanation_en):
+        """The explanation in the language of the user who causes the decision."""
+        lang = self.env.context.get("lang") or self.env.user.lang or ""
+        if lang.startswith("zh"):
+            return explanation_zh or explanation_en
+        return explanation_en or explanation_zh
+
+    @api.model
+    def _open_leads(self, partner):
+        """Open (not won, active) leads and opportunities of the customer."""
+        # sudo: ownership moves the customer's leads whoever may see them.
+        return self.env["crm.lead"].sudo().search([
+            ("partner_id", "=", partner.id),
+            "|", ("stage_id", "=", False), ("stage_id.probability", "<", 100)])
+
     @api.model
     def log(self, partner, owner, rule_code, explanation_zh, explanation_en,
             previous_owner=None, receiver=None, visit=None, lead=None, conflict=None):
-        """Append a decision and apply it: the customer's owner, the owner of their open
-        opportunities, and a note in the customer's chatter. Returns the decision.
+        """Record an ownership decision and apply it; the one entry point for everyone.
 
-        Minimal version written on the conduct branch for the B5 reassignment wizard;
-        the engine branch ships the same signature (keep one at merge).
+        ``partner``: the customer (``res.partner``); ``owner``: the new owner
+        (``res.users``, empty or ``None`` = the company, A7); ``rule_code``: a code of
+        ``attribution.codes``; both explanations name the rule, the facts and the
+        outcome.
+        ``previous_owner`` defaults to the customer's owner before the decision.
+
+        Effects: an immutable ``attribution.decision`` (explanation in the user's
+        language), the customer's ``attribution_owner_id``, the ``user_id`` of the
+        customer's open leads (and of ``lead``), a chatter message on the customer and
+        on ``visit`` / ``lead`` / ``conflict`` telling the new owner. Returns the
+        decision.
         """
-        lang = self.env.user.lang or "en_US"
-        explanation = explanation_zh if lang.startswith("zh") else explanation_en
+        partner.ensure_one()
+        owner = owner or self.env["res.users"]
+        # sudo: the decision log, the customer's owner and the customer's leads are
+        # written whatever the rights of the user whose action caused the decision
+        # (a consultant registering a visit cannot edit other consultants' customers,
+        # and nobody but the superuser may write decisions by hand).
+        partner_su = partner.sudo()
         if previous_owner is None:
-            previous_owner = partner.attribution_owner_id
-        team = (lead and lead.team_id) or (visit and visit.team_id) or (
-            owner and owner.sudo().sale_team_id)
-        # sudo: the decision log is append-only and created by the rule book, whatever
-        # the user who triggered it may do
+            previous_owner = partner_su.attribution_owner_id
+        team = (visit and visit.team_id) or (conflict and conflict.team_id) or \
+            (lead and lead.sudo().team_id) or owner.sale_team_id
+        explanation = self._explanation_for_user(explanation_zh, explanation_en)
         decision = self.sudo().create({
             "partner_id": partner.id,
-            "lead_id": lead.id if lead else False,
-            "visit_id": visit.id if visit else False,
-            "conflict_id": conflict.id if conflict else False,
-            "owner_id": owner.id if owner else False,
-            "previous_owner_id": previous_owner.id if previous_owner else False,
+            "owner_id": owner.id or False,
+            "previous_owner_id": previous_owner.id or False,
             "receiver_id": receiver.id if receiver else False,
             "rule_code": rule_code,
             "explanation": explanation,
             "explanation_zh": explanation_zh,
             "explanation_en": explanation_en,
+            "visit_id": visit.id if visit else False,
+            "lead_id": lead.id if lead else False,
+            "conflict_id": conflict.id if conflict else False,
             "team_id": team.id if team else False,
             "decided_by_id": self.env.uid,
         })
-        # sudo: the decision applies whatever the user may write on customers and leads
-        partner = partner.sudo()
-        if partner.attribution_owner_id != owner:
-            partner.write({"attribution_owner_id": owner.id if owner else False})
-        leads = self.env["crm.lead"].sudo().search([
-            ("partner_id", "=", partner.id), ("probability", "<", 100)])
+        if partner_su.attribution_owner_id != owner:
+            partner_su.write({"attribution_owner_id": owner.id or False})
+        leads = self._open_leads(partner)
         if lead:
             leads |= lead.sudo()
         leads = leads.filtered(lambda l: l.user_id != owner)
         if leads:
-            leads.write({"user_id": owner.id if owner else False})
-        partner.message_post(body=explanation)
+            leads.write({"user_id": owner.id or False})
+        decision._post_to_chatter(partner_su, visit, lead, conflict)
         return decision
+
+    def _post_to_chatter(self, partner, visit=None, lead=None, conflict=None):
+        """Post the decision on the customer (and the visit, lead, conflict) and tell
+        the new owner."""
+        self.ensure_one()
+        body = "<p><b>%s</b></p><p>%s</p>" % (
+            html_escape(_("Attribution decision %s") % self.rule_code),
+            html_escape(self.explanation).replace("\n", "<br/>"))
+        notify = self.owner_id.partner_id.ids if self.owner_id and \
+            self.owner_id.id != self.env.uid else []
+        subtype = "mail.mt_comment" if notify else "mail.mt_note"
+        # sudo: posting on a customer the user may no longer see after the decision.
+        partner.sudo().message_post(body=body, partner_ids=notify, subtype=subtype)
+        for record in (visit, lead, conflict):
+            if record:
+                record.sudo().message_post(body=body, subtype="mail.mt_note")
+        return True

@@ -52,8 +52,11 @@ class AttributionRotation(models.Model):
         explanation included).
         """
         self.ensure_one()
+        # A serialization failure here is expected under parallel registrations (the
+        # waiting transaction is retried by the RPC layer): not logged as a bad query.
         self.env.cr.execute(
-            "SELECT id FROM attribution_rotation WHERE id = %s FOR UPDATE", (self.id,))
+            "SELECT id FROM attribution_rotation WHERE id = %s FOR UPDATE", (self.id,),
+            log_exceptions=False)
         # Another transaction may have served a turn while we waited for the lock.
         self.invalidate_cache()
         self.member_ids.invalidate_cache()

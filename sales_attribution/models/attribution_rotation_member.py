@@ -32,6 +32,17 @@ class AttributionRotationMember(models.Model):
          "Make-up credits cannot be negative."),
     ]
 
+    @api.model
+    def create(self, vals):
+        """A new member goes to the end of the turn order (max + 10) unless given a
+        free position, so sequences stay unique and the pointer keeps its meaning."""
+        if vals.get("rotation_id"):
+            taken = self.search([("rotation_id", "=", vals["rotation_id"])]).mapped(
+                "sequence")
+            if "sequence" not in vals or vals["sequence"] in taken:
+                vals = dict(vals, sequence=max(taken or [0]) + 10)
+        return super().create(vals)
+
     @api.constrains("rotation_id", "sequence")
     def _check_sequence_unique(self):
         for member in self:

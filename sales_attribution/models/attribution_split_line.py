@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import api, fields, models
 
 from .attribution_visit import rule_code_selection
 
@@ -19,6 +18,7 @@ SPLIT_DEFER_CTX = "attribution_split_defer_check"
 
 class AttributionSplitLine(models.Model):
     _name = "attribution.split.line"
+    _inherit = ["attribution.share.mixin"]
     _description = "Commission Split Line"
     _order = "lead_id, role, id"
 
@@ -28,12 +28,6 @@ class AttributionSplitLine(models.Model):
         "res.users", string="Consultant", index=True,
         help="Empty means the company (A7: forfeited).")
     role = fields.Selection(SPLIT_ROLES, required=True, default="owner")
-    performance_share = fields.Float(
-        string="Performance %", digits=(5, 2),
-        help="Share of the deal's performance credit (业绩); per deal they sum to 100.")
-    bonus_share = fields.Float(
-        string="Bonus %", digits=(5, 2),
-        help="Share of the deal's bonus money (奖金); per deal they sum to 100.")
     performance_amount = fields.Monetary(
         currency_field="currency_id", help="Deal revenue × performance share.")
     bonus_amount = fields.Monetary(
@@ -55,15 +49,8 @@ class AttributionSplitLine(models.Model):
     unit_count = fields.Integer(
         related="lead_id.unit_count", readonly=True, help="套数: units of the deal.")
     date = fields.Date(
-        string="Deal Date", help="Date the deal was won; periods of analysis and export.")
-
-    @api.constrains("performance_share", "bonus_share")
-    def _check_share_range(self):
-        for line in self:
-            for value in (line.performance_share, line.bonus_share):
-                if not 0 <= value <= 100:
-                    raise ValidationError(_("A share must be between 0 and 100 (got %s).")
-                                          % value)
+        string="Deal Date",
+        help="Date the deal was won; periods of analysis and export.")
 
     # A manager's edit (from the lead's one2many or the line itself) marks the line
     # manual; the lead's performance and bonus totals are checked once all lines of the

@@ -1,9 +1,11 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..attribution import codes
+from ..attribution import ownership as policy
+from ..attribution.phone import InvalidPhone, normalize_phone
 
 VISIT_KINDS = [
     ("walk_in", "Walk-in"),
@@ -18,6 +20,20 @@ def rule_code_selection():
 
 
 class AttributionVisit(models.Model):
+    """来访登记: every registration (form, phone alone, XML-RPC ``create``, import) runs
+    the attribution engine in ``create``:
+
+    1. ``_prepare_customer_vals``: the customer is found by normalised phone (sudo) or
+       created (``partner_name``); a phone that cannot be read is a ValidationError.
+    2. ``_lock_customer``: the customer's row is locked FOR UPDATE, so two parallel
+       visits of one customer are judged one after the other.
+    3. ``_prepare_visit_facts`` gathers every fact (the one place to extend),
+       ``_decide`` calls ``ownership.decide`` and draws the rotation turn when needed.
+    4. ``_apply_attribution`` writes the result through ``attribution.decision.log``,
+       opens or extends the conflict, records A5 and schedules the activities.
+    The result fields (owner, decision) are written by the engine only.
+    """
+
     _name = "attribution.visit"
     _description = "Visit Registration"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -85,11 +101,21 @@ class AttributionVisit(models.Model):
         help="Rule of the rule book that decided the owner.")
     explanation = fields.Text(related="decision_id.explanation", readonly=True)
     note = fields.Text()
+    partner_name = fields.Char(
+        string="Customer Name",
+        help="Name of a new customer registered by phone; ignored when the phone "
+             "matches an existing customer.")
+    no_phone_notice = fields.Boolean(
+        string="Do Not Leave Your Number", readonly=True, copy=False,
+        help="A4: the customer came for another consultant who is absent; the receiver "
+             "only covers and must not leave their own phone number.")
 
     @api.depends("partner_id", "visit_datetime")
     def _compute_name(self):
         for visit in self:
-            visit.name = "%s %s" % (visit.partner_id.display_name or visit.phone or "",
+            # sudo: the desk may register a customer owned by another consultant
+            visit.name = "%s %s" % (visit.partner_id.sudo().display_name or visit.phone
+                                    or "",
                                     (visit.visit_datetime or "")[:16])
 
     @api.constrains("partner_id", "phone")
@@ -107,3 +133,303 @@ class AttributionVisit(models.Model):
             if visit.visit_datetime and visit.visit_datetime > limit:
                 raise ValidationError(_("A visit cannot be registered in the future (%s).")
                                       % visit.visit_datetime)
+
+    # ------------------------------------------------------------------ CRUD
+
+    @api.model
+    def create(self, vals):
+        vals = self._prepare_customer_vals(dict(vals))
+        if vals.get("partner_id"):
+            self._lock_customer(vals["partner_id"])
+        with self.env.norecompute():
+            visit = super().create(vals)
+            self._recompute_customers_as_superuser()
+        visit.recompute()
+        visit._apply_attribution()
+        return visit
+
+    @api.multi
+    def write(self, vals):
+        result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
+        if result_fields and self.env.uid != SUPERUSER_ID:
+            raise AccessError(_(
+                "The owner of a visit is decided by the rule book and cannot be set by "
+                "hand (%s); a manager changes it by ruling a conflict.")
+                % ", ".join(sorted(result_fields)))
+        return super().write(vals)
+
+    def _recompute_customers_as_superuser(self):
+        """Move the pending recomputation of the customers' stored fields that depend
+        on visits (first / last visit date) to the superuser.
+
+        A consultant registering a customer owned by another consultant may not write
+        that customer (record rules); the visit dates must follow the sheet anyway.
+        """
+        for field, recs_list in list(self.env.all.todo.items()):
+            if field.model_name != "res.partner":
+                continue
+            for recs in list(recs_list):
+                if recs.env.uid != SUPERUSER_ID:
+                    self.env.remove_todo(field, recs)
+                    # sudo: see the docstring
+                    self.env.add_todo(field, recs.sudo())
+        self.env["res.partner"].sudo().recompute()
+
+    # ------------------------------------------------------------------ customer
+
+    @api.model
+    def _find_customer_by_phone(self, phone):
+        """The customer with this normalised phone (``res.partner``, maybe empty)."""
+        # sudo: the desk must find customers owned by other consultants (the record
+        # rules hide them from a consultant), otherwise it would create duplicates.
+        return self.env["res.partner"].sudo().search(
+            [("attribution_phone", "=", phone)], order="id", limit=1)
+
+    @api.model
+    def _prepare_customer_vals(self, vals):
+        """Find or create the customer by normalised phone; fill ``partner_id``."""
+        raw = vals.get("phone")
+        if raw:
+            try:
+                phone = normalize_phone(raw)
+            except InvalidPhone as err:
+                raise ValidationError(_("The phone number %s cannot be read: %s") % (
+                    raw, err.message_en))
+            vals["phone"] = phone
+            if not vals.get("partner_id"):
+                partner = self._find_customer_by_phone(phone)
+                if not partner:
+                    # sudo: a consultant registers a new customer at the desk; the
+                    # customer belongs to whoever the decision names.
+                    partner = self.env["res.partner"].sudo().create({
+                        "name": vals.get("partner_name") or phone,
+                        "mobile": phone,
+                        "customer": True,
+                    })
+                vals["partner_id"] = partner.id
+        elif vals.get("partner_id"):
+            partner = self.env["res.partner"].sudo().browse(vals["partner_id"])
+            vals["phone"] = partner.attribution_phone or False
+        return vals
+
+    @api.model
+    def _lock_customer(self, partner_id):
+        """Serialise the work on one customer: two visits of the same customer in
+        parallel would otherwise both open conflicts. The second waits here (and, under
+        REPEATABLE READ, is retried by the RPC layer once the first commits)."""
+        self.env.cr.execute(
+            "SELECT id FROM res_partner WHERE id = %s FOR UPDATE", (partner_id,),
+            log_exceptions=False)
+
+    # ------------------------------------------------------------------ facts
+
+    def _attribution_settings(self):
+        company = self.env.user.company_id
+        return policy.Settings(
+            protection_days=company.attribution_protection_days,
+            group_units=company.attribution_group_units,
+            followup_days=company.attribution_followup_days)
+
+    def _rotation(self):
+        self.ensure_one()
+        return self.env["attribution.rotation"].sudo().search(
+            [("team_id", "=", self.team_id.id)], limit=1) if self.team_id else \
+            self.env["attribution.rotation"]
+
+    @staticmethod
+    def _dt(value):
+        return fields.Datetime.from_string(value) if value else None
+
+    @staticmethod
+    def _date(value):
+        return fields.Date.from_string(value) if value else None
+
+    @api.model
+    def _first_won_date(self, partner):
+        """Date of the customer's first won deal (B8), or None."""
+        # sudo: the referrer's deals belong to other consultants.
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False).search([
+            "|", ("partner_id", "=", partner.id), ("buyer_partner_id", "=", partner.id),
+            ("stage_id.probability", "=", 100)])
+        dates = [d for d in leads.mapped("date_closed") if d]
+        return self._dt(min(dates)).date() if dates else None
+
+    def _prepare_visit_facts(self):
+        """All the facts of this visit for ``ownership.decide``, in one place.
+
+        Everything is read with sudo: the rules need other consultants' visits,
+        customers and deals that the registering consultant may not see.
+        """
+        self.ensure_one()
+        visit = self.sudo()
+        partner = visit.partner_id
+        users = set()
+
+        def uid(user):
+            if user:
+                users.add(user)
+                return user.id
+            return None
+
+        prior = self.sudo().search([
+            ("partner_id", "=", partner.id), ("id", "!=", visit.id),
+            ("visit_datetime", "<=", visit.visit_datetime)])
+        registrations = tuple(
+            policy.Registration(partner_id=partner.id, owner_id=uid(v.owner_id),
+                                visit_datetime=self._dt(v.visit_datetime),
+                                receiver_id=uid(v.receiver_id))
+            for v in prior)
+        kin = []
+        for rel in partner.attribution_relation_ids:
+            for v in self.sudo().search([
+                    ("partner_id", "=", rel.related_partner_id.id),
+                    ("visit_datetime", "<=", visit.visit_datetime)]):
+                kin.append(policy.KinVisit(
+                    partner_id=v.partner_id.id, owner_id=uid(v.owner_id),
+                    visit_datetime=self._dt(v.visit_datetime),
+                    relation_type=rel.relation_type))
+        referrers = tuple(
+            policy.Referrer(partner_id=ref.id, owner_id=uid(ref.attribution_owner_id),
+                            first_won_date=self._first_won_date(ref))
+            for ref in visit.referrer_partner_ids)
+        rotation = visit._rotation()
+        present = rotation.member_ids.filtered("present").mapped("user_id")
+        for user in present:
+            uid(user)
+        developer_counts = {}
+        if partner.is_developer_related and present:
+            groups = self.env["res.partner"].sudo().read_group(
+                [("is_developer_related", "=", True),
+                 ("attribution_owner_id", "in", present.ids)],
+                ["attribution_owner_id"], ["attribution_owner_id"])
+            developer_counts = {g["attribution_owner_id"][0]:
+                                g["attribution_owner_id_count"] for g in groups}
+        conflict = self.env["attribution.conflict"].sudo().search(
+            [("partner_id", "=", partner.id)], order="create_date desc, id desc",
+            limit=1)
+        ruling = None
+        if conflict:
+            ruling = policy.Ruling(state=conflict.state,
+                                   winner_id=uid(conflict.winner_id))
+        facts = policy.VisitFacts(
+            kind=visit.kind,
+            visit_datetime=self._dt(visit.visit_datetime),
+            receiver_id=uid(visit.receiver_id),
+            requested_user_id=uid(visit.requested_user_id),
+            appointment_user_id=uid(visit.appointment_user_id),
+            referrers=referrers,
+            brought_in_person=visit.brought_in_person,
+            customer_recalls_consultant=visit.customer_recalls_consultant,
+            asked_prior_visit=visit.asked_prior_visit,
+            present_user_ids=frozenset(present.ids),
+            current_owner_id=uid(partner.attribution_owner_id),
+            registrations=registrations,
+            kin_registrations=tuple(kin),
+            last_followup_date=self._date(partner.last_followup_date),
+            is_developer_related=partner.is_developer_related,
+            developer_notice_date=self._date(partner.developer_notice_date),
+            developer_counts=developer_counts,
+            ruling=ruling,
+            names={u.id: u.name for u in users},
+        )
+        return facts
+
+    # ------------------------------------------------------------------ decision
+
+    def _decide(self):
+        """The policy's decision for this visit, the rotation drawn when needed."""
+        self.ensure_one()
+        facts = self._prepare_visit_facts()
+        try:
+            decision = policy.decide(facts, self._attribution_settings(),
+                                     now=self._dt(fields.Datetime.now()))
+        except policy.InvalidFacts as err:
+            raise ValidationError(err.message_en)
+        if decision.needs_rotation:
+            rotation = self._rotation()
+            if not rotation:
+                raise UserError(_("The sales team %s has no reception rotation: the "
+                                  "walk-in cannot be served.") % (
+                    self.team_id.name or _("(none)")))
+            user, turn = rotation._serve_turn()
+            decision = decision.resolve_rotation(turn, {user.id: user.name})
+        return decision
+
+    def _apply_attribution(self):
+        """Decide and apply: decision log, owner, conflict, notifications."""
+        Users = self.env["res.users"].sudo()
+        for visit in self:
+            decision = visit._decide()
+            owner = Users.browse(decision.owner_id) if decision.owner_id else Users
+            receiver = Users.browse(decision.receiver_id) if decision.receiver_id \
+                else visit.receiver_id
+            logged = self.env["attribution.decision"].log(
+                visit.partner_id, owner, decision.rule_code, decision.explanation_zh,
+                decision.explanation_en,
+                previous_owner=Users.browse(decision.previous_owner_id)
+                if decision.previous_owner_id else Users,
+                receiver=receiver, visit=visit)
+            # sudo: the result fields are read-only for the desk and the visit may no
+            # longer be visible to a consultant who is neither receiver nor owner.
+            visit.sudo().write({
+                "owner_id": owner.id or False,
+                "receiver_id": receiver.id or False,
+                "decision_id": logged.id,
+                "no_phone_notice": decision.show_no_phone_notice,
+            })
+            if decision.open_conflict:
+                conflict = visit._open_conflict(decision, logged)
+                if decision.not_asked_collision and visit.receiver_id:
+                    self.env["attribution.violation"].record(
+                        visit.receiver_id, "other", "attribution.visit,%d" % visit.id,
+                        description=_("A5: a collision was found on a visit where the "
+                                      "receiver did not ask about prior visits (%s).")
+                        % conflict.name,
+                        rule_code="A5", fault_class="c")
+            summary = _("Attribution %s: %s") % (decision.rule_code,
+                                                 visit.partner_id.sudo().display_name)
+            if decision.notify_manager and visit.team_id.user_id:
+                visit._schedule_attribution_activity(visit.team_id.user_id, summary,
+                                                     logged.explanation)
+            for user in Users.browse(decision.notify_user_ids):
+                if user != visit.team_id.user_id or not decision.notify_manager:
+                    visit._schedule_attribution_activity(user, summary,
+                                                         logged.explanation)
+        return True
+
+    def _schedule_attribution_activity(self, user, summary, note):
+        self.ensure_one()
+        return self.env["attribution.conflict"]._schedule_activity(
+            self, user, summary, note)
+
+    def _open_conflict(self, decision, logged):
+        """Open the customer's conflict (A6/A10) or add claimants to the open one."""
+        self.ensure_one()
+        # sudo: a consultant registering a visit cannot create conflicts or see the
+        # other claimants' records; the conflict is the manager's to rule.
+        Conflict = self.env["attribution.conflict"].sudo()
+        claimants = self.env["res.users"].browse(decision.claimant_ids)
+        conflict = Conflict.search([
+            ("partner_id", "=", self.partner_id.id),
+            ("state", "in", ("negotiation", "escalated", "agreed", "ruled"))],
+            order="id", limit=1)
+        if conflict:
+            new = claimants - conflict.claimant_ids
+            if new:
+                conflict.write({"claimant_ids": [(4, u.id) for u in new]})
+                conflict.message_post(body=_("Claimants added by visit %s: %s") % (
+                    self.name, ", ".join(new.mapped("name"))))
+            return conflict
+        conflict = Conflict.create({
+            "partner_id": self.partner_id.id,
+            "visit_id": self.id,
+            "team_id": self.team_id.id or False,
+            "claimant_ids": [(6, 0, claimants.ids)],
+            "proposed_owner_id": decision.owner_id or False,
+            "proposal_reason": logged.explanation,
+        })
+        if self.team_id.user_id:
+            Conflict._schedule_activity(
+                conflict, self.team_id.user_id,
+                _("Conflict %s to settle") % conflict.name, logged.explanation)
+        return conflict

@@ -27,3 +27,22 @@ class EventEvent(models.Model):
                 raise ValidationError(_("Confirmation days before cannot be negative."))
             if not 0 <= event.call_hour <= 23:
                 raise ValidationError(_("The call hour must be between 0 and 23."))
+
+    attribution_message_log_ids = fields.One2many(
+        "attribution.message.log", "event_id", string="Message Sends", readonly=True,
+        help="E1-E5 sent (or skipped) for this event's registrations.")
+    attribution_message_log_count = fields.Integer(
+        compute="_compute_attribution_message_log_count",
+        help="Number of E1-E5 sends for this event.")
+
+    @api.depends("attribution_message_log_ids")
+    def _compute_attribution_message_log_count(self):
+        for event in self:
+            event.attribution_message_log_count = len(event.attribution_message_log_ids)
+
+    @api.multi
+    def action_view_attribution_messages(self):
+        action = self.env.ref(
+            "sales_attribution.attribution_message_log_action").read()[0]
+        action["domain"] = [("event_id", "in", self.ids)]
+        return action

@@ -1,5 +1,19 @@
-from odoo import _, api, fields, models
+import datetime
+import logging
+
+import psycopg2.extensions
+
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
+
+from ..attribution import events, phone
+
+_logger = logging.getLogger(__name__)
+
+#: the office's offset from UTC (SPEC: Asia/Shanghai, no daylight saving)
+TZ_OFFSET_HOURS = 8
+#: absentee letters (E4/E5) go out up to this many days after the event
+LETTERS_WITHIN_DAYS = 30
 
 
 class EventRegistration(models.Model):
@@ -38,3 +52,316 @@ class EventRegistration(models.Model):
         for reg in self:
             if reg.seats_reserved < 0:
                 raise ValidationError(_("Reserved seats cannot be negative."))
+
+    attribution_message_log_ids = fields.One2many(
+        "attribution.message.log", "registration_id", string="Message Sends",
+        readonly=True, help="E1-E5 sent (or skipped) for this registration.")
+    attribution_sms_ids = fields.One2many(
+        "attribution.sms.message", "registration_id", string="SMS Copies",
+        readonly=True, help="SMS copies of the messages in the outbox.")
+    attribution_message_log_count = fields.Integer(
+        compute="_compute_attribution_message_log_count",
+        help="Number of E1-E5 sends.")
+
+    @api.depends("attribution_message_log_ids")
+    def _compute_attribution_message_log_count(self):
+        for reg in self:
+            reg.attribution_message_log_count = len(reg.attribution_message_log_ids)
+
+    # ------------------------------------------------------------------ actions
+
+    @api.multi
+    def action_view_attribution_messages(self):
+        action = self.env.ref(
+            "sales_attribution.attribution_message_log_action").read()[0]
+        action["domain"] = [("registration_id", "in", self.ids)]
+        return action
+
+    @api.multi
+    def action_open_gift_wizard(self):
+        self.ensure_one()
+        action = self.env.ref("sales_attribution.event_gift_wizard_action").read()[0]
+        action["context"] = {"default_registration_id": self.id}
+        return action
+
+    @api.multi
+    def action_print_gift_receipt(self):
+        return self.env.ref(
+            "sales_attribution.event_registration_gift_receipt_report"
+        ).report_action(self)
+
+    # ------------------------------------------------------------------ facts
+
+    def _attribution_now(self):
+        """``now`` of the running cron (context ``attribution_now``) or the clock."""
+        now = self.env.context.get("attribution_now") or fields.Datetime.now()
+        if isinstance(now, str):
+            now = fields.Datetime.from_string(now)
+        return now
+
+    def _attribution_consultant(self):
+        return self.attribution_user_id or self.event_id.user_id
+
+    def _attribution_mobile(self):
+        """Normalised mobile number of the guest, or '' (landlines get no SMS)."""
+        for raw in (self.partner_id.mobile, self.phone, self.partner_id.phone):
+            if not raw:
+                continue
+            try:
+                number = phone.normalize_phone(raw)
+            except phone.InvalidPhone:
+                continue
+            # mobiles are 11 digits 1[3-9]...; landlines start with 0
+            if number.startswith("1"):
+                return number
+        return ""
+
+    def _attribution_email(self):
+        return self.partner_id.email or self.email or ""
+
+    def _attribution_ctx(self):
+        """Facts for :func:`attribution.events.render_sms`."""
+        self.ensure_one()
+        event = self.event_id
+        partner = self.partner_id
+        # E5 introduces a consultant: fall back to whoever runs the job
+        consultant = self._attribution_consultant() or self.env.user
+        company = event.company_id or self.env.user.company_id
+        name = partner.name or self.name or ""
+        return {
+            "name": name,
+            "consultant": consultant.name or "",
+            "consultant_phone": (consultant.partner_id.mobile
+                                 or consultant.partner_id.phone or ""),
+            "company": company.name or "",
+            "event": event.name or "",
+            "industry": partner.industry_id.name or "",
+            "date_begin": fields.Datetime.from_string(event.date_begin),
+            "date_end": fields.Datetime.from_string(event.date_end),
+            "now": self._attribution_now(),
+            "tz_offset_hours": TZ_OFFSET_HOURS,
+            "directions": event.venue_directions or "",
+            "greeter": event.greeter_note or "",
+            "signin": event.signin_location or "",
+            "seats": self.seats_reserved,
+            "parking": event.parking_note or "",
+            "venue": event.address_id.name or "",
+            "gift": self.gift_description or "",
+            "letter_date": "%s" % events.local_date(
+                self._attribution_now(), TZ_OFFSET_HOURS).strftime("%Y-%m-%d"),
+        }
+
+    # -------------------------------------------- helpers for the mail templates
+    # Public names: the templates' Jinja sandbox refuses attributes starting with "_".
+
+    @api.multi
+    def attribution_version(self):
+        """E1 wording version from the guest's industry (service, agency, fmcg,
+        industrial or generic)."""
+        self.ensure_one()
+        return events.industry_version(self.partner_id.industry_id.name)
+
+    @api.multi
+    def attribution_countdown(self):
+        """Days from today (office time) to the event day (E1 "距…只有N天")."""
+        self.ensure_one()
+        return events.countdown_days(
+            fields.Datetime.from_string(self.event_id.date_begin),
+            self._attribution_now(), TZ_OFFSET_HOURS)
+
+    @api.multi
+    def attribution_date_range(self):
+        """Local event dates as the seed writes them ("9-10号")."""
+        self.ensure_one()
+        return events.date_range_text(
+            fields.Datetime.from_string(self.event_id.date_begin),
+            fields.Datetime.from_string(self.event_id.date_end), TZ_OFFSET_HOURS)
+
+    @api.multi
+    def attribution_text(self, code, version=None):
+        """Plain text of message ``code`` for this registration, the same for the
+        mail body and the SMS copy (:func:`attribution.events.render_sms`)."""
+        self.ensure_one()
+        ctx = self._attribution_ctx()
+        if code == "E1":
+            ctx["version"] = version or self.attribution_version()
+        return events.render_sms(code, ctx)
+
+    @api.multi
+    def attribution_lines(self, code, version=None):
+        """The text of :meth:`attribution_text` split in lines (one ``<p>`` each)."""
+        return self.attribution_text(code, version).split("\n")
+
+    @api.multi
+    def attribution_receipt_lines(self):
+        """The gift receipt (签收回执) text in lines."""
+        self.ensure_one()
+        return events.render_receipt(self._attribution_ctx()).split("\n")
+
+    # ------------------------------------------------------------------ cron
+
+    @api.model
+    def _attribution_events(self, now):
+        """Events whose messages may be due at ``now`` (E1 at most 60 days ahead,
+        letters up to ``letters_within_days`` after the end)."""
+        return self.env["event.event"].search([
+            ("state", "!=", "cancel"),
+            ("date_begin", "<=", fields.Datetime.to_string(
+                now + datetime.timedelta(days=60))),
+            ("date_end", ">=", fields.Datetime.to_string(
+                now - datetime.timedelta(days=LETTERS_WITHIN_DAYS + 1))),
+        ], order="date_begin, id")
+
+    def _attribution_facts(self, event):
+        return events.EventFacts(
+            event_id=event.id,
+            date_begin=fields.Datetime.from_string(event.date_begin),
+            date_end=fields.Datetime.from_string(event.date_end),
+            confirm_days_before=event.confirm_days_before,
+            call_hour=event.call_hour,
+            tz_offset_hours=TZ_OFFSET_HOURS,
+            letters_within_days=LETTERS_WITHIN_DAYS)
+
+    def _attribution_reg_facts(self):
+        self.env.cr.execute(
+            "SELECT registration_id, code FROM attribution_message_log "
+            "WHERE registration_id IN %s AND state = 'sent'",
+            (tuple(self.ids) or (0,),))
+        sent = {}
+        for reg_id, code in self.env.cr.fetchall():
+            sent.setdefault(reg_id, set()).add(code)
+        return [events.RegFacts(
+            registration_id=reg.id, state=reg.state,
+            attended=reg.state == "done",
+            has_email=bool(reg._attribution_email()),
+            has_mobile=bool(reg._attribution_mobile()),
+            sent_codes=frozenset(sent.get(reg.id, ()))) for reg in self]
+
+    def _attribution_claim(self, code, now, state="sent", reason=None):
+        """Claim (registration, code) in the send table: the
+        ``attribution.message.log`` row if this transaction got it, else a falsy
+        value. A concurrent worker's uncommitted claim makes the INSERT wait; once
+        it commits, PostgreSQL raises a serialization failure under Odoo's
+        REPEATABLE READ (caught in a savepoint): "claimed by someone else".
+        ``state='skipped'`` rows never block a later send (DO UPDATE ... WHERE)."""
+        self.ensure_one()
+        if state == "sent":
+            conflict = ("DO UPDATE SET state = 'sent', reason = NULL, "
+                        "date = EXCLUDED.date, write_uid = EXCLUDED.write_uid, "
+                        "write_date = EXCLUDED.write_date "
+                        "WHERE attribution_message_log.state = 'skipped'")
+        else:
+            conflict = "DO NOTHING"
+        # ``conflict`` is one of the two constants above, never user input
+        query = (
+            "INSERT INTO attribution_message_log "
+            "(registration_id, event_id, code, state, reason, date, "
+            " create_uid, create_date, write_uid, write_date) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, (now() at time zone 'UTC'), %s, "
+            " (now() at time zone 'UTC')) "
+            "ON CONFLICT (registration_id, code) " + conflict + " RETURNING id")
+        params = (self.id, self.event_id.id, code, state, reason,
+                  fields.Datetime.to_string(now), self.env.uid, self.env.uid)
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(query, params, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except psycopg2.extensions.TransactionRollbackError:
+            _logger.debug("%s of registration %s claimed by another worker", code, self.id)
+            return None
+        self.env["attribution.message.log"].invalidate_cache()
+        return row and self.env["attribution.message.log"].browse(row[0])
+
+    def _attribution_template(self, code):
+        xmlid = {"E1": "event_mail_template_e1_%s" % self.attribution_version(),
+                 "E2": "event_mail_template_e2", "E4": "event_mail_template_e4",
+                 "E5": "event_mail_template_e5"}[code]
+        return self.env.ref("sales_attribution.%s" % xmlid)
+
+    def _attribution_send(self, code, log, now):
+        """Send ``code`` to this registration: mail from the template (logged in the
+        chatter), SMS copy to the outbox, or the E3 call activity."""
+        self.ensure_one()
+        now_str = fields.Datetime.to_string(now)
+        vals = {}
+        if code == "E3":
+            activity = self._attribution_create_call(now)
+            self.call_activity_id = activity
+            log.activity_id = activity
+            return
+        text = self.with_context(attribution_now=now_str).attribution_text(code)
+        if self._attribution_email():
+            template = self._attribution_template(code).with_context(
+                attribution_now=now_str)
+            mail_id = template.send_mail(self.id, force_send=False)
+            vals["mail_id"] = mail_id
+        mobile = self._attribution_mobile()
+        if mobile:
+            sms = self.env["attribution.sms.message"].create({
+                "registration_id": self.id, "partner_id": self.partner_id.id,
+                "number": mobile, "body": text, "code": code, "next_try": now_str})
+            vals["sms_id"] = sms.id
+            self.message_post(
+                body=_("%s: SMS queued to %s:<br/>%s") % (
+                    code, mobile, tools.plaintext2html(text)),
+                subtype="mail.mt_note")
+        log.write(vals)
+        field = {"E1": "confirm_sent_date", "E2": "logistics_sent_date",
+                 "E4": "thanks_sent_date", "E5": "thanks_sent_date"}[code]
+        self.write({field: now_str})
+
+    def _attribution_create_call(self, now):
+        """E3: the consultant's phone call activity, due on the event day, with the
+        call script (seed: 星期一上午11点钟确认电话) filled in."""
+        event = self.event_id
+        facts = self._attribution_facts(event)
+        deadline_utc = events.call_deadline(facts)
+        local = deadline_utc + datetime.timedelta(hours=TZ_OFFSET_HOURS)
+        script = self.with_context(
+            attribution_now=fields.Datetime.to_string(now)).attribution_text("E3")
+        consultant = self._attribution_consultant() or self.env.user
+        return self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "user_id": consultant.id,
+            "date_deadline": fields.Date.to_string(local.date()),
+            "summary": _("E3 confirmation call at %s: %s") % (
+                local.strftime("%H:%M"), self.partner_id.name or self.name or ""),
+            "note": tools.plaintext2html(script),
+        })
+
+    @api.model
+    def _cron_attribution_messages(self, now=None):
+        """Scheduled action: send E1-E5 that are due at ``now`` (naive UTC datetime or
+        string; default the clock). Idempotent per (registration, code), also with
+        concurrent workers. Returns ``{"sent": [(reg_id, code)], "skipped":
+        [(reg_id, code, reason)]}``; new skips are listed on the event's chatter."""
+        now = now or fields.Datetime.now()
+        if isinstance(now, str):
+            now = fields.Datetime.from_string(now)
+        result = {"sent": [], "skipped": []}
+        for event in self._attribution_events(now):
+            regs = self.search([("event_id", "=", event.id)], order="id")
+            due, skipped = events.due_messages(
+                self._attribution_facts(event), regs._attribution_reg_facts(), now)
+            new_skips = []
+            for reg_id, code, reason_zh, reason_en in skipped:
+                reg = self.browse(reg_id)
+                result["skipped"].append((reg_id, code, reason_en))
+                if reg._attribution_claim(code, now, "skipped", reason_en):
+                    new_skips.append("%s %s: %s" % (
+                        code, reg.partner_id.name or reg.name or reg.id, reason_en))
+            for reg_id, code in due:
+                reg = self.browse(reg_id)
+                log = reg._attribution_claim(code, now)
+                if not log:
+                    continue  # another worker has it
+                reg._attribution_send(code, log, now)
+                result["sent"].append((reg_id, code))
+            if new_skips:
+                event.message_post(
+                    body=_("Guest messages skipped:<br/>%s") % "<br/>".join(
+                        tools.html_escape(s) for s in new_skips),
+                    subtype="mail.mt_note")
+        return result

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..attribution import ownership as policy
 from ..attribution.phone import InvalidPhone, normalize_phone
 
 
@@ -79,3 +80,30 @@ class ResPartner(models.Model):
         counts = {g["partner_id"][0]: g["partner_id_count"] for g in groups}
         for partner in self:
             partner.attribution_visit_count = counts.get(partner.id, 0)
+
+    @api.model
+    def _cron_attribution_phone_lapse(self):
+        """A14 (scheduled): phone-only customers whose follow-up window has passed
+        become natural customers: owner cleared, decision A14 logged."""
+        # sudo: the scheduled action looks at every consultant's customers.
+        partners = self.sudo().search([
+            ("attribution_owner_id", "!=", False), ("last_visit_date", "=", False),
+            ("last_followup_date", "!=", False)])
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        Decision = self.env["attribution.decision"]
+        for partner in partners:
+            company = partner.company_id or self.env.user.company_id
+            settings = policy.Settings(
+                protection_days=company.attribution_protection_days,
+                group_units=company.attribution_group_units,
+                followup_days=company.attribution_followup_days)
+            owner = partner.attribution_owner_id
+            decision = policy.lapse_phone_only(
+                owner.id, fields.Date.from_string(partner.last_followup_date), today,
+                visited=bool(partner.attribution_visit_ids), settings=settings,
+                names={owner.id: owner.name})
+            if decision:
+                Decision.log(partner, self.env["res.users"], decision.rule_code,
+                             decision.explanation_zh, decision.explanation_en,
+                             previous_owner=owner)
+        return True

@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
 
 from .conduct_common import ConductCase
@@ -11,7 +12,9 @@ class TestComplaintWizard(ConductCase):
         super().setUpClass()
         cls.customer = cls.env["res.partner"].create({
             "name": "Customer Chen", "customer": True, "mobile": "13800138000",
-            "attribution_owner_id": cls.c1.id})
+            "attribution_owner_id": cls.c1.id,
+            # followed up today: A14 keeps C1 as owner when the customer visits
+            "last_followup_date": fields.Date.context_today(cls.env["res.partner"])})
         cls.lead = cls.env["crm.lead"].create({
             "name": "Chen: 2 bedrooms", "type": "opportunity",
             "partner_id": cls.customer.id, "user_id": cls.c1.id, "team_id": cls.team.id})

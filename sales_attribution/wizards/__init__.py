@@ -2,3 +2,4 @@ from . import attribution_dismissal_wizard
 from . import attribution_complaint_wizard
 from . import attribution_abandon_wizard
 from . import attribution_split_export_wizard
+from . import event_gift_wizard

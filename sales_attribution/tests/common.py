@@ -1,0 +1,105 @@
+"""A small sales office for the engine tests: a manager, five consultants in a team and
+its rotation (张伟 10, 李娜 20, 王芳 30, 刘洋 40, 陈静 50, all present), a won stage."""
+from datetime import datetime, timedelta
+
+from odoo import fields
+from odoo.tests.common import SavepointCase
+
+
+class AttributionCase(SavepointCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
+                                       no_reset_password=True))
+        consultant = cls.env.ref("sales_attribution.group_consultant")
+        manager = cls.env.ref("sales_attribution.group_manager")
+        Users = cls.env["res.users"]
+        cls.team = cls.env["crm.team"].create({"name": "案场 Test Office"})
+
+        def user(login, name, group):
+            return Users.create({
+                "name": name, "login": "sa_test_%s" % login,
+                "email": "%s@example.invalid" % login,
+                "groups_id": [(6, 0, [group.id])], "sale_team_id": cls.team.id})
+
+        cls.manager = user("manager", "赵经理", manager)
+        cls.zhang = user("zhang", "张伟", consultant)
+        cls.li = user("li", "李娜", consultant)
+        cls.wang = user("wang", "王芳", consultant)
+        cls.liu = user("liu", "刘洋", consultant)
+        cls.chen = user("chen", "陈静", consultant)
+        cls.consultants = cls.zhang | cls.li | cls.wang | cls.liu | cls.chen
+        cls.team.user_id = cls.manager
+        cls.rotation = cls.env["attribution.rotation"].create({
+            "team_id": cls.team.id,
+            "member_ids": [(0, 0, {"user_id": u.id, "sequence": 10 * (i + 1)})
+                           for i, u in enumerate(cls.consultants)],
+        })
+        cls.stage_won = cls.env["crm.stage"].create({
+            "name": "Won (test)", "probability": 100, "on_change": True,
+            "sequence": 99})
+        cls.stage_new = cls.env["crm.stage"].create({
+            "name": "New (test)", "probability": 10, "on_change": True, "sequence": 1})
+        cls._phone_seq = 0
+
+    # ------------------------------------------------------------------ helpers
+
+    @classmethod
+    def phone(cls):
+        cls._phone_seq += 1
+        return "1390013%04d" % cls._phone_seq
+
+    @staticmethod
+    def ago(days, hours=0):
+        """A visit time ``days`` days ago (UTC, 02:00 = 10:00 at the office)."""
+        moment = datetime.utcnow().replace(hour=2, minute=0, second=0, microsecond=0) \
+            - timedelta(days=days, hours=hours)
+        return fields.Datetime.to_string(moment)
+
+    @staticmethod
+    def date_ago(days):
+        return fields.Date.to_string(datetime.utcnow().date() - timedelta(days=days))
+
+    def customer(self, name, owner=None, **vals):
+        vals.update(name=name, mobile=vals.get("mobile") or self.phone(), customer=True)
+        partner = self.env["res.partner"].create(vals)
+        if owner:
+            partner.attribution_owner_id = owner
+        return partner
+
+    def register(self, desk=None, **vals):
+        """Register a visit at the desk as ``desk`` (a consultant; default 陈静, who
+        keeps the sheet) and return it (sudo, for the assertions)."""
+        vals.setdefault("team_id", self.team.id)
+        vals.setdefault("asked_prior_visit", True)
+        desk = desk or self.chen
+        visit = self.env["attribution.visit"].sudo(desk).create(vals)
+        return visit.sudo()
+
+    def absent(self, *users):
+        self.rotation.member_ids.filtered(lambda m: m.user_id in users).write(
+            {"present": False})
+
+    def won_lead(self, partner, user, days_ago):
+        lead = self.env["crm.lead"].create({
+            "name": "Deal %s" % partner.name, "partner_id": partner.id, "type":
+            "opportunity", "user_id": user.id, "stage_id": self.stage_won.id})
+        lead.date_closed = self.ago(days_ago)
+        return lead
+
+    def open_lead(self, partner, user=None):
+        return self.env["crm.lead"].create({
+            "name": "Lead %s" % partner.name, "partner_id": partner.id,
+            "type": "opportunity", "user_id": (user or self.manager).id,
+            "stage_id": self.stage_new.id})
+
+    def activities(self, record, user):
+        return self.env["mail.activity"].search([
+            ("res_model", "=", record._name), ("res_id", "=", record.id),
+            ("user_id", "=", user.id)])
+
+    def conflicts(self, partner):
+        return self.env["attribution.conflict"].search(
+            [("partner_id", "=", partner.id)])
