@@ -123,7 +123,10 @@ class AttributionDecision(models.Model):
             "decided_by_id": self.env.uid,
         })
         if partner_su.attribution_owner_id != owner:
-            partner_su.write({"attribution_owner_id": owner.id or False})
+            # mail_notrack: the decision note posted below says who owns the customer
+            # now and why; a tracking message would say it a second time
+            partner_su.with_context(mail_notrack=True).write(
+                {"attribution_owner_id": owner.id or False})
         leads = self._open_leads(partner)
         if lead:
             leads |= lead.sudo()

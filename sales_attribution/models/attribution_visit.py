@@ -148,7 +148,9 @@ class AttributionVisit(models.Model):
         if vals.get("partner_id"):
             self._lock_customer(vals["partner_id"])
         with self.env.norecompute():
-            visit = super().create(vals)
+            # mail_create_nolog: no "created" note, the decision note follows at once
+            visit = super(AttributionVisit, self.with_context(
+                mail_create_nolog=True)).create(vals).with_env(self.env)
             self._recompute_customers_as_superuser()
         visit.recompute()
         visit._apply_attribution()
@@ -428,7 +430,8 @@ class AttributionVisit(models.Model):
                 receiver=receiver, visit=visit)
             # sudo: the result fields are read-only for the desk and the visit may no
             # longer be visible to a consultant who is neither receiver nor owner.
-            visit.sudo().write({
+            # mail_notrack: the decision note on the visit already states the result.
+            visit.sudo().with_context(mail_notrack=True).write({
                 "owner_id": owner.id or False,
                 "receiver_id": receiver.id or False,
                 "decision_id": logged.id,

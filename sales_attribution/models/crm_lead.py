@@ -121,7 +121,8 @@ class CrmLead(models.Model):
         whatever the user may do.
         """
         for lead in self.sudo():
-            lead._attribution_compute_splits()
+            # a prefetch set of its own per deal: see action_compute_splits
+            lead.with_prefetch()._attribution_compute_splits()
 
     def _attribution_won_date(self):
         self.ensure_one()
@@ -142,7 +143,10 @@ class CrmLead(models.Model):
         """
         self.env["attribution.split.line"].check_access_rights("write")
         for lead in self:
-            lead._attribution_compute_splits()
+            # A prefetch set of its own per deal: shared, it grows with every visit,
+            # relation and line read for the previous deals, and each write's cache
+            # invalidation re-reads up to 1000 of them per field (2 leads/s on 10k).
+            lead.with_prefetch()._attribution_compute_splits()
         return True
 
     # ------------------------------------------------------------------ facts

@@ -12,6 +12,10 @@ TOTAL = "合计"
 COMPANY = "公司"
 PERF_AMOUNT_COL = 7
 BONUS_AMOUNT_COL = 8
+#: the consultant before the first line (None is the company)
+NOBODY = object()
+#: lines read (one query) and written per chunk
+CHUNK = 2000
 
 
 def _money(value):
@@ -48,40 +52,79 @@ class AttributionSplitXlsx(models.AbstractModel):
         for wizard in wizards:
             sheet.write_row(row, 0, HEADERS, bold)
             row += 1
-            groups = OrderedDict()
-            for line in wizard._get_split_lines():
-                groups.setdefault(line.user_id, []).append(line)
+            lines = wizard._get_split_lines()
             total_perf = total_bonus = Decimal(0)
-            for user, lines in groups.items():
-                sheet.write(row, 0, user.name if user else COMPANY, bold)
-                row += 1
-                sub_perf = sub_bonus = Decimal(0)
-                for line in lines:
-                    # sudo(): a consultant's own line may be on a deal or customer now
-                    # owned by another consultant (B5, B1, A15); the export shows only
-                    # the names, which their line already cites.
-                    lead = line.lead_id.sudo()
-                    sheet.write(row, 0, lead.partner_id.display_name or "")
-                    sheet.write(row, 1, lead.name or "")
-                    sheet.write_number(row, 2, lead.unit_count)
-                    sheet.write(row, 3, line.rule_code)
-                    sheet.write(row, 4, ROLE_NAMES.get(line.role, (line.role,))[0])
-                    sheet.write_number(row, 5, line.performance_share, pct)
-                    sheet.write_number(row, 6, line.bonus_share, pct)
-                    sheet.write_number(
-                        row, PERF_AMOUNT_COL, line.performance_amount, money)
-                    sheet.write_number(row, BONUS_AMOUNT_COL, line.bonus_amount, money)
-                    sub_perf += _money(line.performance_amount)
-                    sub_bonus += _money(line.bonus_amount)
+            user = NOBODY
+            sub_perf = sub_bonus = Decimal(0)
+            names = self._user_names(lines)
+            for start in range(0, len(lines), CHUNK):
+                for values in self._chunk_rows(lines[start:start + CHUNK]):
+                    (user_id, partner, lead, units, code, role, perf_share,
+                     bonus_share, perf, bonus) = values
+                    if user_id != user:
+                        if user is not NOBODY:
+                            row = self._write_subtotal(sheet, row, names.get(user),
+                                                       sub_perf, sub_bonus, bold,
+                                                       money_bold)
+                            total_perf += sub_perf
+                            total_bonus += sub_bonus
+                        user = user_id
+                        sub_perf = sub_bonus = Decimal(0)
+                        sheet.write(row, 0, names.get(user) or COMPANY, bold)
+                        row += 1
+                    sheet.write(row, 0, partner or "")
+                    sheet.write(row, 1, lead or "")
+                    sheet.write_number(row, 2, units or 0)
+                    sheet.write(row, 3, code)
+                    sheet.write(row, 4, ROLE_NAMES.get(role, (role,))[0])
+                    sheet.write_number(row, 5, perf_share or 0.0, pct)
+                    sheet.write_number(row, 6, bonus_share or 0.0, pct)
+                    sheet.write_number(row, PERF_AMOUNT_COL, perf or 0.0, money)
+                    sheet.write_number(row, BONUS_AMOUNT_COL, bonus or 0.0, money)
+                    sub_perf += _money(perf)
+                    sub_bonus += _money(bonus)
                     row += 1
-                sheet.write(row, 0, SUBTOTAL, bold)
-                sheet.write(row, 1, user.name if user else COMPANY, bold)
-                sheet.write_number(row, PERF_AMOUNT_COL, float(sub_perf), money_bold)
-                sheet.write_number(row, BONUS_AMOUNT_COL, float(sub_bonus), money_bold)
-                row += 1
+            if user is not NOBODY:
+                row = self._write_subtotal(sheet, row, names.get(user), sub_perf,
+                                       sub_bonus, bold, money_bold)
                 total_perf += sub_perf
                 total_bonus += sub_bonus
             sheet.write(row, 0, TOTAL, bold)
             sheet.write_number(row, PERF_AMOUNT_COL, float(total_perf), money_bold)
             sheet.write_number(row, BONUS_AMOUNT_COL, float(total_bonus), money_bold)
             row += 2
+
+    def _user_names(self, lines):
+        """Names of the consultants of ``lines`` by id."""
+        self.env.cr.execute(
+            "SELECT DISTINCT user_id FROM attribution_split_line "
+            "WHERE id = ANY(%s) AND user_id IS NOT NULL", (lines.ids,))
+        # sudo(): a consultant's own line may be on a deal or customer now owned by
+        # another consultant (B5, B1, A15); the export shows only the names, which
+        # their line already cites.
+        users = self.env["res.users"].sudo().browse(
+            [row[0] for row in self.env.cr.fetchall()])
+        return {user.id: user.name for user in users}
+
+    def _chunk_rows(self, lines):
+        """The cells of ``lines`` (already filtered by the user's rights and sorted), in
+        their order, read with one query: the ORM would read every field of each deal
+        and customer (a second per 1000 lines) and keep them in the cache."""
+        self.env.cr.execute("""
+            SELECT l.id, l.user_id, p.display_name, d.name, d.unit_count, l.rule_code,
+                   l.role, l.performance_share, l.bonus_share, l.performance_amount,
+                   l.bonus_amount
+              FROM attribution_split_line l
+              JOIN crm_lead d ON d.id = l.lead_id
+              LEFT JOIN res_partner p ON p.id = d.partner_id
+             WHERE l.id = ANY(%s)""", (lines.ids,))
+        by_id = {values[0]: values[1:] for values in self.env.cr.fetchall()}
+        return [by_id[line_id] for line_id in lines.ids if line_id in by_id]
+
+    @staticmethod
+    def _write_subtotal(sheet, row, name, perf, bonus, bold, money_bold):
+        sheet.write(row, 0, SUBTOTAL, bold)
+        sheet.write(row, 1, name or COMPANY, bold)
+        sheet.write_number(row, PERF_AMOUNT_COL, float(perf), money_bold)
+        sheet.write_number(row, BONUS_AMOUNT_COL, float(bonus), money_bold)
+        return row + 1

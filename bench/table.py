@@ -1,0 +1,101 @@
+"""Print the results of a bench run as a Markdown table.
+
+Usage: python bench/table.py 1k=results_1k.json [10k=results_10k.json ...]
+"""
+import json
+import os
+import sys
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "n/a"
+    return "%.*f" % (digits, value)
+
+
+def met(ok):
+    return "yes" if ok else "**no**"
+
+
+def main():
+    runs = []
+    for arg in sys.argv[1:]:
+        scale, path = arg.split("=", 1)
+        data = {}
+        if os.path.exists(path):
+            with open(path) as fh:
+                data = json.load(fh)
+        runs.append((scale, data))
+    rows = [("measure", "scale", "result", "baseline", "ratio", "target", "met")]
+    for scale, data in runs:
+        load = data.get("load")
+        if load:
+            rows.append(("data load (bulk SQL + ORM office)", scale,
+                         "%.0f s" % load["load_seconds"],
+                         "%d visits, %d won leads, %d split lines" % (
+                             load["visits"], load["won_leads"], load["split_lines"]),
+                         "", "minutes, not hours", ""))
+        reg = data.get("registration")
+        if reg:
+            for stat, label in (("median_ms", "median"), ("p95_ms", "p95")):
+                ratio = reg["visit"][stat] / reg["lead"][stat]
+                rows.append(("visit registration, %s ms/op (n=%d)" % (
+                    label, reg["visit"]["n"]), scale, fmt(reg["visit"][stat]),
+                    "plain crm.lead create %s" % fmt(reg["lead"][stat]),
+                    "%.2f×" % ratio, "≤ 1.5×", met(ratio <= 1.5)))
+        splits = data.get("splits")
+        if splits:
+            rows.append(("split computation, won leads/s", scale,
+                         "%s (%d leads in %.0f s)" % (fmt(splits["per_second"]),
+                                                      splits["leads"],
+                                                      splits["seconds"]),
+                         "", "", "≥ 500/s", met((splits["per_second"] or 0) >= 500)))
+        sends = data.get("sends")
+        if sends:
+            if "skipped" in sends:
+                rows.append(("confirmation sends (E1)", scale, "not measured",
+                             "", "", "≥ 200/s", sends["skipped"]))
+            else:
+                rows.append(("confirmation sends (E1), rendered + queued/s", scale,
+                             "%s (%d sent in %.0f s; %d mails, %d SMS queued)" % (
+                                 fmt(sends["per_second"]), sends["sent"],
+                                 sends["seconds"], sends["mails_queued"],
+                                 sends["sms_queued"]),
+                             "", "", "≥ 200/s", met((sends["per_second"] or 0) >= 200)))
+        export = data.get("export")
+        if export:
+            ok = export["seconds"] <= 20 and export["peak_rss_mb"] < 300
+            rows.append(("XLSX export of %d split lines" % export["lines"], scale,
+                         "%.1f s, peak RSS %.0f MB" % (export["seconds"],
+                                                       export["peak_rss_mb"]),
+                         "RSS before export %.0f MB" % export["rss_before_mb"], "",
+                         "≤ 20 s, < 300 MB", met(ok)))
+        par = data.get("parallel")
+        if par:
+            lead, visit = par["lead"], par["visit"]
+            rows.append(("walk-ins over XML-RPC, 4 workers, %d clients" % par["clients"],
+                         scale, "%s/s, %d errors (p95 %s ms)" % (
+                             fmt(visit["per_second"]), visit["errors"],
+                             fmt(visit["p95_ms"], 0)),
+                         "plain lead create %s/s, %d errors" % (
+                             fmt(lead["per_second"]), lead["errors"]),
+                         "%.2f×" % (lead["per_second"] / visit["per_second"])
+                         if visit["per_second"] else "n/a",
+                         "0 errors", met(visit["errors"] == 0)))
+    regs = [(s, d["registration"]) for s, d in runs if d.get("registration")]
+    if len(regs) > 1:
+        (s0, r0), (s1, r1) = regs[0], regs[-1]
+        growth = r1["visit"]["median_ms"] / r0["visit"]["median_ms"]
+        base = r1["lead"]["median_ms"] / r0["lead"]["median_ms"]
+        rows.append(("registration growth (median)", "%s→%s" % (s0, s1),
+                     "%.2f×" % growth, "plain lead create %.2f×" % base, "",
+                     "≤ 1.2×", met(growth <= 1.2)))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for n, row in enumerate(rows):
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |")
+        if n == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
