@@ -199,7 +199,8 @@ ensure_browser() {
     say "installing chromium and chromium-driver (apt-get)"
     (
         export DEBIAN_FRONTEND=noninteractive
-        apt-get update -qq && apt-get install -y -qq chromium chromium-driver
+        # fonts-noto-cjk: without it the screenshots show Chinese as empty boxes
+        apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-noto-cjk
     ) >"$STATE/apt-chromium.log" 2>&1 || die "apt-get install chromium chromium-driver failed: see $STATE/apt-chromium.log"
 }
 
