@@ -6,6 +6,16 @@ from odoo import fields
 from odoo.tests.common import SavepointCase
 
 
+def make_user(env, login, name, groups, email=None, **vals):
+    """A user of the test office in ``groups`` (a recordset of res.groups), no password
+    reset mail; ``vals`` adds fields (tz, lang, sale_team_id...)."""
+    vals.update({
+        "name": name, "login": login,
+        "email": email or "%s@example.invalid" % login,
+        "groups_id": [(6, 0, groups.ids)]})
+    return env["res.users"].with_context(no_reset_password=True).create(vals)
+
+
 class AttributionCase(SavepointCase):
 
     @classmethod
@@ -15,14 +25,12 @@ class AttributionCase(SavepointCase):
                                        no_reset_password=True))
         consultant = cls.env.ref("sales_attribution.group_consultant")
         manager = cls.env.ref("sales_attribution.group_manager")
-        Users = cls.env["res.users"]
         cls.team = cls.env["crm.team"].create({"name": "案场 Test Office"})
 
         def user(login, name, group):
-            return Users.create({
-                "name": name, "login": "sa_test_%s" % login,
-                "email": "%s@example.invalid" % login,
-                "groups_id": [(6, 0, [group.id])], "sale_team_id": cls.team.id})
+            return make_user(cls.env, "sa_test_%s" % login, name, group,
+                             email="%s@example.invalid" % login,
+                             sale_team_id=cls.team.id)
 
         cls.manager = user("manager", "赵经理", manager)
         cls.zhang = user("zhang", "张伟", consultant)

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from .common import make_user
+
 
 class SplitsCase(SavepointCase):
     """A sales office of its own: team, rotation, three consultants, a manager."""
@@ -14,12 +16,10 @@ class SplitsCase(SavepointCase):
                                        lang="en_US"))
         consultant = cls.env.ref("sales_attribution.group_consultant")
         manager = cls.env.ref("sales_attribution.group_manager")
-        Users = cls.env["res.users"].with_context(no_reset_password=True)
 
         def user(login, name, group):
-            return Users.create({
-                "login": login, "name": name, "email": "%s@example.com" % login,
-                "groups_id": [(6, 0, [group.id])]})
+            return make_user(cls.env, login, name, group,
+                             email="%s@example.com" % login)
 
         cls.alice = user("sa_split_alice", "Alice 王", consultant)
         cls.bob = user("sa_split_bob", "Bob 李", consultant)

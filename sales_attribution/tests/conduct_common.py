@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from .common import make_user
+
 
 class ConductCase(SavepointCase):
     """An office of its own: a manager leading a team of three consultants, a rotation
@@ -15,13 +17,10 @@ class ConductCase(SavepointCase):
                                        no_reset_password=True))
         group_consultant = cls.env.ref("sales_attribution.group_consultant")
         group_manager = cls.env.ref("sales_attribution.group_manager")
-        Users = cls.env["res.users"]
+        employee = cls.env.ref("base.group_user")
 
         def user(login, name, group):
-            return Users.create({
-                "name": name, "login": login, "email": "%s@example.invalid" % login,
-                "tz": "Asia/Shanghai",
-                "groups_id": [(6, 0, [cls.env.ref("base.group_user").id, group.id])]})
+            return make_user(cls.env, login, name, employee | group, tz="Asia/Shanghai")
 
         cls.manager = user("conduct_manager", "Manager Wang", group_manager)
         cls.c1 = user("conduct_c1", "Consultant Zhang", group_consultant)

@@ -17,6 +17,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
 
+from .common import make_user
+
 #: models whose tables are counted before and after every row
 COUNTED_MODELS = ("res.partner", "crm.lead", "attribution.visit",
                   "attribution.decision", "attribution.relation",
@@ -42,13 +44,10 @@ class BadInputCase(SavepointCase):
                                        lang="en_US", no_reset_password=True))
         group_consultant = cls.env.ref("sales_attribution.group_consultant")
         group_manager = cls.env.ref("sales_attribution.group_manager")
-        Users = cls.env["res.users"]
+        employee = cls.env.ref("base.group_user")
 
         def user(login, name, group):
-            return Users.create({
-                "name": name, "login": login, "email": "%s@example.invalid" % login,
-                "lang": "en_US",
-                "groups_id": [(6, 0, [cls.env.ref("base.group_user").id, group.id])]})
+            return make_user(cls.env, login, name, employee | group, lang="en_US")
 
         cls.manager = user("bad_input_manager", "Manager Chen", group_manager)
         cls.alice = user("bad_input_alice", "Alice Wang", group_consultant)
