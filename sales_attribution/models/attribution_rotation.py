@@ -57,9 +57,11 @@ class AttributionRotation(models.Model):
         self.env.cr.execute(
             "SELECT id FROM attribution_rotation WHERE id = %s FOR UPDATE", (self.id,),
             log_exceptions=False)
-        # Another transaction may have served a turn while we waited for the lock.
-        self.invalidate_cache()
-        self.member_ids.invalidate_cache()
+        # Another transaction may have served a turn while we waited for the lock:
+        # forget the rotation's state (only it: the whole cache is costly to refill).
+        self.invalidate_cache(["last_sequence", "member_ids"], self.ids)
+        self.env["attribution.rotation.member"].invalidate_cache(
+            ["user_id", "sequence", "present", "makeup_credits"])
         try:
             turn = policy.serve(self._policy_members(), self.last_sequence)
         except policy.NoReceiver:
@@ -74,7 +76,10 @@ class AttributionRotation(models.Model):
         # to edit the rotation itself.
         member.sudo().write(vals)
         if turn.new_last_sequence != self.last_sequence:
-            self.sudo().write({"last_sequence": turn.new_last_sequence})
+            # tracking_disable: one chatter line per walk-in would bury the rotation's
+            # chatter; the decision log names the turn of every walk-in (A3)
+            self.sudo().with_context(tracking_disable=True).write(
+                {"last_sequence": turn.new_last_sequence})
         return member.user_id, turn
 
     @api.multi

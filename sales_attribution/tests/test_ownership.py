@@ -58,12 +58,22 @@ class TestOwnership(AttributionCase):
     def test_A05_no_record_receiver_owns(self):
         visit = self.register(phone=self.phone(), receiver_id=self.li.id)
         self.assertEqual((visit.rule_code, visit.owner_id), ("A5", self.li))
-        # the decision is posted on the customer and the visit, the new owner is told
-        told = self.env["mail.message"].search([
-            ("model", "=", "res.partner"), ("res_id", "=", visit.partner_id.id),
-            ("partner_ids", "in", self.li.partner_id.ids)])
-        self.assertIn("A5", told.body)
-        self.assertTrue(visit.message_ids.filtered(lambda m: "A5" in (m.body or "")))
+        # the decision is posted once, on the customer, and the new owner is told by
+        # the cron (once, however often it runs); the visit shows the decision in its
+        # own fields (no second note on the visit)
+        def told():
+            return self.env["mail.message"].search([
+                ("model", "=", "res.partner"), ("res_id", "=", visit.partner_id.id),
+                ("needaction_partner_ids", "in", self.li.partner_id.ids)])
+        self.assertFalse(told())
+        Decision = self.env["attribution.decision"]
+        self.assertGreaterEqual(Decision._cron_tell_owners(), 1)
+        self.assertEqual(Decision._cron_tell_owners(), 0)  # the queue is empty now
+        self.assertEqual(len(told()), 1)
+        self.assertIn("A5", told().body)
+        self.assertEqual(told().partner_ids, self.li.partner_id)
+        self.assertFalse(visit.message_ids.filtered(lambda m: "A5" in (m.body or "")))
+        self.assertIn("A5", visit.explanation)
         self.assertEqual(visit.decision_id.explanation, visit.decision_id.explanation_en)
         self.assertTrue(visit.decision_id.explanation_zh.startswith("A5:"))
         self.assertFalse(self.env["attribution.violation"].search(

@@ -1,0 +1,102 @@
+import threading
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests.common import TransactionCase, at_install, post_install
+from odoo.tools import config
+
+from .common import make_user
+
+NOTES = 30
+
+
+@at_install(False)
+@post_install(True)
+class TestOwnerNoticeParallel(TransactionCase):
+    """Two cron workers run "Attribution: tell new owners" at the same moment, each
+    in its own transactions: every queued owner is told exactly once.
+
+    The queued notes are committed (the workers must see them) and removed by the
+    test; post_install for the same reason as test_event_cron_parallel."""
+
+    def setUp(self):
+        super().setUp()
+        self.registry_ = self.env.registry
+        with api.Environment.manage(), self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True,
+                                                     "no_reset_password": True})
+            owner = make_user(env, "sa_notice_owner", "通知顾问",
+                              env.ref("sales_attribution.group_consultant"),
+                              notification_type="inbox")
+            customer = env["res.partner"].create({"name": "通知客户",
+                                                   "mobile": "13900009999"})
+            self.user_id, self.owner_partner_id = owner.id, owner.partner_id.id
+            self.customer_id = customer.id
+            self.message_ids = []
+            for k in range(NOTES):
+                message = customer.message_post(body="decision %d" % k,
+                                                subtype="mail.mt_note")
+                cr.execute("INSERT INTO attribution_owner_notice "
+                           "(message_id, partner_id) VALUES (%s, %s)",
+                           (message.id, owner.partner_id.id))
+                self.message_ids.append(message.id)
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        with api.Environment.manage(), self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cr.execute("DELETE FROM attribution_owner_notice WHERE message_id IN %s",
+                       (tuple(self.message_ids),))
+            env["mail.message"].browse(self.message_ids).unlink()
+            env["res.partner"].browse(self.customer_id).unlink()
+            try:
+                with cr.savepoint():
+                    env["res.users"].browse(self.user_id).unlink()
+                    env["res.partner"].browse(self.owner_partner_id).unlink()
+            except Exception:  # a user referenced elsewhere: leave it inactive
+                env["res.users"].browse(self.user_id).write({"active": False})
+
+    def test_owner_told_once_by_two_cron_workers(self):
+        workers = 2
+        barrier = threading.Barrier(workers)
+        told, errors = [], []
+
+        def work():
+            try:
+                barrier.wait(timeout=30)
+                while True:  # small batches, one transaction each: the runs interleave
+                    with api.Environment.manage(), self.registry_.cursor() as cr:
+                        cr.execute("SET LOCAL lock_timeout = '30s'")
+                        env = api.Environment(cr, SUPERUSER_ID, {})
+                        n = env["attribution.decision"]._cron_tell_owners(limit=4)
+                    told.append(n)
+                    if not n:
+                        break
+            except Exception:  # reported below, in the test's thread
+                import traceback
+                errors.append(traceback.format_exc())
+
+        threads = [threading.Thread(target=work) for _i in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        self.assertEqual(errors, [])
+        self.assertGreaterEqual(sum(told), NOTES)  # others' queued notices may join
+        with api.Environment.manage(), self.registry_.cursor() as cr:
+            cr.execute(
+                "SELECT mail_message_id, count(*) "
+                "FROM mail_message_res_partner_needaction_rel "
+                "WHERE res_partner_id = %s AND mail_message_id IN %s "
+                "GROUP BY mail_message_id",
+                (self.owner_partner_id, tuple(self.message_ids)))
+            counts = dict(cr.fetchall())
+            cr.execute("SELECT count(*) FROM attribution_owner_notice "
+                       "WHERE message_id IN %s", (tuple(self.message_ids),))
+            left = cr.fetchone()[0]
+        self.assertEqual(counts, {mid: 1 for mid in self.message_ids})
+        self.assertEqual(left, 0)
+
+
+if config.get("without_demo"):
+    # not even "skipped": bin/test's nodemo phase checks that no Python test ran
+    del TestOwnerNoticeParallel
