@@ -42,6 +42,7 @@
         "data/attribution_cron_data.xml",
         "views/attribution_dashboard_views.xml",
         "report/report_assets_templates.xml",
+        "wizards/attribution_settings_wizard_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

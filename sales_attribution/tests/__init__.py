@@ -10,6 +10,7 @@ from . import test_i18n
 from . import test_events
 from . import test_event_cron_parallel
 from . import test_owner_notice_parallel
+from . import test_settings_wizard
 from . import test_sms
 from . import test_bad_input
 from . import test_access_matrix
