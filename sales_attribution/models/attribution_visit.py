@@ -117,10 +117,10 @@ class AttributionVisit(models.Model):
     @api.depends("partner_id", "visit_datetime")
     def _compute_name(self):
         for visit in self:
-            # sudo: the desk may register a customer owned by another consultant
+            # sudo: the desk may register a customer owned by another consultant.
+            # The time as the desk's clock shows it (the user's time zone), not UTC.
             visit.name = "%s %s" % (visit.partner_id.sudo().display_name or visit.phone
-                                    or "",
-                                    (visit.visit_datetime or "")[:16])
+                                    or "", visit._desk_time(visit.visit_datetime))
 
     @api.constrains("partner_id", "phone")
     def _check_customer_given(self):

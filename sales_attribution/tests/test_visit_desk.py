@@ -56,3 +56,10 @@ class TestVisitDesk(AttributionCase):
         second = self.register(phone=phone, customer_recalls_consultant=True,
                                visit_datetime=self.ago(1))
         self.assertEqual(second.prior_visit_count, 1)
+
+    def test_visit_name_shows_the_desk_time(self):
+        # the desk in Shanghai (UTC+8) registers a visit at 09:30 local time
+        self.chen.tz = "Asia/Shanghai"
+        visit = self.register(phone=self.phone(), partner_name="王先生",
+                              visit_datetime="2026-11-02 01:30:00")
+        self.assertEqual(visit.name, "王先生 2026-11-02 09:30")
