@@ -99,6 +99,7 @@ class AttributionVisit(models.Model):
         help="Result: the consultant who owns the customer after this visit.")
     decision_id = fields.Many2one(
         "attribution.decision", string="Decision", readonly=True, copy=False,
+        index=True,  # rule_code is stored from it: each decision looks its visit up
         help="The attribution decision this visit produced.")
     rule_code = fields.Selection(
         rule_code_selection(), related="decision_id.rule_code", store=True, readonly=True,
