@@ -160,15 +160,34 @@ class AttributionVisit(models.Model):
         visit._apply_attribution()
         return visit
 
+    #: what the decision was made from: fixed once the visit is decided
+    DECISIVE_FIELDS = frozenset({
+        "phone", "partner_id", "partner_name", "visit_datetime", "team_id", "kind",
+        "asked_prior_visit", "customer_recalls_consultant", "receiver_id",
+        "requested_user_id", "appointment_user_id", "referrer_partner_ids",
+        "brought_in_person", "companion_partner_ids"})
+
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
-        result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
-        if result_fields and self.env.uid != SUPERUSER_ID:
-            raise AccessError(_(
-                "The owner of a visit is decided by the rule book and cannot be set by "
-                "hand (%s); a manager changes it by ruling a conflict.")
-                % ", ".join(sorted(result_fields)))
+        if self.env.uid != SUPERUSER_ID:
+            result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
+            if result_fields:
+                raise AccessError(_(
+                    "The owner of a visit is decided by the rule book and cannot be set "
+                    "by hand (%s); a manager changes it by ruling a conflict.")
+                    % ", ".join(sorted(result_fields)))
+            decisive = self.DECISIVE_FIELDS & set(vals)
+            decided = self.filtered("decision_id")
+            if decisive and decided:
+                # the decision log cites these facts: changing them afterwards would
+                # make it lie, and would not move the customer
+                raise UserError(_(
+                    "Visit %s was decided by rule %s: who came, when and how cannot be "
+                    "changed afterwards (%s). Register a new visit, which the rule book "
+                    "judges again, or ask the manager to rule the customer's conflict.")
+                    % (decided[0].name, decided[0].rule_code,
+                       ", ".join(sorted(decisive))))
         return super().write(vals)
 
     def _recompute_customers_as_superuser(self):

@@ -145,6 +145,13 @@ def _rows():
     row("visit_moved_to_future", ValidationError, "cannot be registered in the future")(
         lambda c: c.env[Visit].create(c.visit_vals()).write(
             {"visit_datetime": _now_plus(hours=3)}))
+    row("visit_decided_customer_swapped", UserError, "cannot be changed afterwards")(
+        lambda c: c.env[Visit].sudo(c.alice).create(c.visit_vals()).write(
+            {"partner_id": c.third.id}))
+    row("visit_decided_made_walk_in", UserError, "cannot be changed afterwards")(
+        lambda c: c.env[Visit].sudo(c.manager).create(c.visit_vals(
+            kind="appointment", appointment_user_id=c.bob.id)).write(
+                {"kind": "walk_in"}))
     row("visit_without_customer_or_phone", ValidationError, "needs the customer")(
         lambda c: c.env[Visit].create(c.visit_vals(partner_id=False)))
     row("visit_empty_phone_only", ValidationError, "needs the customer")(
@@ -362,7 +369,8 @@ class TestBadInput(BadInputCase):
 ZH_ROWS = ("visit_tomorrow", "relation_to_oneself", "ruling_without_winner",
            "accept_in_negotiation", "split_performance_cut_to_60",
            "lead_unit_count_text",
-           "rotation_nobody_present", "relation_duplicate")
+           "rotation_nobody_present", "relation_duplicate",
+           "visit_decided_customer_swapped")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
