@@ -629,9 +629,10 @@ class CrmLead(models.Model):
         The deals are split in chunks of :data:`SPLIT_CHUNK`: the facts of a chunk are
         gathered together (:meth:`_prepare_deals_facts`), every decision is taken before
         anything is written (a rule that cannot be applied raises ``UserError`` with
-        nothing saved), then the lines are written in bulk (:meth:`_attribution_write_
-        split_plan`). Same lines as deal by deal: lines edited by a manager are kept,
-        only their amounts and date follow; computing again changes nothing.
+        nothing saved), then the lines are written in bulk
+        (:meth:`_attribution_write_split_plan`). Same lines as deal by deal: lines
+        edited by a manager are kept, only their amounts and date follow; computing
+        again changes nothing; the B1 make-up reception is given once per deal.
         """
         ids = list(OrderedDict.fromkeys(self.ids))
         for start in range(0, len(ids), SPLIT_CHUNK):
@@ -644,6 +645,10 @@ class CrmLead(models.Model):
         cr = self.env.cr
         lang = (self.env.context.get("lang") or self.env.user.lang or "en_US")
         deals = self._attribution_deal_rows()
+        missing = self - self.browse(list(deals))
+        if missing:
+            # deleted deals: the ORM's MissingError, as reading them always gave
+            missing.mapped("name")
         existing = defaultdict(list)
         cr.execute("""
             SELECT id, lead_id, user_id, role, performance_share, bonus_share,
@@ -727,23 +732,7 @@ class CrmLead(models.Model):
         try:
             with cr.savepoint():
                 self._attribution_write_split_plan(inserts, updates, deletes)
-                if rule_codes:
-                    self.check_access_rights("write")
-                    self.browse([i for ids in rule_codes.values() for i in ids]
-                                ).check_access_rule("write")
-                    # a readonly code nothing depends on: no ORM write (mail.thread
-                    # tracking would read every lead of the chunk again)
-                    execute_values(cr, """
-                        UPDATE crm_lead AS l
-                           SET attribution_split_rule_code = v.code,
-                               write_uid = v.uid,
-                               write_date = (now() AT TIME ZONE 'UTC')
-                          FROM (VALUES %s) AS v(id, code, uid) WHERE l.id = v.id""",
-                        [(lead_id, code, self.env.uid)
-                         for code, ids in sorted(rule_codes.items()) for lead_id in ids],
-                        template="(%s::int, %s::varchar, %s::int)")
-                    self.invalidate_cache(["attribution_split_rule_code", "write_uid",
-                                           "write_date"])
+                self._attribution_write_rule_codes(rule_codes)
                 # B1 confirmed: rare and once per deal, the chatter says who is owed
                 for lead, user_id in credits:
                     lead._attribution_give_makeup_credit(user_id)
@@ -752,6 +741,30 @@ class CrmLead(models.Model):
             self.invalidate_cache()
             raise
         return True
+
+    def _attribution_write_rule_codes(self, rule_codes):
+        """``attribution_split_rule_code`` of the leads ``{code: [lead ids]}``.
+
+        A readonly code nothing depends on, written in one statement: an ORM write
+        per code would go through mail.thread tracking, which reads every lead of
+        the chunk again. Access rights and record rules checked as the ORM would.
+        """
+        if not rule_codes:
+            return
+        lead_ids = [lead_id for ids in rule_codes.values() for lead_id in ids]
+        self.check_access_rights("write")
+        self.browse(lead_ids).check_access_rule("write")
+        execute_values(self.env.cr, """
+            UPDATE crm_lead AS l
+               SET attribution_split_rule_code = v.code, write_uid = v.uid,
+                   write_date = (now() AT TIME ZONE 'UTC')
+              FROM (VALUES %s) AS v(id, code, uid) WHERE l.id = v.id""",
+                       [(lead_id, code, self.env.uid)
+                        for code, ids in sorted(rule_codes.items())
+                        for lead_id in ids],
+                       template="(%s::int, %s::varchar, %s::int)")
+        self.invalidate_cache(
+            ["attribution_split_rule_code", "write_uid", "write_date"], lead_ids)
 
     def _attribution_write_split_plan(self, inserts, updates, deletes):
         """Write the split lines decided for a chunk of deals, in bulk.
