@@ -8,8 +8,9 @@ Usage (through ``bench/run``): python bench/measure.py [odoo options] -- --scale
   create, both as a consultant (not the superuser), alternated, ``--ops`` of each after
   a warm-up; median and p95 per operation.
 * splits: ``crm.lead.action_compute_splits`` on up to 10000 won leads as a manager,
-  leads per second (stops after ``--split-seconds`` and reports the rate so far: each
-  deal is computed on its own, so the rate does not depend on how many were done).
+  in batches of 100 (a list selection); leads per second (stops after
+  ``--split-seconds`` and reports the rate so far: each batch gathers its facts and
+  writes its lines on its own, so the rate does not depend on how many were done).
 * sends: ``event.registration._cron_attribution_messages(now=<E1 due>)`` on the bench
   event (10000 registrations; ``--sends N`` moves all but N of them, inside the
   rolled-back transaction, to an event months ahead): E1 mails rendered and queued
