@@ -28,11 +28,14 @@ GUARDED_FIELDS = ("seats_reserved", "survey_knows_planning", "survey_pension_hol
 
 
 class TextMemo(object):
-    """The texts of one cron batch, keyed by (registration, code, version, now): a
-    context value (``attribution_text_memo``), hashed by identity."""
+    """The texts of one cron batch, keyed by (registration, code, version, now), and
+    the facts its registrations share: a context value (``attribution_text_memo``),
+    hashed by identity."""
 
     def __init__(self):
         self.texts = {}
+        #: facts shared by the batch's registrations (event, consultant)
+        self.shared = {}
 
 
 class EventRegistration(models.Model):
@@ -139,36 +142,46 @@ class EventRegistration(models.Model):
         return self.partner_id.email or self.email or ""
 
     def _attribution_ctx(self):
-        """Facts for :func:`attribution.events.render_sms`."""
+        """Facts for :func:`attribution.events.render_sms`. The event's and the
+        consultant's facts are the same for a whole batch: the cron's text memo
+        (context ``attribution_text_memo``) keeps them."""
         self.ensure_one()
         event = self.event_id
         partner = self.partner_id
         # E5 introduces a consultant: fall back to whoever runs the job
         consultant = self._attribution_consultant() or self.env.user
-        company = event.company_id or self.env.user.company_id
-        name = partner.name or self.name or ""
-        return {
-            "name": name,
-            "consultant": consultant.name or "",
-            "consultant_phone": (consultant.partner_id.mobile
-                                 or consultant.partner_id.phone or ""),
-            "company": company.name or "",
-            "event": event.name or "",
+        memo = self.env.context.get("attribution_text_memo")
+        shared = memo.shared if memo is not None else {}
+        key = ("event", event.id, consultant.id, self.env.context.get("attribution_now"))
+        if key not in shared:
+            company = event.company_id or self.env.user.company_id
+            now = self._attribution_now()
+            shared[key] = {
+                "consultant": consultant.name or "",
+                "consultant_phone": (consultant.partner_id.mobile
+                                     or consultant.partner_id.phone or ""),
+                "company": company.name or "",
+                "event": event.name or "",
+                "date_begin": fields.Datetime.from_string(event.date_begin),
+                "date_end": fields.Datetime.from_string(event.date_end),
+                "now": now,
+                "tz_offset_hours": TZ_OFFSET_HOURS,
+                "directions": event.venue_directions or "",
+                "greeter": event.greeter_note or "",
+                "signin": event.signin_location or "",
+                "parking": event.parking_note or "",
+                "venue": event.address_id.name or "",
+                "letter_date": "%s" % events.local_date(
+                    now, TZ_OFFSET_HOURS).strftime("%Y-%m-%d"),
+            }
+        ctx = dict(shared[key])
+        ctx.update({
+            "name": partner.name or self.name or "",
             "industry": partner.industry_id.name or "",
-            "date_begin": fields.Datetime.from_string(event.date_begin),
-            "date_end": fields.Datetime.from_string(event.date_end),
-            "now": self._attribution_now(),
-            "tz_offset_hours": TZ_OFFSET_HOURS,
-            "directions": event.venue_directions or "",
-            "greeter": event.greeter_note or "",
-            "signin": event.signin_location or "",
             "seats": self.seats_reserved,
-            "parking": event.parking_note or "",
-            "venue": event.address_id.name or "",
             "gift": self.gift_description or "",
-            "letter_date": "%s" % events.local_date(
-                self._attribution_now(), TZ_OFFSET_HOURS).strftime("%Y-%m-%d"),
-        }
+        })
+        return ctx
 
     # -------------------------------------------- helpers for the mail templates
     # Public names: the templates' Jinja sandbox refuses attributes starting with "_".
@@ -306,7 +319,7 @@ class EventRegistration(models.Model):
         if not self:
             return {}
         now_str = fields.Datetime.to_string(now)
-        regs = self.sorted("id")
+        regs = self.sorted("id").with_prefetch(self._prefetch)
         rows = [(reg.id, reg.event_id.id, code, state,
                  (reasons or {}).get(reg.id), now_str) for reg in regs]
         try:
@@ -380,7 +393,13 @@ class EventRegistration(models.Model):
                     log_ids[reg.id]).activity_id = activity
             return
         memo = TextMemo()
-        regs = self.with_context(attribution_now=now_str, attribution_text_memo=memo)
+        # a query per field used and batch (see _cron_attribution_messages)
+        regs = self.with_context(attribution_now=now_str, attribution_text_memo=memo,
+                                 prefetch_fields=False)
+        # the templates' language (${object.partner_id.lang}) of the whole batch at
+        # once: generate_email browses the registrations afresh, and a guest field
+        # first read there is read for that guest alone
+        regs.mapped("partner_id.lang")
         by_template, sms_rows, templates = OrderedDict(), [], {}
         for reg in regs:
             text = reg.attribution_text(code)
@@ -569,6 +588,9 @@ class EventRegistration(models.Model):
         now = now or fields.Datetime.now()
         if isinstance(now, str):
             now = fields.Datetime.from_string(now)
+        # read the fields used, a query per field and batch, not every column of
+        # thousands of registrations and guests at the first access of one
+        self = self.with_context(prefetch_fields=False)
         result = {"sent": [], "skipped": []}
         for event in self._attribution_events(now):
             regs = self.search([("event_id", "=", event.id)], order="id")
@@ -581,19 +603,23 @@ class EventRegistration(models.Model):
                                       if c == code)
                 result["skipped"].extend((reg_id, code, reason)
                                          for reg_id, reason in reasons.items())
-                claimed = self.browse(list(reasons))._attribution_claim_batch(
-                    code, now, "skipped", reasons)
+                claimed = self.browse(list(reasons)).with_prefetch(
+                    regs._prefetch)._attribution_claim_batch(code, now, "skipped", reasons)
                 for reg in self.browse([r for r in reasons if r in claimed]):
                     new_skips.append("%s %s: %s" % (
                         code, reg.partner_id.name or reg.name or reg.id,
                         reasons[reg.id]))
                 due_ids = [reg_id for reg_id, c in due if c == code]
                 for start in range(0, len(due_ids), SEND_BATCH):
-                    batch = self.browse(due_ids[start:start + SEND_BATCH])
+                    # the batch shares the prefetch of ``regs`` (which knows their
+                    # partners): the fields of a batch's guests are read in one go
+                    batch = self.browse(due_ids[start:start + SEND_BATCH]).with_prefetch(
+                        regs._prefetch)
                     log_ids = batch._attribution_claim_batch(code, now)
                     if not log_ids:
                         continue  # another worker has them
-                    sending = self.browse([r for r in batch.ids if r in log_ids])
+                    sending = batch.filtered(lambda reg: reg.id in log_ids).with_prefetch(
+                        regs._prefetch)
                     sending._attribution_send_batch(code, log_ids, now)
                     result["sent"].extend((reg_id, code) for reg_id in sending.ids)
             if new_skips:

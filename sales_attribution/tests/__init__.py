@@ -23,3 +23,4 @@ from . import test_visit_desk
 from odoo.tools import config as _config  # noqa: E402
 if not _config.get("without_demo"):
     from . import test_rotation_parallel
+from . import test_event_sends_bulk
