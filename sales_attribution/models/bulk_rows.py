@@ -12,6 +12,8 @@ it made stale (``invalidate_cache``), as the ORM does after a write.
 """
 #: columns the ORM fills itself
 LOG_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
+#: the ORM's create and write date: the transaction's time in UTC
+UTC_NOW = "(now() at time zone 'UTC')"
 
 
 def values_sql(cr, template, rows):
@@ -48,8 +50,8 @@ def insert_rows(env, model_name, rows, key):
                for name in defaults]
             + [env.uid, env.uid]))
     # the log dates as the ORM writes them: the transaction's time
-    template = "(%s, %%s, (now() at time zone 'UTC'), %%s, (now() at time zone 'UTC'))" % (
-        ", ".join(["%s"] * len(columns)))
+    template = "(%s, %%s, %s, %%s, %s)" % (
+        ", ".join(["%s"] * len(columns)), UTC_NOW, UTC_NOW)
     # table and column names come from the model's fields, never from input
     env.cr.execute(
         'INSERT INTO "%s" (%s) VALUES %s RETURNING id, "%s"' % (

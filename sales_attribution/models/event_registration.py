@@ -3,6 +3,7 @@ import logging
 from collections import OrderedDict
 
 import psycopg2.extensions
+from psycopg2.extensions import AsIs
 
 from odoo import _, api, fields, models, tools
 from odoo.addons.mail.models.mail_message import _image_dataurl
@@ -152,7 +153,8 @@ class EventRegistration(models.Model):
         consultant = self._attribution_consultant() or self.env.user
         memo = self.env.context.get("attribution_text_memo")
         shared = memo.shared if memo is not None else {}
-        key = ("event", event.id, consultant.id, self.env.context.get("attribution_now"))
+        key = ("event", event.id, consultant.id,
+               self.env.context.get("attribution_now"))
         if key not in shared:
             company = event.company_id or self.env.user.company_id
             now = self._attribution_now()
@@ -356,7 +358,8 @@ class EventRegistration(models.Model):
                 self.env.cr.execute(query, log_exceptions=False)
                 row = self.env.cr.fetchone()
         except psycopg2.extensions.TransactionRollbackError:
-            _logger.debug("%s of registration %s claimed by another worker", code, self.id)
+            _logger.debug("%s of registration %s claimed by another worker",
+                          code, self.id)
             return None
         if row:
             self.env["attribution.message.log"].invalidate_cache(ids=[row[1]])
@@ -432,11 +435,11 @@ class EventRegistration(models.Model):
                 + ") AS v(id, mail_id, sms_id) WHERE l.id = v.id", (self.env.uid,))
         field = {"E1": "confirm_sent_date", "E2": "logistics_sent_date",
                  "E4": "thanks_sent_date", "E5": "thanks_sent_date"}[code]
-        # ``field`` is one of the constants above; no stored field depends on it
+        # ``field`` is one of the constants above (AsIs); no stored field depends on it
         self.env.cr.execute(
-            'UPDATE event_registration SET "%s" = %%s, write_uid = %%s, '
-            "write_date = (now() at time zone 'UTC') WHERE id IN %%s" % field,
-            (now_str, self.env.uid, tuple(self.ids)))
+            "UPDATE event_registration SET %s = %s, write_uid = %s, "
+            "write_date = (now() at time zone 'UTC') WHERE id IN %s",
+            (AsIs(field), now_str, self.env.uid, tuple(self.ids)))
         # what the rows written above behind the ORM's back made stale: the logs and
         # the registrations (sent date, their messages, SMS and logs); the new rows
         # themselves are in no cache
@@ -453,7 +456,8 @@ class EventRegistration(models.Model):
         if template.report_template:
             return {reg.id: template.send_mail(reg.id) for reg in self}
         values = template.generate_email(self.ids)
-        if any(_image_dataurl.search(vals.get("body") or "") for vals in values.values()):
+        if any(_image_dataurl.search(vals.get("body") or "")
+               for vals in values.values()):
             # images inline in the body: mail.message.create makes attachments of them
             return {reg.id: template.send_mail(reg.id) for reg in self}
         Message = self.env["mail.message"]
@@ -499,7 +503,8 @@ class EventRegistration(models.Model):
                 "scheduled_date": vals.get("scheduled_date", False),
                 "auto_delete": vals.get("auto_delete", False),
             })
-        mail_ids = bulk_rows.insert_rows(self.env, "mail.mail", mails, "mail_message_id")
+        mail_ids = bulk_rows.insert_rows(
+            self.env, "mail.mail", mails, "mail_message_id")
         bulk_rows.insert_relation(self.env, "mail.mail", "recipient_ids", [
             (mail_ids[mail["mail_message_id"]], partner_id)
             for reg_id, mail in zip(self.ids, mails)
@@ -603,8 +608,9 @@ class EventRegistration(models.Model):
                                       if c == code)
                 result["skipped"].extend((reg_id, code, reason)
                                          for reg_id, reason in reasons.items())
-                claimed = self.browse(list(reasons)).with_prefetch(
-                    regs._prefetch)._attribution_claim_batch(code, now, "skipped", reasons)
+                skipping = self.browse(list(reasons)).with_prefetch(regs._prefetch)
+                claimed = skipping._attribution_claim_batch(
+                    code, now, "skipped", reasons)
                 for reg in self.browse([r for r in reasons if r in claimed]):
                     new_skips.append("%s %s: %s" % (
                         code, reg.partner_id.name or reg.name or reg.id,
@@ -613,13 +619,13 @@ class EventRegistration(models.Model):
                 for start in range(0, len(due_ids), SEND_BATCH):
                     # the batch shares the prefetch of ``regs`` (which knows their
                     # partners): the fields of a batch's guests are read in one go
-                    batch = self.browse(due_ids[start:start + SEND_BATCH]).with_prefetch(
-                        regs._prefetch)
+                    batch = self.browse(
+                        due_ids[start:start + SEND_BATCH]).with_prefetch(regs._prefetch)
                     log_ids = batch._attribution_claim_batch(code, now)
                     if not log_ids:
                         continue  # another worker has them
-                    sending = batch.filtered(lambda reg: reg.id in log_ids).with_prefetch(
-                        regs._prefetch)
+                    sending = batch.filtered(
+                        lambda reg: reg.id in log_ids).with_prefetch(regs._prefetch)
                     sending._attribution_send_batch(code, log_ids, now)
                     result["sent"].extend((reg_id, code) for reg_id in sending.ids)
             if new_skips:

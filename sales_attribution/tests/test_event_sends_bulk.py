@@ -86,7 +86,8 @@ class TestEventSendsBulk(SavepointCase):
     def mails(self, event):
         regs = self.env["event.registration"].search([("event_id", "=", event.id)])
         return self.env["mail.mail"].search([
-            ("model", "=", "event.registration"), ("res_id", "in", regs.ids)], order="id")
+            ("model", "=", "event.registration"), ("res_id", "in", regs.ids)],
+            order="id")
 
     # ------------------------------------------------------------------ tests
 
@@ -167,7 +168,8 @@ class TestEventSendsBulk(SavepointCase):
                           side_effect=send_email):
             self.env["mail.mail"].process_email_queue(ids=mails.ids)
         mails.invalidate_cache()
-        self.assertEqual(set(mails.mapped("state")), {"sent"}, mails.mapped("failure_reason"))
+        self.assertEqual(set(mails.mapped("state")), {"sent"},
+                         mails.mapped("failure_reason"))
         self.assertEqual(len(sent), 5)
         by_to = {message["To"]: message for message in sent}
         for mail in mails:
