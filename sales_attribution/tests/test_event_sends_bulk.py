@@ -1,0 +1,199 @@
+"""E1-E5 sends in bulk (issue #7): the cron claims, renders and queues a batch of
+registrations with a fixed number of queries, and what it queues is what Odoo itself
+would have queued: the mails go out through Odoo's mail queue, the notes look like
+``message_post``'s."""
+import datetime
+import logging
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests.common import SavepointCase
+
+from ..attribution import events
+from ..models import event_registration
+from .common import make_user
+
+_logger = logging.getLogger(__name__)
+
+VERSIONS = ("service", "agency", "fmcg", "industrial", "generic")
+
+
+class TestEventSendsBulk(SavepointCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.consultant = make_user(
+            cls.env, "bulk_sends_chenwei", "陈卫",
+            cls.env.ref("sales_attribution.group_consultant")
+            | cls.env.ref("base.group_user"),
+            email="chenwei@example.invalid", mobile="13900000000")
+        Industry = cls.env["res.partner.industry"]
+        cls.industries = {
+            "service": Industry.create({"name": "bulk 服务业"}),
+            "agency": Industry.create({"name": "bulk 代理业"}),
+            "fmcg": Industry.create({"name": "bulk 快速消费品"}),
+            "industrial": Industry.create({"name": "bulk 工业品"}),
+        }
+        # three events a quarter apart, so that the cron sees one at a time
+        cls.warmup = cls._event("预热论坛", datetime.datetime(2036, 3, 10, 1), 5)
+        cls.small = cls._event("小型论坛", datetime.datetime(2036, 6, 10, 1), 5)
+        cls.big = cls._event("大型论坛", datetime.datetime(2036, 9, 10, 1), 50)
+
+    @classmethod
+    def _event(cls, name, begin, guests):
+        """An event on ``begin`` (UTC) with ``guests`` confirmed registrations: the
+        five wording versions in turn, all with e-mail, every other one a mobile."""
+        event = cls.env["event.event"].create({
+            "name": name, "date_tz": "Asia/Shanghai",
+            "date_begin": fields.Datetime.to_string(begin),
+            "date_end": fields.Datetime.to_string(begin + datetime.timedelta(hours=8)),
+            "event_mail_ids": [(5, 0, 0)], "confirm_days_before": 2, "call_hour": 11,
+            "signin_location": "1楼", "parking_note": "地下室"})
+        # the creation's own chatter is not under test
+        Reg = cls.env["event.registration"].with_context(
+            registration_force_draft=True, tracking_disable=True)
+        for i in range(guests):
+            version = VERSIONS[i % len(VERSIONS)]
+            industry = cls.industries.get(version)
+            partner = cls.env["res.partner"].create({
+                "name": "%s客户%02d" % (name[:1], i),
+                "email": "guest%02d.%s@example.invalid" % (i, begin.month),
+                "mobile": "1370%02d%05d" % (begin.month, i) if i % 2 == 0 else False,
+                "industry_id": industry.id if industry else False})
+            reg = Reg.create({
+                "event_id": event.id, "partner_id": partner.id, "name": partner.name,
+                "email": False, "phone": False,
+                "attribution_user_id": cls.consultant.id, "seats_reserved": 2})
+            reg.write({"state": "open"})
+        return event
+
+    # ------------------------------------------------------------------ helpers
+
+    def e1_time(self, event):
+        Reg = self.env["event.registration"]
+        start, _end = events.code_window(Reg._attribution_facts(event), "E1")
+        return start + datetime.timedelta(minutes=1)
+
+    def run_cron(self, event):
+        """E1 of ``event``, from a cold cache; returns (result, number of queries)."""
+        Reg = self.env["event.registration"]
+        Reg.invalidate_cache()
+        before = self.cr.sql_log_count
+        result = Reg._cron_attribution_messages(now=self.e1_time(event))
+        return result, self.cr.sql_log_count - before
+
+    def mails(self, event):
+        regs = self.env["event.registration"].search([("event_id", "=", event.id)])
+        return self.env["mail.mail"].search([
+            ("model", "=", "event.registration"), ("res_id", "in", regs.ids)],
+            order="id")
+
+    # ------------------------------------------------------------------ tests
+
+    def test_E1_queries_do_not_grow_with_the_batch(self):
+        self.run_cron(self.warmup)  # ormcache, templates, ...
+        small, small_queries = self.run_cron(self.small)
+        big, big_queries = self.run_cron(self.big)
+        self.assertEqual(len(small["sent"]), 5)
+        self.assertEqual(len(big["sent"]), 50)
+        self.assertEqual(len(self.mails(self.big)), 50)
+        _logger.info("E1 cron: 5 guests %d queries, 50 guests %d queries",
+                     small_queries, big_queries)
+        # ten times the guests: the same statements (one INSERT per table, one read
+        # per model), give or take a few
+        self.assertLessEqual(big_queries, small_queries + 5,
+                             "5 guests: %d queries, 50 guests: %d"
+                             % (small_queries, big_queries))
+
+    def test_E1_batches_send_each_registration_once(self):
+        with patch.object(event_registration, "SEND_BATCH", 7):
+            result, _queries = self.run_cron(self.big)
+        regs = self.env["event.registration"].search([("event_id", "=", self.big.id)])
+        self.assertEqual(sorted(result["sent"]), sorted((r, "E1") for r in regs.ids))
+        logs = self.env["attribution.message.log"].search(
+            [("registration_id", "in", regs.ids)])
+        self.assertEqual(len(logs), 50)
+        for log in logs:
+            reg = log.registration_id
+            self.assertEqual((log.code, log.state), ("E1", "sent"))
+            self.assertEqual(log.mail_id.res_id, reg.id)
+            self.assertEqual(bool(log.sms_id), bool(reg.partner_id.mobile))
+            if log.sms_id:
+                self.assertEqual(log.sms_id.registration_id, reg)
+                self.assertEqual(log.sms_id.state, "queued")
+            self.assertEqual(reg.confirm_sent_date,
+                             fields.Datetime.to_string(self.e1_time(self.big)))
+            # the audit trail on the registration: the mail, and the SMS note
+            self.assertIn(log.mail_id.mail_message_id, reg.message_ids)
+            notes = reg.message_ids.filtered(lambda m: "SMS queued" in (m.body or ""))
+            self.assertEqual(len(notes), 1 if log.sms_id else 0)
+            self.assertEqual(reg.attribution_message_log_ids, log)
+        # a second run sends nothing more
+        self.assertEqual(self.run_cron(self.big)[0]["sent"], [])
+        self.assertEqual(len(self.mails(self.big)), 50)
+
+    def test_E1_bulk_mail_is_what_send_mail_queues(self):
+        self.run_cron(self.small)
+        now = fields.Datetime.to_string(self.e1_time(self.small))
+        names = ("subject", "body_html", "body", "email_from", "email_to", "email_cc",
+                 "reply_to", "model", "res_id", "record_name", "message_type",
+                 "subtype_id", "author_id", "parent_id", "auto_delete",
+                 "mail_server_id", "state", "scheduled_date", "notification",
+                 "recipient_ids", "partner_ids", "attachment_ids", "no_auto_thread",
+                 "references", "headers")
+        for bulk in self.mails(self.small):
+            reg = self.env["event.registration"].browse(bulk.res_id)
+            template = reg._attribution_template("E1").with_context(attribution_now=now)
+            odoo = self.env["mail.mail"].browse(template.send_mail(reg.id))
+            self.env["mail.mail"].invalidate_cache()
+            for name in names:
+                self.assertEqual(bulk[name], odoo[name], "%s of %s" % (name, reg.name))
+            self.assertTrue(bulk.message_id)
+            self.assertNotEqual(bulk.message_id, odoo.message_id)
+
+    def test_E1_bulk_mail_goes_out_through_the_mail_queue(self):
+        self.run_cron(self.small)
+        mails = self.mails(self.small)
+        self.assertEqual(len(mails), 5)
+        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
+        sent = []
+
+        def send_email(server, message, *args, **kwargs):
+            sent.append(message)
+            return message["Message-Id"]
+
+        IrMailServer = type(self.env["ir.mail_server"])
+        with patch.object(IrMailServer, "send_email", autospec=True,
+                          side_effect=send_email):
+            self.env["mail.mail"].process_email_queue(ids=mails.ids)
+        mails.invalidate_cache()
+        self.assertEqual(set(mails.mapped("state")), {"sent"},
+                         mails.mapped("failure_reason"))
+        self.assertEqual(len(sent), 5)
+        by_to = {message["To"]: message for message in sent}
+        for mail in mails:
+            reg = self.env["event.registration"].browse(mail.res_id)
+            message = by_to[reg.partner_id.email]
+            self.assertIn("chenwei@example.invalid", message["From"])
+            self.assertEqual(message["Message-Id"], mail.message_id)
+            self.assertIn("小型论坛", str(message["Subject"]) + mail.subject)
+            payload = "".join(
+                part.get_payload(decode=True).decode()
+                for part in message.walk() if part.get_content_type() == "text/html")
+            self.assertIn("%s总晚上好!" % reg.partner_id.name, payload)
+
+    def test_E1_sms_note_is_what_message_post_writes(self):
+        self.run_cron(self.small)
+        reg = self.env["event.registration"].search(
+            [("event_id", "=", self.small.id), ("partner_id.mobile", "!=", False)],
+            limit=1)
+        note = reg.message_ids.filtered(lambda m: "SMS queued" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn(reg.attribution_sms_ids.number, note.body)
+        posted = reg.message_post(body="reference", subtype="mail.mt_note")
+        for name in ("model", "res_id", "record_name", "message_type", "subtype_id",
+                     "author_id", "email_from", "reply_to", "parent_id",
+                     "no_auto_thread", "mail_server_id"):
+            self.assertEqual(note[name], posted[name], name)
+        self.assertTrue(note.message_id)
