@@ -1,4 +1,5 @@
 from . import res_company
+from . import attribution_settings_mixin
 from . import res_config_settings
 from . import res_partner
 from . import attribution_relation

@@ -1,22 +1,8 @@
-from odoo import fields, models
+from odoo import models
 
 
 class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
+    """The rule book's numbers in Odoo's settings screen (see the mixin)."""
 
-    attribution_protection_days = fields.Integer(
-        related="company_id.attribution_protection_days")
-    attribution_group_units = fields.Integer(related="company_id.attribution_group_units")
-    attribution_followup_days = fields.Integer(
-        related="company_id.attribution_followup_days")
-    attribution_complaint_split = fields.Integer(
-        related="company_id.attribution_complaint_split")
-    attribution_relative_split = fields.Integer(
-        related="company_id.attribution_relative_split")
-    attribution_strikes = fields.Integer(related="company_id.attribution_strikes")
-    attribution_strike_period_days = fields.Integer(
-        related="company_id.attribution_strike_period_days")
-    attribution_duty_early_minutes = fields.Integer(
-        related="company_id.attribution_duty_early_minutes")
-    attribution_duty_grace_minutes = fields.Integer(
-        related="company_id.attribution_duty_grace_minutes")
+    _name = "res.config.settings"
+    _inherit = ["res.config.settings", "attribution.settings.mixin"]

@@ -14,38 +14,18 @@ class AttributionSettingsWizard(models.TransientModel):
     """
 
     _name = "attribution.settings.wizard"
+    _inherit = "attribution.settings.mixin"
     _description = "Rule Book Settings"
 
     company_id = fields.Many2one(
-        "res.company", string="Company", readonly=True,
-        default=lambda self: self.env.user.company_id,
+        readonly=True,
         help="The sales manager's company; its rule book numbers are edited here.")
-    attribution_protection_days = fields.Integer(
-        related="company_id.attribution_protection_days")
-    attribution_group_units = fields.Integer(related="company_id.attribution_group_units")
-    attribution_followup_days = fields.Integer(
-        related="company_id.attribution_followup_days")
-    attribution_complaint_split = fields.Integer(
-        related="company_id.attribution_complaint_split")
-    attribution_relative_split = fields.Integer(
-        related="company_id.attribution_relative_split")
-    attribution_strikes = fields.Integer(related="company_id.attribution_strikes")
-    attribution_strike_period_days = fields.Integer(
-        related="company_id.attribution_strike_period_days")
-    attribution_duty_early_minutes = fields.Integer(
-        related="company_id.attribution_duty_early_minutes")
-    attribution_duty_grace_minutes = fields.Integer(
-        related="company_id.attribution_duty_grace_minutes")
 
     @api.model
     def default_get(self, fields_list):
         """The form opens with the company's current values."""
         result = super().default_get(fields_list)
-        company = self.env.user.company_id
-        for name in fields_list:
-            field = self._fields.get(name)
-            if field and field.related and field.related[0] == "company_id":
-                result[name] = company[field.related[1]]
+        result.update(self._attribution_settings_defaults(fields_list))
         return result
 
     @api.model
