@@ -26,7 +26,8 @@ def main():
     opts = parser.parse_args(args)
     registry = benchlib.open_registry(odoo_args)
     with benchlib.environment(registry) as env:
-        env.cr.execute("SELECT count(*), min(date), max(date) FROM attribution_split_line")
+        env.cr.execute(
+            "SELECT count(*), min(date), max(date) FROM attribution_split_line")
         lines, first, last = env.cr.fetchone()
         wizard = env["attribution.split.export.wizard"].create(
             {"date_from": first, "date_to": last})

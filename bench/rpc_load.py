@@ -72,7 +72,7 @@ def run_phase(url, db, kind, clients, per_client, known):
                     durations.append(time.perf_counter() - t)
             except Exception as err:  # any fault counts, the first ones are shown
                 with lock:
-                    lines = [l for l in str(err).splitlines() if l.strip()]
+                    lines = [ln for ln in str(err).splitlines() if ln.strip()]
                     errors.append("%s: %s" % (type(err).__name__,
                                               (lines[-1] if lines else "")[-200:]))
 
@@ -106,7 +106,8 @@ def main():
     known = ["139%08d" % i for i in range(1000)]
     result = {"clients": opts.clients, "per_client": opts.per_client}
     for kind in ("lead", "visit"):
-        result[kind] = run_phase(opts.url, opts.db, kind, clients, opts.per_client, known)
+        result[kind] = run_phase(opts.url, opts.db, kind,
+                                 clients, opts.per_client, known)
         print("[bench rpc] %s: %s" % (kind, json.dumps(result[kind])), flush=True)
     if opts.results:
         benchlib.write_result(opts.results, "parallel", result)

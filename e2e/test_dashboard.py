@@ -7,7 +7,8 @@ from conftest import MANAGER
 def _next_card(page):
     labels = page.all(".o_kanban_view .o_attribution_next")
     assert len(labels) == 1, "expected one member marked Next, got %d" % len(labels)
-    card = labels[0].find_element(By.XPATH, "./ancestor::div[contains(@class, 'oe_kanban_card')]")
+    card = labels[0].find_element(
+        By.XPATH, "./ancestor::div[contains(@class, 'oe_kanban_card')]")
     return card, card.find_element(By.CSS_SELECTOR, ".o_kanban_record_title").text.strip()
 
 
@@ -19,7 +20,8 @@ def test_A03_reception_queue_follows_presence(page, users, admin):
     card, first = _next_card(page)
     desk = admin("attribution.rotation.member", "search_read", [], fields=["present"])
     try:
-        card.find_element(By.CSS_SELECTOR, "button[data-name=action_toggle_present]").click()
+        card.find_element(
+            By.CSS_SELECTOR, "button[data-name=action_toggle_present]").click()
         page.idle()
         page.find(".o_kanban_view .o_attribution_next")
         page.wait(lambda d: _next_card(page)[1] != first,

@@ -21,7 +21,8 @@ def _register(page, phone, name=None, recalls=False):
     first = page.find(".o_form_view .o_form_sheet input.o_field_widget")
     assert first.get_attribute("name") == "phone", "the phone is not the first field"
     page.fill("phone", phone)
-    page.find(".o_form_view .o_attribution_prior_visits .o_field_widget[name=prior_visit_info]")
+    page.find(".o_form_view .o_attribution_prior_visits "
+              ".o_field_widget[name=prior_visit_info]")
     page.shot("phone typed")
     info = page.text(".o_form_view .o_field_widget[name=prior_visit_info]")
     if name and page.all(".o_form_view .o_field_widget[name=partner_name]"):

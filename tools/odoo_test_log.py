@@ -11,7 +11,8 @@ more failure, so nothing goes unnoticed.
 import re
 import sys
 
-LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$")
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$")
 RAN = re.compile(r"^Ran (\d+) tests? in")
 MODULE_FAIL = re.compile(r"^Module (\S+): (\d+) failures, (\d+) errors")
 

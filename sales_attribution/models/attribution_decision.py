@@ -41,7 +41,8 @@ class AttributionDecision(models.Model):
              "who caused the decision.")
     explanation_en = fields.Text(string="Explanation (English)", readonly=True)
     explanation_zh = fields.Text(string="Explanation (Chinese)", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team",
+                              readonly=True, index=True)
     decided_by_id = fields.Many2one(
         "res.users", string="Decided By", readonly=True,
         default=lambda self: self.env.uid,
@@ -132,7 +133,7 @@ class AttributionDecision(models.Model):
         leads = self._open_leads(partner)
         if lead:
             leads |= lead.sudo()
-        leads = leads.filtered(lambda l: l.user_id != owner)
+        leads = leads.filtered(lambda ld: ld.user_id != owner)
         if leads:
             leads.write({"user_id": owner.id or False})
         decision._post_to_chatter(partner_su, visit, lead, conflict)

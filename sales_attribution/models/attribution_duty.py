@@ -63,7 +63,8 @@ class AttributionDuty(models.Model):
             if not duty.shift_start:
                 duty.date = False
                 continue
-            tz = duty.user_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+            tz = (duty.user_id.tz or self.env.context.get("tz") or self.env.user.tz
+                  or "UTC")
             duty.date = fields.Date.context_today(
                 duty.with_context(tz=tz), fields.Datetime.from_string(duty.shift_start))
 

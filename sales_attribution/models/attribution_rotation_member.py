@@ -108,7 +108,7 @@ class AttributionRotationMember(models.Model):
                 [("user_id", "in", users.ids), ("date", ">=", month_start),
                  ("date", "<=", today)],
                 ["user_id", "performance_amount"], ["user_id"])
-            amounts = {l["user_id"][0]: l["performance_amount"] for l in lines}
+            amounts = {ln["user_id"][0]: ln["performance_amount"] for ln in lines}
         for member in self:
             member.visits_today = visit_count.get(member.user_id.id, 0)
             member.month_performance = amounts.get(member.user_id.id, 0.0)

@@ -42,7 +42,8 @@ class AttributionViolation(models.Model):
              "this one; at the configured number (3) dismissal is proposed.")
     description = fields.Text()
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
-    rule_code = fields.Char(readonly=True, help="Rule of the rule book that was broken.")
+    rule_code = fields.Char(
+        readonly=True, help="Rule of the rule book that was broken.")
     source_ref = fields.Char(
         readonly=True, index=True,
         help="The record that caused this violation (e.g. attribution.conflict,12); one "
@@ -173,7 +174,8 @@ class AttributionViolation(models.Model):
         """Mark the consultant and give the manager an activity on this violation."""
         self.ensure_one()
         lang = self.env.user.lang or "en_US"
-        text = decision.explanation_zh if lang.startswith("zh") else decision.explanation_en
+        text = (decision.explanation_zh if lang.startswith("zh")
+                else decision.explanation_en)
         # sudo: a dismissal proposal is made whoever recorded the fault (the rule book
         # proposes it, not the user); res.users is written by administrators only
         me = self.sudo()

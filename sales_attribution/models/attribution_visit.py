@@ -126,7 +126,8 @@ class AttributionVisit(models.Model):
     def _check_customer_given(self):
         for visit in self:
             if not visit.partner_id and not visit.phone:
-                raise ValidationError(_("A visit needs the customer or their phone number."))
+                raise ValidationError(
+                    _("A visit needs the customer or their phone number."))
 
     @api.constrains("visit_datetime")
     def _check_not_future(self):
@@ -221,7 +222,8 @@ class AttributionVisit(models.Model):
                     # tracking_disable: no "created" note and the superuser does
                     # not follow every customer; the decision note follows at once.
                     partner = self.env["res.partner"].sudo().with_context(
-                        tracking_disable=True).create({
+                        tracking_disable=True
+                    ).create({
                         "name": vals.get("partner_name") or phone,
                         "mobile": phone,
                         "customer": True,

@@ -14,7 +14,8 @@ class CrmTeam(models.Model):
              "divide it by their bonus shares.")
 
     def _compute_attribution_rotation_id(self):
-        rotations = self.env["attribution.rotation"].search([("team_id", "in", self.ids)])
+        rotations = self.env["attribution.rotation"].search(
+            [("team_id", "in", self.ids)])
         by_team = {r.team_id.id: r for r in rotations}
         for team in self:
             team.attribution_rotation_id = by_team.get(team.id)
@@ -23,4 +24,5 @@ class CrmTeam(models.Model):
     def _check_attribution_bonus_rate(self):
         for team in self:
             if not 0 <= team.attribution_bonus_rate <= 100:
-                raise ValidationError(_("The bonus rate is a percentage between 0 and 100."))
+                raise ValidationError(
+                    _("The bonus rate is a percentage between 0 and 100."))

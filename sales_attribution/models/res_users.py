@@ -59,7 +59,8 @@ class ResUsers(models.Model):
     def action_attribution_violations(self):
         """The violations of this consultant."""
         self.ensure_one()
-        action = self.env.ref("sales_attribution.attribution_violation_action").read()[0]
+        action = self.env.ref(
+            "sales_attribution.attribution_violation_action").read()[0]
         action["domain"] = [("user_id", "=", self.id)]
         action["context"] = {"default_user_id": self.id}
         return action

@@ -73,8 +73,10 @@ class TestContract(SavepointCase):
             self.assertEqual(got, values, "%s.%s" % (model, name))
 
     def test_contract_methods_exist(self):
-        self.assertTrue(callable(getattr(self.env["crm.lead"], "action_compute_splits")))
-        self.assertTrue(callable(getattr(self.env["attribution.rotation"], "next_receiver")))
+        self.assertTrue(
+            callable(getattr(self.env["crm.lead"], "action_compute_splits")))
+        self.assertTrue(
+            callable(getattr(self.env["attribution.rotation"], "next_receiver")))
         for action in ("action_agree", "action_rule", "action_accept", "action_escalate",
                        "action_forfeit"):
             self.assertTrue(callable(getattr(self.env["attribution.conflict"], action)))

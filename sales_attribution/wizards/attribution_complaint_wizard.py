@@ -74,7 +74,8 @@ class AttributionComplaintWizard(models.TransientModel):
                               "choose a consultant by appearance. Reassign only on a "
                               "complaint or when the customer refuses the consultant."))
         if not (self.complaint or "").strip():
-            raise UserError(_("Write down the customer's complaint before reassigning."))
+            raise UserError(
+                _("Write down the customer's complaint before reassigning."))
         if self.new_user_id == self.original_user_id:
             raise UserError(_("Choose a consultant other than %s.")
                             % self.original_user_id.name)
