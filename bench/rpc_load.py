@@ -10,6 +10,7 @@ every client registers as many walk-ins (``attribution.visit`` create by phone; 
 four a known customer of its team, the others new numbers). Reports per phase:
 operations per second over the wall time, error count and the first errors.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import argparse
 import json
 import threading
@@ -38,7 +39,8 @@ def consultants(url, db):
         by_team.setdefault(user["sale_team_id"][0], []).append(user["login"])
     teams = sorted(by_team)
     # client i: team i mod T, the (i div T)-th consultant of that team
-    return [(by_team[teams[i % len(teams)]][(i // len(teams)) % len(by_team[teams[i % len(teams)]])],
+    return [(by_team[teams[i % len(teams)]]
+             [(i // len(teams)) % len(by_team[teams[i % len(teams)]])],
              teams[i % len(teams)]) for i in range(64)]
 
 

@@ -31,7 +31,8 @@ DB = os.environ.get("SA_E2E_DB", "sales_attribution")
 ADMIN = (os.environ.get("SA_E2E_ADMIN", "admin"),
          os.environ.get("SA_E2E_ADMIN_PASSWORD", "admin"))
 ARTIFACTS = os.environ.get(
-    "SA_E2E_ARTIFACTS", os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts"))
+    "SA_E2E_ARTIFACTS",
+    os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts"))
 CHROMIUM = os.environ.get("SA_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("SA_CHROMEDRIVER", "/usr/bin/chromedriver")
 LANGS = ("zh_CN", "en_US")
@@ -113,7 +114,8 @@ def lang(request, admin):
 @pytest.fixture
 def users(admin, lang):
     """Ids of the demo users, their language already set."""
-    return {login: _user(admin, login, lang) for login in (CONSULTANT, CONSULTANT_2, MANAGER)}
+    return {login: _user(admin, login, lang)
+            for login in (CONSULTANT, CONSULTANT_2, MANAGER)}
 
 
 # --------------------------------------------------------------------------- browser
@@ -164,7 +166,8 @@ class Page:
         return self.wait(_find, timeout, "no element %s" % css)
 
     def all(self, css):
-        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css)
+                if e.is_displayed()]
 
     def absent(self, css, timeout=TIMEOUT):
         self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, css)
@@ -292,7 +295,8 @@ class Page:
         return entries
 
     def forget_console(self):
-        """Drop the console entries so far (a test that provokes an error on purpose)."""
+        """Drop the console entries so far (a test that provokes an error on
+        purpose)."""
         self.read_console()
         self.console = []
 

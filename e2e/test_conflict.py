@@ -57,16 +57,18 @@ def test_A06_manager_rules_conflict_and_splits_follow(page, users, admin, lang):
     page.no_error_dialog()
     page.shot("ruled")
     state = admin("attribution.conflict", "read", [conflict], ["state", "winner_id"])[0]
-    assert state["state"] == "ruled" and state["winner_id"][0] == users[CONSULTANT_2], state
+    assert state["state"] == "ruled", state
+    assert state["winner_id"][0] == users[CONSULTANT_2], state
     # the status bar shows the new state
     assert page.all(".o_statusbar_status button.btn-primary[data-value=ruled]"), \
         "the status bar does not show the ruling"
 
     page.open_action("crm.crm_lead_opportunities", res_id=lead)
-    page.click(".o_form_view .o_notebook a[data-toggle=tab][href='#%s']" % page.driver.execute_script(
+    tab = page.driver.execute_script(
         "var a = Array.from(document.querySelectorAll('.o_notebook .tab-pane'))"
         ".find(p => p.querySelector('.o_field_widget[name=split_line_ids]'));"
-        "return a && a.id;"))
+        "return a && a.id;")
+    page.click(".o_form_view .o_notebook a[data-toggle=tab][href='#%s']" % tab)
     page.shot("lead after ruling")
     # the ruling re-splits the won deal (the manager may also recompute by hand: the
     # same lines come out, it is idempotent)

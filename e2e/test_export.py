@@ -46,4 +46,5 @@ def test_split_export_downloads_xlsx(page, users, admin):
                   [("date", ">=", time.strftime("%Y-%m-01"))], fields=["lead_id"])
     text = " ".join(str(c) for r in rows for c in r if c is not None)
     for line in lines:
-        assert line["lead_id"][1] in text, "%s missing from the export" % line["lead_id"][1]
+        assert line["lead_id"][1] in text, \
+            "%s missing from the export" % line["lead_id"][1]

@@ -69,5 +69,6 @@ def test_A05_walk_in_then_revisit_phone_first(page, users, admin):
     visits = admin("attribution.visit", "search_read", [("phone", "like", phone[-8:])],
                    fields=["partner_id", "owner_id"])
     assert len(visits) == 2
-    assert visits[0]["partner_id"] == visits[1]["partner_id"], "a second customer was created"
+    assert visits[0]["partner_id"] == visits[1]["partner_id"], \
+        "a second customer was created"
     assert visits[0]["owner_id"] == first_owner

@@ -19,9 +19,11 @@ class AttributionDecision(models.Model):
         "res.partner", string="Customer", required=True, index=True, readonly=True,
         ondelete="restrict")
     lead_id = fields.Many2one(
-        "crm.lead", string="Opportunity", index=True, readonly=True, ondelete="set null")
+        "crm.lead", string="Opportunity", index=True, readonly=True,
+        ondelete="set null")
     visit_id = fields.Many2one(
-        "attribution.visit", string="Visit", index=True, readonly=True, ondelete="set null")
+        "attribution.visit", string="Visit", index=True, readonly=True,
+        ondelete="set null")
     conflict_id = fields.Many2one(
         "attribution.conflict", string="Conflict", index=True, readonly=True,
         ondelete="set null")

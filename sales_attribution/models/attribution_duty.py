@@ -31,7 +31,8 @@ class AttributionDuty(models.Model):
         help="The sales office; an absent consultant misses the turns of its rotation.")
     shift_start = fields.Datetime(
         string="Shift Start", required=True, index=True, track_visibility="onchange",
-        help="Start of the shift; the consultant arrives the configured minutes before.")
+        help="Start of the shift; the consultant arrives the configured minutes "
+             "before.")
     date = fields.Date(
         compute="_compute_date", store=True, index=True,
         help="Day of the shift in the consultant's time zone.")
@@ -156,7 +157,8 @@ class AttributionDuty(models.Model):
         # managers only: consultants have no write access on the roster
         for duty in self:
             if duty.arrival:
-                raise UserError(_("%s arrived at %s: the shift cannot be marked absent.")
+                raise UserError(_("%s arrived at %s: the shift cannot be marked "
+                                  "absent.")
                                 % (duty.user_id.name, duty.arrival))
             if duty.absent_marked:
                 continue

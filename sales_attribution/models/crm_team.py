@@ -10,8 +10,8 @@ class CrmTeam(models.Model):
         compute="_compute_attribution_rotation_id")
     attribution_bonus_rate = fields.Float(
         string="Bonus Rate (%)", digits=(5, 3), default=1.0,
-        help="Bonus money (奖金) of a won deal as a percentage of its revenue; split lines "
-             "divide it by their bonus shares.")
+        help="Bonus money (奖金) of a won deal as a percentage of its revenue; split "
+             "lines divide it by their bonus shares.")
 
     def _compute_attribution_rotation_id(self):
         rotations = self.env["attribution.rotation"].search(

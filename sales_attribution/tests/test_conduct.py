@@ -4,7 +4,8 @@ from .conduct_common import ConductCase
 
 
 class TestConduct(ConductCase):
-    """Violations, rolling strikes and dismissal proposals (SPEC 5; A5, A8, A12, A13)."""
+    """Violations, rolling strikes and dismissal proposals (SPEC 5; A5, A8, A12,
+    A13)."""
 
     def test_A05_collision_not_asked_records_violation(self):
         # the engine calls record() from the consultant's own registration

@@ -16,7 +16,8 @@ class AttributionDismissalWizard(models.TransientModel):
 
     @api.multi
     def action_dismiss(self):
-        """Close the proposal: keep the reason, log it, mark the manager's to-do done."""
+        """Close the proposal: keep the reason, log it, mark the manager's to-do
+        done."""
         self.ensure_one()
         if not self.env.user.has_group("sales_attribution.group_manager"):
             raise AccessError(
