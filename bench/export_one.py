@@ -1,13 +1,16 @@
 """Export every split line of the bench database to XLSX, alone in this process.
 
-Usage (through ``bench/run``): python bench/export_one.py [odoo options] -- [--results F]
+Usage (through ``bench/run``):
 
-Runs the report of the export wizard (``sales_attribution.attribution_split_xlsx_report``)
-as the superuser over a period holding every line, and reports the seconds it took and
-the peak resident memory of this process (``resource.getrusage().ru_maxrss``), beside
-the peak before the export (Odoo and the registry loaded) so the export's own share is
-visible.
+    python bench/export_one.py [odoo options] -- [--results F]
+
+Runs the report of the export wizard
+(``sales_attribution.attribution_split_xlsx_report``) as the superuser over a period
+holding every line, and reports the seconds it took and the peak resident memory of
+this process (``resource.getrusage().ru_maxrss``), beside the peak before the export
+(Odoo and the registry loaded) so the export's own share is visible.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import argparse
 import resource
 import sys
@@ -26,7 +29,8 @@ def main():
     opts = parser.parse_args(args)
     registry = benchlib.open_registry(odoo_args)
     with benchlib.environment(registry) as env:
-        env.cr.execute("SELECT count(*), min(date), max(date) FROM attribution_split_line")
+        env.cr.execute(
+            "SELECT count(*), min(date), max(date) FROM attribution_split_line")
         lines, first, last = env.cr.fetchone()
         wizard = env["attribution.split.export.wizard"].create(
             {"date_from": first, "date_to": last})

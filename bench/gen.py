@@ -1,6 +1,8 @@
 """Load an office chain of ``--scale`` customers into the database (deterministic).
 
-Usage (through ``bench/run``): python bench/gen.py [odoo options] -- --scale 1k [--seed 7]
+Usage (through ``bench/run``):
+
+    python bench/gen.py [odoo options] -- --scale 1k [--seed 7]
 
 What is loaded (all figures exact for a given scale and seed):
 
@@ -25,6 +27,7 @@ What is loaded (all figures exact for a given scale and seed):
 
 Prints the time each part took and the total.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import random
 import sys
 import time
@@ -140,7 +143,8 @@ class Loader:
                 "attribution_phone": mobile,
                 "email": "bench%06d@example.invalid" % i, "customer": True,
                 "supplier": False, "employee": False, "is_company": False,
-                "active": True, "type": "contact", "lang": "en_US", "company_id": company,
+                "active": True, "type": "contact", "lang": "en_US",
+                "company_id": company,
                 "industry_id": industries[i % len(industries)],
                 "attribution_owner_id": owner, "notify_email": "always",
                 "opt_out": False, "message_bounce": 0,
@@ -203,7 +207,8 @@ class Loader:
                     "kind": "walk_in", "receiver_id": owner, "owner_id": owner,
                     "asked_prior_visit": True, "customer_recalls_consultant": k > 0,
                     "rule_code": code,
-                    "name": "Bench Customer %06d %s" % (i, stamp.strftime("%Y-%m-%d %H:%M")),
+                    "name": "Bench Customer %06d %s"
+                            % (i, stamp.strftime("%Y-%m-%d %H:%M")),
                     "no_phone_notice": False,
                 })
                 decisions.append({

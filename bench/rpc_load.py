@@ -10,6 +10,7 @@ every client registers as many walk-ins (``attribution.visit`` create by phone; 
 four a known customer of its team, the others new numbers). Reports per phase:
 operations per second over the wall time, error count and the first errors.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import argparse
 import json
 import threading
@@ -38,7 +39,8 @@ def consultants(url, db):
         by_team.setdefault(user["sale_team_id"][0], []).append(user["login"])
     teams = sorted(by_team)
     # client i: team i mod T, the (i div T)-th consultant of that team
-    return [(by_team[teams[i % len(teams)]][(i // len(teams)) % len(by_team[teams[i % len(teams)]])],
+    return [(by_team[teams[i % len(teams)]]
+             [(i // len(teams)) % len(by_team[teams[i % len(teams)]])],
              teams[i % len(teams)]) for i in range(64)]
 
 
@@ -72,7 +74,7 @@ def run_phase(url, db, kind, clients, per_client, known):
                     durations.append(time.perf_counter() - t)
             except Exception as err:  # any fault counts, the first ones are shown
                 with lock:
-                    lines = [l for l in str(err).splitlines() if l.strip()]
+                    lines = [ln for ln in str(err).splitlines() if ln.strip()]
                     errors.append("%s: %s" % (type(err).__name__,
                                               (lines[-1] if lines else "")[-200:]))
 
@@ -106,7 +108,8 @@ def main():
     known = ["139%08d" % i for i in range(1000)]
     result = {"clients": opts.clients, "per_client": opts.per_client}
     for kind in ("lead", "visit"):
-        result[kind] = run_phase(opts.url, opts.db, kind, clients, opts.per_client, known)
+        result[kind] = run_phase(opts.url, opts.db, kind,
+                                 clients, opts.per_client, known)
         print("[bench rpc] %s: %s" % (kind, json.dumps(result[kind])), flush=True)
     if opts.results:
         benchlib.write_result(opts.results, "parallel", result)

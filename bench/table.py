@@ -2,6 +2,7 @@
 
 Usage: python bench/table.py 1k=results_1k.json [10k=results_10k.json ...]
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import json
 import os
 import sys
@@ -73,7 +74,8 @@ def main():
         par = data.get("parallel")
         if par:
             lead, visit = par["lead"], par["visit"]
-            rows.append(("walk-ins over XML-RPC, 4 workers, %d clients" % par["clients"],
+            rows.append(("walk-ins over XML-RPC, 4 workers, %d clients"
+                         % par["clients"],
                          scale, "%s/s, %d errors (p95 %s ms)" % (
                              fmt(visit["per_second"]), visit["errors"],
                              fmt(visit["p95_ms"], 0)),

@@ -28,9 +28,11 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 URL = os.environ.get("SA_E2E_URL", "http://127.0.0.1:8069").rstrip("/")
 DB = os.environ.get("SA_E2E_DB", "sales_attribution")
-ADMIN = (os.environ.get("SA_E2E_ADMIN", "admin"), os.environ.get("SA_E2E_ADMIN_PASSWORD", "admin"))
+ADMIN = (os.environ.get("SA_E2E_ADMIN", "admin"),
+         os.environ.get("SA_E2E_ADMIN_PASSWORD", "admin"))
 ARTIFACTS = os.environ.get(
-    "SA_E2E_ARTIFACTS", os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts"))
+    "SA_E2E_ARTIFACTS",
+    os.path.join(os.path.dirname(os.path.dirname(__file__)), "artifacts"))
 CHROMIUM = os.environ.get("SA_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("SA_CHROMEDRIVER", "/usr/bin/chromedriver")
 LANGS = ("zh_CN", "en_US")
@@ -61,7 +63,8 @@ class Odoo:
         self.uid = common.authenticate(DB, login, password, {})
         if not self.uid:
             raise RuntimeError("cannot log in as %s on %s/%s" % (login, URL, DB))
-        self.models = xmlrpc.client.ServerProxy(URL + "/xmlrpc/2/object", allow_none=True)
+        self.models = xmlrpc.client.ServerProxy(
+            URL + "/xmlrpc/2/object", allow_none=True)
 
     def __call__(self, model, method, *args, **kw):
         return self.models.execute_kw(DB, self.uid, self.password, model, method,
@@ -111,7 +114,8 @@ def lang(request, admin):
 @pytest.fixture
 def users(admin, lang):
     """Ids of the demo users, their language already set."""
-    return {login: _user(admin, login, lang) for login in (CONSULTANT, CONSULTANT_2, MANAGER)}
+    return {login: _user(admin, login, lang)
+            for login in (CONSULTANT, CONSULTANT_2, MANAGER)}
 
 
 # --------------------------------------------------------------------------- browser
@@ -162,7 +166,8 @@ class Page:
         return self.wait(_find, timeout, "no element %s" % css)
 
     def all(self, css):
-        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css) if e.is_displayed()]
+        return [e for e in self.driver.find_elements(By.CSS_SELECTOR, css)
+                if e.is_displayed()]
 
     def absent(self, css, timeout=TIMEOUT):
         self.wait(lambda d: not [e for e in d.find_elements(By.CSS_SELECTOR, css)
@@ -175,7 +180,8 @@ class Page:
     def click(self, css):
         el = self.find(css)
         self.wait(lambda d: el.is_enabled(), message="%s stays disabled" % css)
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'});", el)
         el.click()
         self.idle()
         return el
@@ -231,7 +237,8 @@ class Page:
         self.idle()
 
     def check(self, name, on=True):
-        box = self.find(".o_form_view .o_field_boolean[name=%s] input" % name, visible=False)
+        box = self.find(
+            ".o_form_view .o_field_boolean[name=%s] input" % name, visible=False)
         if box.is_selected() != on:
             self.driver.execute_script("arguments[0].click();", box)
         self.idle()
@@ -261,7 +268,8 @@ class Page:
         el = self.wait(lambda d: next((b for b in d.find_elements(By.XPATH, xpath)
                                        if b.is_displayed()), False),
                        message="no visible button %r (%s)" % (label, name))
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", el)
+        self.driver.execute_script(
+            "arguments[0].scrollIntoView({block: 'center'});", el)
         el.click()
         self.idle()
         return el
@@ -287,7 +295,8 @@ class Page:
         return entries
 
     def forget_console(self):
-        """Drop the console entries so far (a test that provokes an error on purpose)."""
+        """Drop the console entries so far (a test that provokes an error on
+        purpose)."""
         self.read_console()
         self.console = []
 

@@ -10,7 +10,8 @@ def _won_lead_with_conflict(admin, users, lang):
     negotiated shares are 40/60 (the manager still has to rule)."""
     zw, ln = users[CONSULTANT], users[CONSULTANT_2]
     tag = "%s %d" % (lang, time.time() * 1000 % 10 ** 7)
-    team = admin("res.users", "read", [users[MANAGER]], ["sale_team_id"])[0]["sale_team_id"]
+    team = admin("res.users", "read", [users[MANAGER]],
+                 ["sale_team_id"])[0]["sale_team_id"]
     team_id = team[0] if team else False
     partner = admin("res.partner", "create", {
         "name": "E2E 撞单客户 %s" % tag, "customer": True, "attribution_owner_id": zw})
@@ -40,7 +41,7 @@ def test_A06_manager_rules_conflict_and_splits_follow(page, users, admin, lang):
     lead, conflict = _won_lead_with_conflict(admin, users, lang)
     before = admin("attribution.split.line", "search_read", [("lead_id", "=", lead)],
                    fields=["user_id", "performance_share"])
-    assert [(l["user_id"][0], l["performance_share"]) for l in before] == \
+    assert [(sl["user_id"][0], sl["performance_share"]) for sl in before] == \
         [(users[CONSULTANT], 100.0)], before
     liuna = admin("res.users", "read", [users[CONSULTANT_2]], ["name"])[0]["name"]
 
@@ -56,28 +57,32 @@ def test_A06_manager_rules_conflict_and_splits_follow(page, users, admin, lang):
     page.no_error_dialog()
     page.shot("ruled")
     state = admin("attribution.conflict", "read", [conflict], ["state", "winner_id"])[0]
-    assert state["state"] == "ruled" and state["winner_id"][0] == users[CONSULTANT_2], state
+    assert state["state"] == "ruled", state
+    assert state["winner_id"][0] == users[CONSULTANT_2], state
     # the status bar shows the new state
     assert page.all(".o_statusbar_status button.btn-primary[data-value=ruled]"), \
         "the status bar does not show the ruling"
 
     page.open_action("crm.crm_lead_opportunities", res_id=lead)
-    page.click(".o_form_view .o_notebook a[data-toggle=tab][href='#%s']" % page.driver.execute_script(
+    tab = page.driver.execute_script(
         "var a = Array.from(document.querySelectorAll('.o_notebook .tab-pane'))"
         ".find(p => p.querySelector('.o_field_widget[name=split_line_ids]'));"
-        "return a && a.id;"))
+        "return a && a.id;")
+    page.click(".o_form_view .o_notebook a[data-toggle=tab][href='#%s']" % tab)
     page.shot("lead after ruling")
     # the ruling re-splits the won deal (the manager may also recompute by hand: the
     # same lines come out, it is idempotent)
     page.button("crm.lead", "action_compute_splits", "crm.crm_case_form_view_oppor")
     page.no_error_dialog()
-    page.wait(lambda d: len(_split_rows(page)) == 2, message="the split lines did not change")
+    page.wait(lambda d: len(_split_rows(page)) == 2,
+              message="the split lines did not change")
     page.shot("splits after ruling")
     rows = _split_rows(page)
     assert any(liuna in r and "60" in r for r in rows), rows
     after = admin("attribution.split.line", "search_read", [("lead_id", "=", lead)],
                   fields=["user_id", "performance_share", "bonus_share", "rule_code"])
-    assert sorted((l["user_id"][0], l["performance_share"], l["bonus_share"], l["rule_code"])
-                  for l in after) == sorted([
+    assert sorted((sl["user_id"][0], sl["performance_share"], sl["bonus_share"],
+                   sl["rule_code"])
+                  for sl in after) == sorted([
                       (users[CONSULTANT], 40.0, 40.0, "A6"),
                       (users[CONSULTANT_2], 60.0, 60.0, "A6")]), after

@@ -7,8 +7,10 @@ from conftest import MANAGER
 def _next_card(page):
     labels = page.all(".o_kanban_view .o_attribution_next")
     assert len(labels) == 1, "expected one member marked Next, got %d" % len(labels)
-    card = labels[0].find_element(By.XPATH, "./ancestor::div[contains(@class, 'oe_kanban_card')]")
-    return card, card.find_element(By.CSS_SELECTOR, ".o_kanban_record_title").text.strip()
+    card = labels[0].find_element(
+        By.XPATH, "./ancestor::div[contains(@class, 'oe_kanban_card')]")
+    title = card.find_element(By.CSS_SELECTOR, ".o_kanban_record_title")
+    return card, title.text.strip()
 
 
 def test_A03_reception_queue_follows_presence(page, users, admin):
@@ -19,15 +21,18 @@ def test_A03_reception_queue_follows_presence(page, users, admin):
     card, first = _next_card(page)
     desk = admin("attribution.rotation.member", "search_read", [], fields=["present"])
     try:
-        card.find_element(By.CSS_SELECTOR, "button[data-name=action_toggle_present]").click()
+        card.find_element(
+            By.CSS_SELECTOR, "button[data-name=action_toggle_present]").click()
         page.idle()
         page.find(".o_kanban_view .o_attribution_next")
         page.wait(lambda d: _next_card(page)[1] != first,
                   message="the Next label stayed on %s" % first)
         page.shot("next member marked absent")
-        absent = [e.find_element(By.XPATH, "./ancestor::div[contains(@class, 'oe_kanban_card')]")
-                  .find_element(By.CSS_SELECTOR, ".o_kanban_record_title").text.strip()
-                  for e in page.all(".o_kanban_view .o_attribution_absent")]
+        absent = [
+            e.find_element(
+                By.XPATH, "./ancestor::div[contains(@class, 'oe_kanban_card')]")
+            .find_element(By.CSS_SELECTOR, ".o_kanban_record_title").text.strip()
+            for e in page.all(".o_kanban_view .o_attribution_absent")]
         assert first in absent, absent
     finally:
         # the demo office keeps its desk as it was for the other tests

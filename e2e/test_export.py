@@ -21,7 +21,8 @@ def _downloaded(folder, timeout=30):
         if done and not glob.glob(os.path.join(folder, "*.crdownload")):
             return done[0]
         time.sleep(0.3)
-    raise AssertionError("no XLSX downloaded into %s: %s" % (folder, os.listdir(folder)))
+    raise AssertionError("no XLSX downloaded into %s: %s"
+                         % (folder, os.listdir(folder)))
 
 
 def test_split_export_downloads_xlsx(page, users, admin):
@@ -31,16 +32,19 @@ def test_split_export_downloads_xlsx(page, users, admin):
     _menu(page, "sales_attribution.attribution_split_export_wizard_menu")
     page.find(".modal .o_form_view .o_field_widget[name=date_from]")
     page.shot("export wizard")
-    page.click(".modal footer button[name=action_export], .modal .modal-footer button[name=action_export]")
+    page.click(".modal footer button[name=action_export], "
+               ".modal .modal-footer button[name=action_export]")
     path = _downloaded(page.downloads)
     page.shot("exported")
     book = openpyxl.load_workbook(path, read_only=True)
     sheet = book.worksheets[0]
-    rows = [r for r in sheet.iter_rows(values_only=True) if any(c is not None for c in r)]
+    rows = [r for r in sheet.iter_rows(values_only=True)
+            if any(c is not None for c in r)]
     assert len(rows) >= 2, "the export is empty: %r" % rows
     # the default period is this month up to today; every line of it is in the file
     lines = admin("attribution.split.line", "search_read",
                   [("date", ">=", time.strftime("%Y-%m-01"))], fields=["lead_id"])
     text = " ".join(str(c) for r in rows for c in r if c is not None)
     for line in lines:
-        assert line["lead_id"][1] in text, "%s missing from the export" % line["lead_id"][1]
+        assert line["lead_id"][1] in text, \
+            "%s missing from the export" % line["lead_id"][1]

@@ -21,7 +21,8 @@ def _register(page, phone, name=None, recalls=False):
     first = page.find(".o_form_view .o_form_sheet input.o_field_widget")
     assert first.get_attribute("name") == "phone", "the phone is not the first field"
     page.fill("phone", phone)
-    page.find(".o_form_view .o_attribution_prior_visits .o_field_widget[name=prior_visit_info]")
+    page.find(".o_form_view .o_attribution_prior_visits "
+              ".o_field_widget[name=prior_visit_info]")
     page.shot("phone typed")
     info = page.text(".o_form_view .o_field_widget[name=prior_visit_info]")
     if name and page.all(".o_form_view .o_field_widget[name=partner_name]"):
@@ -68,5 +69,6 @@ def test_A05_walk_in_then_revisit_phone_first(page, users, admin):
     visits = admin("attribution.visit", "search_read", [("phone", "like", phone[-8:])],
                    fields=["partner_id", "owner_id"])
     assert len(visits) == 2
-    assert visits[0]["partner_id"] == visits[1]["partner_id"], "a second customer was created"
+    assert visits[0]["partner_id"] == visits[1]["partner_id"], \
+        "a second customer was created"
     assert visits[0]["owner_id"] == first_owner

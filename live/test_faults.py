@@ -307,5 +307,7 @@ def test_database_connections_cut_during_load_leave_no_half_visit(admin, office)
                            [("visit_id", "in", [v["id"] for v in visits])],
                            ["visit_id"])
     assert {d["visit_id"][0] for d in decisions} == {v["id"] for v in visits}
+    # the figures go to pytest's output (-s) and the log of a failed run
+    # pylint: disable-next=print-used
     print("\n%d registered, %d refused while the connections were cut"
           % (len(ok), len(errors)))

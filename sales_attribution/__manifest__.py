@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 {
     "name": "Sales Attribution / 案场判客",
-    "summary": "Who owns a customer in a property sales office, commission splits, "
-               "event confirmations and absentee letters, each decision citing its rule",
+    "summary": "Who owns a customer in a property sales office, commission "
+               "splits, event confirmations and absentee letters, each decision "
+               "citing its rule",
     "version": "11.0.1.0.0",
     "category": "Sales",
     "website": "https://example.invalid/sales_attribution",

@@ -18,6 +18,7 @@ the ``.po`` has no translation for them yet, so new codes need no hand translati
 Exit status: 0 when every entry is translated, 1 when some are still empty (the file is
 written either way).
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import argparse
 import ast
 import importlib.util

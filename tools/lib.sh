@@ -30,7 +30,9 @@ find_python37() {
 
 ensure_venv() {
     local want have=""
-    want=$(cat "$ROOT/tools/requirements.txt" "$ROOT/tools/prune_addons.py" | sha1sum | cut -c1-16)
+    # pylint pragma lines of prune_addons.py change nothing it does: not hashed
+    want=$(cat "$ROOT/tools/requirements.txt" <(sed '/^# pylint: /d' "$ROOT/tools/prune_addons.py") \
+        | sha1sum | cut -c1-16)
     [ -f "$VENV/.sa-requirements" ] && have=$(cat "$VENV/.sa-requirements")
     if [ -x "$PY" ] && [ "$want" = "$have" ]; then return 0; fi
     local py37
@@ -230,4 +232,25 @@ ensure_e2e_venv() {
 ensure_e2e() {
     ensure_browser
     ensure_e2e_venv
+}
+
+# --- lint: flake8 and pylint-odoo in a venv of their own on the system Python 3 ------
+# pylint-odoo's current releases need Python >= 3.10 and Odoo's .venv is 3.7, so, like
+# .venv-e2e, the linters live apart (tools/requirements-lint.txt; the same pins as
+# .pre-commit-config.yaml). Overridable: SA_LINT_VENV (default .venv-lint/), and
+# SA_E2E_PYTHON also chooses the interpreter it is built with.
+LINT_VENV=${SA_LINT_VENV:-$ROOT/.venv-lint}
+LINT_PY=$LINT_VENV/bin/python
+
+ensure_lint_venv() {
+    local want have="" py3
+    want=$(sha1sum <"$ROOT/tools/requirements-lint.txt" | cut -c1-16)
+    [ -f "$LINT_VENV/.sa-requirements" ] && have=$(cat "$LINT_VENV/.sa-requirements")
+    if [ -x "$LINT_PY" ] && [ "$want" = "$have" ]; then return 0; fi
+    py3=$(find_python3_e2e) && "$py3" -c 'import sys; assert sys.version_info >= (3, 11)' \
+        || die "the lint phase needs Python >= 3.11 with venv (apt-get install python3-venv), or SA_E2E_PYTHON set to one."
+    say "building the lint environment in $LINT_VENV"
+    [ -x "$LINT_PY" ] || "$py3" -m venv "$LINT_VENV"
+    "$LINT_PY" -m pip install -q --disable-pip-version-check -r "$ROOT/tools/requirements-lint.txt"
+    echo "$want" > "$LINT_VENV/.sa-requirements"
 }

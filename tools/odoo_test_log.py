@@ -8,10 +8,13 @@ more failure, so nothing goes unnoticed.
 
     python odoo_test_log.py LOGFILE
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import re
 import sys
 
-LINE = re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[\w.]+): (?P<msg>.*)$")
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\d [\d:,]+ \d+ (?P<level>[A-Z]+) (?P<db>\S+) "
+    r"(?P<logger>[\w.]+): (?P<msg>.*)$")
 RAN = re.compile(r"^Ran (\d+) tests? in")
 MODULE_FAIL = re.compile(r"^Module (\S+): (\d+) failures, (\d+) errors")
 

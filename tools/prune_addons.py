@@ -9,6 +9,7 @@ be installed, so the set-up removes them from the virtual environment.
 
     python prune_addons.py ODOO_ADDONS_DIR
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import ast
 import os
 import shutil

@@ -122,15 +122,17 @@ def dismissal_explanation(user_name, count, rule_code, strikes=3):
     """``(zh, en)`` text of a dismissal proposal under ``rule_code`` (A8/A12/A13)."""
     title_zh, title_en = RULES[rule_code]
     if rule_code == "A8":
-        return ("%s %s:%s蓄意抢单并造成不良影响,建议经理提出辞退。" % (
-                    rule_code, title_zh, user_name),
-                "%s %s: %s poached a customer deliberately; the manager is asked to "
-                "propose dismissal." % (rule_code, title_en, user_name))
-    return ("%s %s:%s在考核期内累计过失%s次(满%s次除名),建议经理提出除名。" % (
-                rule_code, title_zh, user_name, count, strikes),
-            "%s %s: %s has %s recorded faults in the period (dismissal at %s); the "
-            "manager is asked to propose dismissal." % (
-                rule_code, title_en, user_name, count, strikes))
+        return (
+            "%s %s:%s蓄意抢单并造成不良影响,建议经理提出辞退。"
+            % (rule_code, title_zh, user_name),
+            "%s %s: %s poached a customer deliberately; the manager is asked to "
+            "propose dismissal." % (rule_code, title_en, user_name))
+    return (
+        "%s %s:%s在考核期内累计过失%s次(满%s次除名),建议经理提出除名。"
+        % (rule_code, title_zh, user_name, count, strikes),
+        "%s %s: %s has %s recorded faults in the period (dismissal at %s); the "
+        "manager is asked to propose dismissal."
+        % (rule_code, title_en, user_name, count, strikes))
 
 
 def assess(violations, user_id, now, period_days, strikes=3, names=None):

@@ -113,7 +113,7 @@ Where the seed and SPEC read differently, the seed is followed:
 """
 import datetime
 from dataclasses import dataclass, field, replace
-from typing import Dict, FrozenSet, List, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Tuple
 
 from .codes import RULES
 

@@ -26,7 +26,7 @@ Nothing here takes a lock; the caller reads the members and the pointer with
 ``Turn.new_last_sequence`` (and the make-up credit) back in the same transaction.
 """
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Optional, Tuple
 
 
 class NoReceiver(ValueError):

@@ -42,8 +42,8 @@ class AttributionConflict(models.Model):
         required=True, readonly=True, copy=False, default="/",
         help="Reference of the collision (撞单).")
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="restrict",
-        track_visibility="onchange")
+        "res.partner", string="Customer", required=True, index=True,
+        ondelete="restrict", track_visibility="onchange")
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", index=True, ondelete="set null",
         track_visibility="onchange")
@@ -74,8 +74,8 @@ class AttributionConflict(models.Model):
     ruling_date = fields.Datetime(readonly=True)
     deliberate = fields.Boolean(
         string="Deliberate Poaching", track_visibility="onchange",
-        help="A8: the manager finds the customer was taken deliberately; the poacher gets "
-             "a class A violation and a dismissal proposal.")
+        help="A8: the manager finds the customer was taken deliberately; the poacher "
+             "gets a class A violation and a dismissal proposal.")
     poacher_id = fields.Many2one(
         "res.users", string="Poacher", track_visibility="onchange",
         help="A8: the consultant who took the customer deliberately; default: the "
@@ -139,8 +139,8 @@ class AttributionConflict(models.Model):
         for conflict in self:
             if conflict.state not in allowed:
                 states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(_("Conflict %s is %s: this step is only possible when it "
-                                  "is %s.") % (
+                raise UserError(_("Conflict %s is %s: this step is only possible when "
+                                  "it is %s.") % (
                     conflict.name, states[conflict.state],
                     " / ".join(states[s] for s in allowed)))
 
@@ -153,7 +153,8 @@ class AttributionConflict(models.Model):
                                   ("bonus_share", _("Bonus"))):
                 total = round(sum(lines.mapped(column)), 2)
                 if total != 100:
-                    raise UserError(_("%s shares of conflict %s sum to %s, not 100.") % (
+                    raise UserError(_("%s shares of conflict %s sum to %s, not "
+                                      "100.") % (
                         label, conflict.name, total))
 
     def _set_state(self, action, state, extra=None):

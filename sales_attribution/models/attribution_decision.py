@@ -19,9 +19,11 @@ class AttributionDecision(models.Model):
         "res.partner", string="Customer", required=True, index=True, readonly=True,
         ondelete="restrict")
     lead_id = fields.Many2one(
-        "crm.lead", string="Opportunity", index=True, readonly=True, ondelete="set null")
+        "crm.lead", string="Opportunity", index=True, readonly=True,
+        ondelete="set null")
     visit_id = fields.Many2one(
-        "attribution.visit", string="Visit", index=True, readonly=True, ondelete="set null")
+        "attribution.visit", string="Visit", index=True, readonly=True,
+        ondelete="set null")
     conflict_id = fields.Many2one(
         "attribution.conflict", string="Conflict", index=True, readonly=True,
         ondelete="set null")
@@ -41,7 +43,8 @@ class AttributionDecision(models.Model):
              "who caused the decision.")
     explanation_en = fields.Text(string="Explanation (English)", readonly=True)
     explanation_zh = fields.Text(string="Explanation (Chinese)", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True, index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team",
+                              readonly=True, index=True)
     decided_by_id = fields.Many2one(
         "res.users", string="Decided By", readonly=True,
         default=lambda self: self.env.uid,
@@ -132,7 +135,7 @@ class AttributionDecision(models.Model):
         leads = self._open_leads(partner)
         if lead:
             leads |= lead.sudo()
-        leads = leads.filtered(lambda l: l.user_id != owner)
+        leads = leads.filtered(lambda ld: ld.user_id != owner)
         if leads:
             leads.write({"user_id": owner.id or False})
         decision._post_to_chatter(partner_su, visit, lead, conflict)

@@ -31,7 +31,8 @@ class AttributionDuty(models.Model):
         help="The sales office; an absent consultant misses the turns of its rotation.")
     shift_start = fields.Datetime(
         string="Shift Start", required=True, index=True, track_visibility="onchange",
-        help="Start of the shift; the consultant arrives the configured minutes before.")
+        help="Start of the shift; the consultant arrives the configured minutes "
+             "before.")
     date = fields.Date(
         compute="_compute_date", store=True, index=True,
         help="Day of the shift in the consultant's time zone.")
@@ -63,7 +64,8 @@ class AttributionDuty(models.Model):
             if not duty.shift_start:
                 duty.date = False
                 continue
-            tz = duty.user_id.tz or self.env.context.get("tz") or self.env.user.tz or "UTC"
+            tz = (duty.user_id.tz or self.env.context.get("tz") or self.env.user.tz
+                  or "UTC")
             duty.date = fields.Date.context_today(
                 duty.with_context(tz=tz), fields.Datetime.from_string(duty.shift_start))
 
@@ -155,7 +157,8 @@ class AttributionDuty(models.Model):
         # managers only: consultants have no write access on the roster
         for duty in self:
             if duty.arrival:
-                raise UserError(_("%s arrived at %s: the shift cannot be marked absent.")
+                raise UserError(_("%s arrived at %s: the shift cannot be marked "
+                                  "absent.")
                                 % (duty.user_id.name, duty.arrival))
             if duty.absent_marked:
                 continue

@@ -32,8 +32,8 @@ class AttributionRelation(models.Model):
     relation_type = fields.Selection(
         RELATION_TYPES, required=True, default="relative",
         help="How the related customer stands to this one: 'parent' means the related "
-             "customer is this customer's parent. Spouse, parent and child are direct kin "
-             "(直系亲属, rule B1); the others are not (B2, B3a).")
+             "customer is this customer's parent. Spouse, parent and child are direct "
+             "kin (直系亲属, rule B1); the others are not (B2, B3a).")
     is_direct_kin = fields.Boolean(
         compute="_compute_is_direct_kin", store=True,
         help="Spouse, parent or child: direct kin under rule B1.")

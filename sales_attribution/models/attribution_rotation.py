@@ -19,9 +19,9 @@ class AttributionRotation(models.Model):
              "not collect a backlog on return; make-up credits (B1) are served first.")
     last_sequence = fields.Integer(
         string="Last Served Position", default=0, track_visibility="onchange",
-        help="Turn order position of the member served last by the round; the next turn "
-             "goes to the first present member after it. A position, not an index, so "
-             "adding or removing members keeps the order.")
+        help="Turn order position of the member served last by the round; the next "
+             "turn goes to the first present member after it. A position, not an "
+             "index, so adding or removing members keeps the order.")
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -30,8 +30,8 @@ class AttributionRotation(models.Model):
 
     def _policy_members(self):
         self.ensure_one()
-        return [policy.Member(user_id=m.user_id.id, sequence=m.sequence, present=m.present,
-                              makeup_credits=m.makeup_credits)
+        return [policy.Member(user_id=m.user_id.id, sequence=m.sequence,
+                              present=m.present, makeup_credits=m.makeup_credits)
                 for m in self.member_ids.sorted(lambda m: (m.sequence, m.id))]
 
     @api.multi
@@ -65,8 +65,9 @@ class AttributionRotation(models.Model):
         try:
             turn = policy.serve(self._policy_members(), self.last_sequence)
         except policy.NoReceiver:
-            raise UserError(_("Nobody in the rotation of %s is present: mark a consultant "
-                              "present before registering a walk-in.") % self.team_id.name)
+            raise UserError(_("Nobody in the rotation of %s is present: mark a "
+                              "consultant present before "
+                              "registering a walk-in.") % self.team_id.name)
         member = self.member_ids.filtered(lambda m: m.user_id.id == turn.user_id)[:1]
         now = now or fields.Datetime.now()
         vals = {"last_assigned": now}

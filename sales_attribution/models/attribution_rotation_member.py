@@ -22,10 +22,12 @@ class AttributionRotationMember(models.Model):
                            "loses that turn (A3).")
     makeup_credits = fields.Integer(
         string="Make-up Credits", default=0,
-        help="Extra turns owed to this consultant (B1: after giving up a kin customer's "
-             "deal to its original consultant); served before the normal order.")
+        help="Extra turns owed to this consultant (B1: after giving up a kin "
+             "customer's deal to its original consultant); served before the normal "
+             "order.")
     last_assigned = fields.Datetime(
-        readonly=True, help="When this member last received a customer from the rotation.")
+        readonly=True, help="When this member last received a customer from the "
+                            "rotation.")
 
     _sql_constraints = [
         ("user_unique", "unique(rotation_id, user_id)",
@@ -78,7 +80,8 @@ class AttributionRotationMember(models.Model):
              "lines.")
 
     @api.depends("rotation_id.last_sequence", "rotation_id.member_ids.present",
-                 "rotation_id.member_ids.makeup_credits", "rotation_id.member_ids.sequence")
+                 "rotation_id.member_ids.makeup_credits",
+                 "rotation_id.member_ids.sequence")
     def _compute_queue_position(self):
         for rotation in self.mapped("rotation_id"):
             try:
@@ -108,7 +111,7 @@ class AttributionRotationMember(models.Model):
                 [("user_id", "in", users.ids), ("date", ">=", month_start),
                  ("date", "<=", today)],
                 ["user_id", "performance_amount"], ["user_id"])
-            amounts = {l["user_id"][0]: l["performance_amount"] for l in lines}
+            amounts = {ln["user_id"][0]: ln["performance_amount"] for ln in lines}
         for member in self:
             member.visits_today = visit_count.get(member.user_id.id, 0)
             member.month_performance = amounts.get(member.user_id.id, 0.0)

@@ -29,7 +29,8 @@ class AttributionViolation(models.Model):
         track_visibility="onchange")
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     category = fields.Selection(
-        VIOLATION_CATEGORIES, required=True, default="other", track_visibility="onchange",
+        VIOLATION_CATEGORIES, required=True, default="other",
+        track_visibility="onchange",
         help="A12: impolite, complaint; A13: abandoning a customer; A8: poaching; duty "
              "rules: late, absence; A5: a collision where prior visits were not asked.")
     fault_class = fields.Selection(
@@ -42,15 +43,17 @@ class AttributionViolation(models.Model):
              "this one; at the configured number (3) dismissal is proposed.")
     description = fields.Text()
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
-    rule_code = fields.Char(readonly=True, help="Rule of the rule book that was broken.")
+    rule_code = fields.Char(
+        readonly=True, help="Rule of the rule book that was broken.")
     source_ref = fields.Char(
         readonly=True, index=True,
-        help="The record that caused this violation (e.g. attribution.conflict,12); one "
-             "event never records two violations.")
+        help="The record that caused this violation (e.g. attribution.conflict,12); "
+             "one event never records two violations.")
     dismissal_proposed = fields.Boolean(
         readonly=True, copy=False,
-        help="This violation brought the consultant to a dismissal proposal (A8: at once; "
-             "A12/A13: at the configured strike). The team manager got an activity.")
+        help="This violation brought the consultant to a dismissal proposal (A8: at "
+             "once; A12/A13: at the configured strike). The team manager got an "
+             "activity.")
     dismissal_rule_code = fields.Char(
         readonly=True, copy=False,
         help="Rule that proposed dismissal: A8, A12 or A13.")
@@ -105,7 +108,8 @@ class AttributionViolation(models.Model):
 
     @api.model
     def _policy_violations(self, users):
-        """The violations of ``users`` as policy facts (``date`` as ``datetime.date``)."""
+        """The violations of ``users`` as policy facts (``date`` as
+        ``datetime.date``)."""
         # sudo: strikes count every violation of the consultant, whoever looks
         found = self.sudo().search([("user_id", "in", users.ids)])
         return [policy.Violation(v.user_id.id, fields.Date.from_string(v.date),
@@ -165,7 +169,8 @@ class AttributionViolation(models.Model):
         team = self.sudo().team_id or self.user_id.sudo().sale_team_id
         if team.user_id and team.user_id != self.user_id:
             return team.user_id
-        managers = self.env.ref("sales_attribution.group_manager").sudo().users.filtered(
+        group = self.env.ref("sales_attribution.group_manager").sudo()
+        managers = group.users.filtered(
             lambda u: u.active and u != self.user_id and u.id != 1)
         return managers[:1] or self.env.ref("base.user_root")
 
@@ -173,7 +178,8 @@ class AttributionViolation(models.Model):
         """Mark the consultant and give the manager an activity on this violation."""
         self.ensure_one()
         lang = self.env.user.lang or "en_US"
-        text = decision.explanation_zh if lang.startswith("zh") else decision.explanation_en
+        text = (decision.explanation_zh if lang.startswith("zh")
+                else decision.explanation_en)
         # sudo: a dismissal proposal is made whoever recorded the fault (the rule book
         # proposes it, not the user); res.users is written by administrators only
         me = self.sudo()
@@ -217,13 +223,15 @@ class AttributionViolation(models.Model):
     @api.model
     def record(self, user, category, source_ref, description=None, rule_code=None,
                fault_class=None, date=None):
-        """Record a violation caused by ``source_ref`` (e.g. ``"attribution.conflict,12"``).
+        """Record a violation caused by ``source_ref``
+        (e.g. ``"attribution.conflict,12"``).
 
-        Called from where the violation happens (a collision not asked about, a deliberate
-        poaching ruling, a complaint, an abandoned customer). Idempotent: the same event
-        never records two violations; the existing one is returned. ``fault_class`` and
-        ``rule_code`` default to the policy's classification of ``category``; the strike
-        count and a dismissal proposal (A8, A12, A13) follow on creation.
+        Called from where the violation happens (a collision not asked about, a
+        deliberate poaching ruling, a complaint, an abandoned customer). Idempotent:
+        the same event never records two violations; the existing one is returned.
+        ``fault_class`` and ``rule_code`` default to the policy's classification of
+        ``category``; the strike count and a dismissal proposal (A8, A12, A13) follow
+        on creation.
         """
         existing = self.sudo().search([
             ("user_id", "=", user.id), ("category", "=", category),

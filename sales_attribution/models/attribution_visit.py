@@ -54,16 +54,18 @@ class AttributionVisit(models.Model):
              "(full-width digits, +86/0086, spaces and dashes are accepted).")
     visit_datetime = fields.Datetime(
         string="Visit Time", required=True, default=fields.Datetime.now, index=True,
-        help="Arrival at the showroom (B7: staff referrals go to whoever is on duty then).")
+        help="Arrival at the showroom (B7: staff referrals go to whoever is on duty "
+             "then).")
     team_id = fields.Many2one(
         "crm.team", string="Sales Team", index=True,
         default=lambda self: self.env["crm.team"]._get_default_team_id(),
         help="The sales office the customer visited; its rotation serves walk-ins.")
     kind = fields.Selection(
         VISIT_KINDS, required=True, default="walk_in", track_visibility="onchange",
-        help="Walk-in: no claim, goes by rotation (A3). Appointment: made by a consultant "
-             "(B3b). Referral: brought or sent by an existing customer (B4, B8). Staff "
-             "referral: sent by the developer's staff or non-sales staff (B7).")
+        help="Walk-in: no claim, goes by rotation (A3). Appointment: made by a "
+             "consultant (B3b). Referral: brought or sent by an existing customer (B4, "
+             "B8). Staff referral: sent by the developer's staff or non-sales staff "
+             "(B7).")
     receiver_id = fields.Many2one(
         "res.users", string="Received By", track_visibility="onchange",
         help="Consultant who received the customer at the desk. Empty for a walk-in: "
@@ -73,12 +75,13 @@ class AttributionVisit(models.Model):
         help="Consultant the customer asked for by name (A2, A4, B3b, B4).")
     appointment_user_id = fields.Many2one(
         "res.users", string="Appointment Made By",
-        help="B3b: consultant who made the appointment; honoured only when the customer "
-             "asks for them.")
+        help="B3b: consultant who made the appointment; honoured only when the "
+             "customer asks for them.")
     referrer_partner_ids = fields.Many2many(
         "res.partner", "attribution_visit_referrer_rel", "visit_id", "partner_id",
-        string="Referred By", help="Existing customers who brought or sent this customer "
-                                   "(B4; two or more with different consultants: B8).")
+        string="Referred By", help="Existing customers who brought or sent this "
+                                   "customer (B4; two or more with different "
+                                   "consultants: B8).")
     brought_in_person = fields.Boolean(
         help="B4: the existing customer came along in person.")
     customer_recalls_consultant = fields.Boolean(
@@ -95,14 +98,16 @@ class AttributionVisit(models.Model):
         string="Companions", help="People who came together with the customer (A9: a "
                                   "family visiting together buys as one).")
     owner_id = fields.Many2one(
-        "res.users", string="Owner", readonly=True, index=True, track_visibility="onchange",
+        "res.users", string="Owner", readonly=True, index=True,
+        track_visibility="onchange",
         help="Result: the consultant who owns the customer after this visit.")
     decision_id = fields.Many2one(
         "attribution.decision", string="Decision", readonly=True, copy=False,
         index=True,  # rule_code is stored from it: each decision looks its visit up
         help="The attribution decision this visit produced.")
     rule_code = fields.Selection(
-        rule_code_selection(), related="decision_id.rule_code", store=True, readonly=True,
+        rule_code_selection(), related="decision_id.rule_code", store=True,
+        readonly=True,
         help="Rule of the rule book that decided the owner.")
     explanation = fields.Text(related="decision_id.explanation", readonly=True)
     note = fields.Text()
@@ -127,7 +132,8 @@ class AttributionVisit(models.Model):
     def _check_customer_given(self):
         for visit in self:
             if not visit.partner_id and not visit.phone:
-                raise ValidationError(_("A visit needs the customer or their phone number."))
+                raise ValidationError(
+                    _("A visit needs the customer or their phone number."))
 
     @api.constrains("visit_datetime")
     def _check_not_future(self):
@@ -136,7 +142,8 @@ class AttributionVisit(models.Model):
             fields.Datetime.from_string(fields.Datetime.now()) + timedelta(minutes=10))
         for visit in self:
             if visit.visit_datetime and visit.visit_datetime > limit:
-                raise ValidationError(_("A visit cannot be registered in the future (%s).")
+                raise ValidationError(_("A visit cannot be registered in the future "
+                                        "(%s).")
                                       % visit.visit_datetime)
 
     # ------------------------------------------------------------------ CRUD
@@ -241,7 +248,8 @@ class AttributionVisit(models.Model):
                     # tracking_disable: no "created" note and the superuser does
                     # not follow every customer; the decision note follows at once.
                     partner = self.env["res.partner"].sudo().with_context(
-                        tracking_disable=True).create({
+                        tracking_disable=True
+                    ).create({
                         "name": vals.get("partner_name") or phone,
                         "mobile": phone,
                         "customer": True,

@@ -11,19 +11,20 @@ class EventEvent(models.Model):
     _inherit = "event.event"
 
     confirm_days_before = fields.Integer(
-        default=2, help="E1: the attendance confirmation message goes out this many days "
-                        "before the event (seed: 距论坛只有2天).")
+        default=2, help="E1: the attendance confirmation message goes out this many "
+                        "days before the event (seed: 距论坛只有2天).")
     venue_directions = fields.Text(
         help="E2: how to get there from the guest's direction, for the evening-before "
              "message.")
     greeter_note = fields.Char(
-        help="E2: who greets guests at the door (e.g. staff in purple at the hotel gate).")
+        help="E2: who greets guests at the door (e.g. staff in purple at the hotel "
+             "gate).")
     signin_location = fields.Char(
         string="Sign-in Location", help="E2/E3: where guests sign in (e.g. 1st floor).")
     parking_note = fields.Char(help="E2/E3: where guests park (e.g. the basement).")
     call_hour = fields.Integer(
-        default=11, help="E3: hour of the event day (office time) at which the consultant "
-                         "calls each guest to confirm.")
+        default=11, help="E3: hour of the event day (office time) at which the "
+                         "consultant calls each guest to confirm.")
 
     @api.constrains("confirm_days_before", "call_hour")
     def _check_attribution_schedule(self):

@@ -7,27 +7,29 @@ class ResCompany(models.Model):
 
     attribution_protection_days = fields.Integer(
         string="Protection Days", default=30,
-        help="B6: a revisit without recognition within this many days of the last visit "
-             "stays with the original consultant; later it goes to the consultant on duty.")
+        help="B6: a revisit without recognition within this many days of the last "
+             "visit stays with the original consultant; later it goes to the "
+             "consultant on duty.")
     attribution_group_units = fields.Integer(
         string="Group Buyer Units", default=5,
         help="A9: a company buying at least this many units is a group buyer whose "
              "consultants share the deal equally.")
     attribution_followup_days = fields.Integer(
         string="Follow-up Days", default=30,
-        help="A14: a phone-only customer never brought to the showroom within this many "
-             "days of the last follow-up becomes a natural customer.")
+        help="A14: a phone-only customer never brought to the showroom within this "
+             "many days of the last follow-up becomes a natural customer.")
     attribution_complaint_split = fields.Integer(
         string="Complaint Split (original %)", default=20,
-        help="B5: bonus share of the original consultant after a complaint reassignment; "
-             "the consultant who closes gets the rest (seed: 20/80).")
+        help="B5: bonus share of the original consultant after a complaint "
+             "reassignment; the consultant who closes gets the rest (seed: 20/80).")
     attribution_relative_split = fields.Integer(
         string="Relative Split (original %)", default=50,
         help="A15 and B1: bonus share of the original consultant when a relative or "
              "friend of their customer closes with another consultant (seed: 50/50).")
     attribution_strikes = fields.Integer(
         string="Strikes to Dismissal", default=3,
-        help="A12/A13: this many violations within the strike period propose dismissal.")
+        help="A12/A13: this many violations within the strike period propose "
+             "dismissal.")
     attribution_strike_period_days = fields.Integer(
         string="Strike Period (days)", default=365,
         help="Violations older than this many days no longer count as strikes.")
@@ -47,13 +49,14 @@ class ResCompany(models.Model):
                     "attribution_duty_grace_minutes")
     def _check_attribution_settings(self):
         for company in self:
-            if min(company.attribution_protection_days, company.attribution_followup_days,
+            if min(company.attribution_protection_days,
+                   company.attribution_followup_days,
                    company.attribution_strike_period_days) < 1:
-                raise ValidationError(_("Protection, follow-up and strike periods must be "
-                                        "at least one day."))
+                raise ValidationError(_("Protection, follow-up and strike periods must "
+                                        "be at least one day."))
             if company.attribution_group_units < 2 or company.attribution_strikes < 1:
-                raise ValidationError(_("A group buyer needs at least 2 units and dismissal "
-                                        "at least 1 strike."))
+                raise ValidationError(_("A group buyer needs at least 2 units and "
+                                        "dismissal at least 1 strike."))
             for share in (company.attribution_complaint_split,
                           company.attribution_relative_split):
                 if not 0 <= share <= 100:

@@ -8,7 +8,8 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     attribution_owner_id = fields.Many2one(
-        "res.users", string="Owning Consultant", index=True, track_visibility="onchange",
+        "res.users", string="Owning Consultant", index=True,
+        track_visibility="onchange",
         help="The consultant who owns this customer under the rule book (归属顾问). Set by "
              "attribution decisions; every change is logged as a decision.")
     attribution_phone = fields.Char(
@@ -30,22 +31,23 @@ class ResPartner(models.Model):
         [("a", "A"), ("b", "B"), ("c", "C")], string="Intent Class",
         track_visibility="onchange",
         help="Class reported by the owning consultant at the evening review (每日晚会). "
-             "B1: a kin customer reported as A or B before the deal keeps all for them.")
+             "B1: a kin customer reported as A or B before the deal keeps all for "
+             "them.")
     intent_reported_date = fields.Date(
         help="Date the intent class was reported at the evening review.")
     is_developer_related = fields.Boolean(
         string="Developer Related", track_visibility="onchange",
         help="A11: the customer has a direct or indirect relation with the property "
-             "developer; after the developer's written notice such customers are shared "
-             "out evenly by the sales manager.")
+             "developer; after the developer's written notice such customers are "
+             "shared out evenly by the sales manager.")
     developer_notice_date = fields.Date(
         track_visibility="onchange",
-        help="A11: date of the developer's written notice. Contact established before it "
-             "is treated as a new customer under the normal rules.")
+        help="A11: date of the developer's written notice. Contact established before "
+             "it is treated as a new customer under the normal rules.")
     attribution_relation_ids = fields.One2many(
         "attribution.relation", "partner_id", string="Relations",
-        help="Family, friends and referrals of this customer (the inverse row is kept on "
-             "the other customer automatically).")
+        help="Family, friends and referrals of this customer (the inverse row is kept "
+             "on the other customer automatically).")
     attribution_visit_ids = fields.One2many(
         "attribution.visit", "partner_id", string="Visits")
     attribution_decision_ids = fields.One2many(

@@ -23,7 +23,8 @@ class ResUsers(models.Model):
         string="Dismissal Rule", readonly=True, copy=False,
         help="Rule that proposed the dismissal: A8, A12 or A13.")
     attribution_dismissal_violation_id = fields.Many2one(
-        "attribution.violation", string="Proposing Violation", readonly=True, copy=False,
+        "attribution.violation", string="Proposing Violation", readonly=True,
+        copy=False,
         help="The violation that brought the consultant to the dismissal proposal.")
     attribution_dismissal_reason = fields.Text(
         string="Proposal Dismissed Because", readonly=True, copy=False,
@@ -36,7 +37,8 @@ class ResUsers(models.Model):
     def _compute_attribution_strike_count(self):
         violations = self.env["attribution.violation"]._policy_violations(self)
         now = _dt.datetime.combine(
-            fields.Date.from_string(fields.Date.context_today(self)), _dt.time(23, 59, 59))
+            fields.Date.from_string(fields.Date.context_today(self)),
+            _dt.time(23, 59, 59))
         for user in self:
             company = user.company_id or self.env.user.company_id
             user.attribution_strike_count = policy.strike_count(
@@ -59,7 +61,8 @@ class ResUsers(models.Model):
     def action_attribution_violations(self):
         """The violations of this consultant."""
         self.ensure_one()
-        action = self.env.ref("sales_attribution.attribution_violation_action").read()[0]
+        action = self.env.ref(
+            "sales_attribution.attribution_violation_action").read()[0]
         action["domain"] = [("user_id", "=", self.id)]
         action["context"] = {"default_user_id": self.id}
         return action

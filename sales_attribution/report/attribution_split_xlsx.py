@@ -1,4 +1,3 @@
-from collections import OrderedDict
 from decimal import Decimal
 
 from odoo import models
@@ -86,7 +85,7 @@ class AttributionSplitXlsx(models.AbstractModel):
                     row += 1
             if user is not NOBODY:
                 row = self._write_subtotal(sheet, row, names.get(user), sub_perf,
-                                       sub_bonus, bold, money_bold)
+                                           sub_bonus, bold, money_bold)
                 total_perf += sub_perf
                 total_bonus += sub_bonus
             sheet.write(row, 0, TOTAL, bold)

@@ -50,4 +50,5 @@ class ConductCase(SavepointCase):
 
     def activities(self, violation):
         return self.env["mail.activity"].search([
-            ("res_model", "=", "attribution.violation"), ("res_id", "in", violation.ids)])
+            ("res_model", "=", "attribution.violation"),
+            ("res_id", "in", violation.ids)])

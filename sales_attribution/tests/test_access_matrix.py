@@ -133,7 +133,7 @@ class TestAccessMatrix(SavepointCase):
                 "conflict_id": conflict.id, "user_id": consultant.id,
                 "performance_share": 100, "bonus_share": 100}),
             "attribution.split.line": lead.split_line_ids.filtered(
-                lambda l: l.user_id == consultant),
+                lambda sl: sl.user_id == consultant),
             "attribution.rotation": env["attribution.rotation"].create({
                 "team_id": team.id,
                 "member_ids": [(0, 0, {"user_id": consultant.id, "sequence": 10})]}),

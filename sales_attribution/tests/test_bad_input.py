@@ -113,7 +113,7 @@ class BadInputCase(SavepointCase):
         return base
 
     def split_line(self, user):
-        return self.lead.split_line_ids.filtered(lambda l: l.user_id == user)
+        return self.lead.split_line_ids.filtered(lambda sl: sl.user_id == user)
 
     def assertRefused(self, action, exception, fragment):
         before = self.counts()
@@ -386,7 +386,7 @@ class _InLanguage:
         return self._case.visit_vals(**vals)
 
     def split_line(self, user):
-        return self.lead.split_line_ids.filtered(lambda l: l.user_id == user)
+        return self.lead.split_line_ids.filtered(lambda sl: sl.user_id == user)
 
 
 class TestBadInputChinese(BadInputCase):

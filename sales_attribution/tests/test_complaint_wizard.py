@@ -17,7 +17,8 @@ class TestComplaintWizard(ConductCase):
             "last_followup_date": fields.Date.context_today(cls.env["res.partner"])})
         cls.lead = cls.env["crm.lead"].create({
             "name": "Chen: 2 bedrooms", "type": "opportunity",
-            "partner_id": cls.customer.id, "user_id": cls.c1.id, "team_id": cls.team.id})
+            "partner_id": cls.customer.id, "user_id": cls.c1.id,
+            "team_id": cls.team.id})
         cls.Wizard = cls.env["attribution.complaint.wizard"]
 
     def wizard(self, user, reason_type="complaint", complaint="Exaggerated the view.",
@@ -39,16 +40,18 @@ class TestComplaintWizard(ConductCase):
         wizard.action_reassign()
         decision = self.decisions()
         self.assertEqual(len(decision), 1)
-        self.assertEqual((decision.previous_owner_id, decision.owner_id, decision.lead_id),
-                         (self.c1, self.c2, self.lead))
+        self.assertEqual(
+            (decision.previous_owner_id, decision.owner_id, decision.lead_id),
+            (self.c1, self.c2, self.lead))
         self.assertIn("B5", decision.explanation)
         self.assertIn("Exaggerated the view.", decision.explanation_en)
         self.assertIn("20% to the original and 80% to the new", decision.explanation_en)
         self.assertEqual(self.customer.attribution_owner_id, self.c2)
         self.assertEqual(self.lead.user_id, self.c2)
         violation = self.Violation.search([("user_id", "=", self.c1.id)])
-        self.assertEqual((violation.category, violation.fault_class, violation.rule_code),
-                         ("complaint", "b", "A12"))
+        self.assertEqual(
+            (violation.category, violation.fault_class, violation.rule_code),
+            ("complaint", "b", "A12"))
         self.assertEqual(violation.source_ref, "attribution.decision,%s" % decision.id)
 
     def test_B05_from_customer_form(self):
@@ -58,7 +61,8 @@ class TestComplaintWizard(ConductCase):
 
     def test_B05_refusal_reassigns_without_violation(self):
         self.wizard(self.manager, reason_type="refuses_consultant",
-                    complaint="Does not want to be received by Zhang again.").action_reassign()
+                    complaint="Does not want to be received by Zhang again."
+                    ).action_reassign()
         self.assertEqual(len(self.decisions()), 1)
         self.assertEqual(self.customer.attribution_owner_id, self.c2)
         self.assertFalse(self.Violation.search([("user_id", "=", self.c1.id)]))
@@ -113,8 +117,9 @@ class TestComplaintWizard(ConductCase):
         self.assertEqual(wizard.user_id, self.c3, "the receiver by default")
         wizard.action_report()
         violation = self.Violation.search([("user_id", "=", self.c3.id)])
-        self.assertEqual((violation.category, violation.fault_class, violation.rule_code),
-                         ("abandon_customer", "a", "A13"))
+        self.assertEqual(
+            (violation.category, violation.fault_class, violation.rule_code),
+            ("abandon_customer", "a", "A13"))
         self.assertEqual(violation.source_ref, "attribution.visit,%s" % visit.id)
         # reported twice: still one violation
         Abandon.sudo(self.manager).with_context(ctx).create(
@@ -122,7 +127,8 @@ class TestComplaintWizard(ConductCase):
         self.assertEqual(self.Violation.search_count([("user_id", "=", self.c3.id)]), 1)
         # another offender chosen by the manager
         Abandon.sudo(self.manager).with_context(ctx).create(
-            {"description": "Zhao's colleague too.", "user_id": self.c2.id}).action_report()
+            {"description": "Zhao's colleague too.", "user_id": self.c2.id}
+        ).action_report()
         self.assertEqual(self.Violation.search_count([("user_id", "=", self.c2.id)]), 1)
 
     def test_A13_consultant_cannot_report(self):

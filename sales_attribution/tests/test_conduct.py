@@ -4,7 +4,8 @@ from .conduct_common import ConductCase
 
 
 class TestConduct(ConductCase):
-    """Violations, rolling strikes and dismissal proposals (SPEC 5; A5, A8, A12, A13)."""
+    """Violations, rolling strikes and dismissal proposals (SPEC 5; A5, A8, A12,
+    A13)."""
 
     def test_A05_collision_not_asked_records_violation(self):
         # the engine calls record() from the consultant's own registration
@@ -36,8 +37,10 @@ class TestConduct(ConductCase):
         self.assertEqual(activity.user_id, self.manager, "the team manager decides")
 
     def test_A12_three_complaints_propose_dismissal(self):
-        first = self.Violation.record(self.c1, "complaint", "t,1", date=self.days_ago(50))
-        second = self.Violation.record(self.c1, "impolite", "t,2", date=self.days_ago(20))
+        first = self.Violation.record(
+            self.c1, "complaint", "t,1", date=self.days_ago(50))
+        second = self.Violation.record(
+            self.c1, "impolite", "t,2", date=self.days_ago(20))
         self.assertEqual((first.strike_count, second.strike_count), (1, 2))
         self.assertEqual((second.fault_class, second.rule_code), ("b", "A12"))
         self.assertFalse(self.c1.attribution_dismissal_proposed)

@@ -10,14 +10,16 @@ CONTRACT = {
                           "receiver_id", "requested_user_id", "appointment_user_id",
                           "referrer_partner_ids", "brought_in_person",
                           "customer_recalls_consultant", "asked_prior_visit",
-                          "companion_partner_ids", "owner_id", "decision_id", "rule_code"],
+                          "companion_partner_ids", "owner_id", "decision_id",
+                          "rule_code"],
     "attribution.decision": ["partner_id", "lead_id", "visit_id", "owner_id",
-                             "previous_owner_id", "receiver_id", "rule_code", "explanation"],
+                             "previous_owner_id", "receiver_id", "rule_code",
+                             "explanation"],
     "attribution.relation": ["partner_id", "related_partner_id", "relation_type",
                              "is_direct_kin", "evidence"],
-    "attribution.conflict": ["partner_id", "lead_id", "claimant_ids", "proposed_owner_id",
-                             "state", "winner_id", "ruling_note", "ruled_by_id",
-                             "ruling_date", "share_line_ids"],
+    "attribution.conflict": ["partner_id", "lead_id", "claimant_ids",
+                             "proposed_owner_id", "state", "winner_id", "ruling_note",
+                             "ruled_by_id", "ruling_date", "share_line_ids"],
     "attribution.split.line": ["lead_id", "user_id", "role", "performance_share",
                                "bonus_share", "performance_amount", "bonus_amount",
                                "rule_code"],
@@ -26,13 +28,15 @@ CONTRACT = {
     "attribution.rotation": ["team_id", "member_ids"],
     "attribution.rotation.member": ["user_id", "sequence", "present", "makeup_credits",
                                     "last_assigned"],
-    "attribution.violation": ["user_id", "date", "category", "fault_class", "strike_count"],
+    "attribution.violation": ["user_id", "date", "category", "fault_class",
+                              "strike_count"],
     "event.event": ["confirm_days_before", "venue_directions", "greeter_note",
                     "signin_location", "parking_note", "call_hour"],
     "event.registration": ["seats_reserved", "confirm_sent_date", "logistics_sent_date",
                            "call_activity_id", "thanks_sent_date", "gift_description",
-                           "gift_courier_id", "gift_signed_date", "survey_knows_planning",
-                           "survey_pension_holder", "survey_suggestion"],
+                           "gift_courier_id", "gift_signed_date",
+                           "survey_knows_planning", "survey_pension_holder",
+                           "survey_suggestion"],
     "res.company": ["attribution_protection_days", "attribution_group_units",
                     "attribution_followup_days", "attribution_complaint_split",
                     "attribution_relative_split", "attribution_strikes"],
@@ -42,7 +46,8 @@ CONTRACT = {
 }
 
 SELECTIONS = {
-    ("attribution.visit", "kind"): {"walk_in", "appointment", "referral", "staff_referral"},
+    ("attribution.visit", "kind"): {"walk_in", "appointment", "referral",
+                                    "staff_referral"},
     ("attribution.relation", "relation_type"): {"spouse", "parent", "child", "sibling",
                                                 "relative", "friend", "referral"},
     ("attribution.conflict", "state"): {"negotiation", "agreed", "ruled", "accepted",
@@ -73,10 +78,12 @@ class TestContract(SavepointCase):
             self.assertEqual(got, values, "%s.%s" % (model, name))
 
     def test_contract_methods_exist(self):
-        self.assertTrue(callable(getattr(self.env["crm.lead"], "action_compute_splits")))
-        self.assertTrue(callable(getattr(self.env["attribution.rotation"], "next_receiver")))
-        for action in ("action_agree", "action_rule", "action_accept", "action_escalate",
-                       "action_forfeit"):
+        self.assertTrue(
+            callable(getattr(self.env["crm.lead"], "action_compute_splits")))
+        self.assertTrue(
+            callable(getattr(self.env["attribution.rotation"], "next_receiver")))
+        for action in ("action_agree", "action_rule", "action_accept",
+                       "action_escalate", "action_forfeit"):
             self.assertTrue(callable(getattr(self.env["attribution.conflict"], action)))
 
     def test_contract_models_described(self):
@@ -91,5 +98,6 @@ class TestContract(SavepointCase):
         self.assertTrue(field.readonly)
         self.assertEqual(self.env["res.partner"]._fields["industry_id"].comodel_name,
                          "res.partner.industry")
-        self.assertEqual(self.env["attribution.split.line"]._fields["user_id"].comodel_name,
-                         "res.users")
+        self.assertEqual(
+            self.env["attribution.split.line"]._fields["user_id"].comodel_name,
+            "res.users")

@@ -34,13 +34,15 @@ class TestDuty(ConductCase):
     def test_duty_late_records_violation_once(self):
         duty = self.duty(self.c1)
         self.assertEqual(duty.status, "planned")
-        duty.sudo(self.manager).write({"arrival": stamp(self.shift - timedelta(minutes=2))})
+        duty.sudo(self.manager).write(
+            {"arrival": stamp(self.shift - timedelta(minutes=2))})
         self.assertEqual(duty.status, "late")
         violation = duty.violation_id
         self.assertEqual((violation.user_id, violation.category, violation.fault_class),
                          (self.c1, "late", "c"))
         self.assertEqual(violation.source_ref, "attribution.duty,%s" % duty.id)
-        duty.sudo(self.manager).write({"arrival": stamp(self.shift + timedelta(minutes=5))})
+        duty.sudo(self.manager).write(
+            {"arrival": stamp(self.shift + timedelta(minutes=5))})
         self.assertEqual(self.Violation.search_count([("user_id", "=", self.c1.id)]), 1)
 
     def test_duty_early_minutes_setting(self):
@@ -85,7 +87,8 @@ class TestDuty(ConductCase):
         self.member(self.c1).present = False
         duty.sudo(self.c1).action_check_in()
         self.assertEqual(duty.status, "on_time")
-        self.assertTrue(self.member(self.c1).present, "arrival puts them in the rotation")
+        self.assertTrue(self.member(self.c1).present,
+                        "arrival puts them in the rotation")
         other = self.duty(self.c2, shift=datetime.utcnow() + timedelta(hours=1))
         with self.assertRaises(AccessError):
             other.sudo(self.c1).action_check_in()

@@ -28,7 +28,7 @@ class TestOwnerNoticeParallel(TransactionCase):
                               env.ref("sales_attribution.group_consultant"),
                               notification_type="inbox")
             customer = env["res.partner"].create({"name": "通知客户",
-                                                   "mobile": "13900009999"})
+                                                  "mobile": "13900009999"})
             self.user_id, self.owner_partner_id = owner.id, owner.partner_id.id
             self.customer_id = customer.id
             self.message_ids = []

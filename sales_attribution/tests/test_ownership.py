@@ -58,6 +58,7 @@ class TestOwnership(AttributionCase):
     def test_A05_no_record_receiver_owns(self):
         visit = self.register(phone=self.phone(), receiver_id=self.li.id)
         self.assertEqual((visit.rule_code, visit.owner_id), ("A5", self.li))
+
         # the decision is posted once, on the customer, and the new owner is told by
         # the cron (once, however often it runs); the visit shows the decision in its
         # own fields (no second note on the visit)
@@ -74,7 +75,8 @@ class TestOwnership(AttributionCase):
         self.assertEqual(told().partner_ids, self.li.partner_id)
         self.assertFalse(visit.message_ids.filtered(lambda m: "A5" in (m.body or "")))
         self.assertIn("A5", visit.explanation)
-        self.assertEqual(visit.decision_id.explanation, visit.decision_id.explanation_en)
+        self.assertEqual(visit.decision_id.explanation,
+                         visit.decision_id.explanation_en)
         self.assertTrue(visit.decision_id.explanation_zh.startswith("A5:"))
         self.assertFalse(self.env["attribution.violation"].search(
             [("user_id", "=", self.li.id)]))

@@ -87,7 +87,8 @@ class TestSms(SavepointCase):
         self.assertEqual((sms.state, sms.attempts, sms.sent_date),
                          ("sent", 1, self.at(0)))
         self.Sms._cron_send(now=self.at(10))
-        self.assertEqual(len(self.server.posts), 1, "a sent message is not posted again")
+        self.assertEqual(len(self.server.posts), 1,
+                         "a sent message is not posted again")
 
     def test_E1_sms_http_500_stays_queued_with_backoff(self):
         sms = self.message()
@@ -100,7 +101,8 @@ class TestSms(SavepointCase):
         self.Sms._cron_send(now=self.at(0.5))
         self.assertEqual(len(self.server.posts), 1)
         self.Sms._cron_send(now=self.at(1))
-        self.assertEqual((sms.state, sms.attempts, sms.next_try), ("queued", 2, self.at(3)))
+        self.assertEqual((sms.state, sms.attempts, sms.next_try),
+                         ("queued", 2, self.at(3)))
         self.assertEqual(len(self.server.posts), 2)
         self.server.status = 200
         self.Sms._cron_send(now=self.at(3))

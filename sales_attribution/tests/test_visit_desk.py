@@ -8,7 +8,8 @@ class TestVisitDesk(AttributionCase):
     before the visit is saved, without the other consultant's private data."""
 
     def desk_onchange(self, desk, phone):
-        """What the web client gets back when ``desk`` types ``phone`` on a new visit."""
+        """What the web client gets back when ``desk`` types ``phone`` on a new
+        visit."""
         Visit = self.env["attribution.visit"].sudo(desk)
         values = {"phone": phone, "partner_id": False, "team_id": self.team.id,
                   "visit_datetime": fields.Datetime.now(), "prior_visit_info": False,

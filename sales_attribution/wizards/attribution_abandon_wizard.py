@@ -34,7 +34,8 @@ class AttributionAbandonWizard(models.TransientModel):
         """Record the A13 class A violation once per visit and consultant."""
         self.ensure_one()
         if not self.env.user.has_group("sales_attribution.group_manager"):
-            raise AccessError(_("Only a sales manager can report an abandoned customer."))
+            raise AccessError(
+                _("Only a sales manager can report an abandoned customer."))
         if not (self.description or "").strip():
             raise UserError(_("Describe what happened."))
         self.env["attribution.violation"].record(

@@ -24,8 +24,8 @@ class AttributionComplaintWizard(models.TransientModel):
         help="Opportunity concerned; the customer's open opportunities all move.")
     original_user_id = fields.Many2one(
         "res.users", string="Original Consultant", required=True,
-        help="Consultant the customer complained about; keeps the B5 share of the bonus "
-             "at the deal (20% by default).")
+        help="Consultant the customer complained about; keeps the B5 share of the "
+             "bonus at the deal (20% by default).")
     new_user_id = fields.Many2one(
         "res.users", string="New Consultant", required=True,
         help="Consultant the manager assigns; closes and takes the performance.")
@@ -39,7 +39,8 @@ class AttributionComplaintWizard(models.TransientModel):
     violation_category = fields.Selection(
         [("complaint", "Customer Complaint"), ("impolite", "Impolite or Careless")],
         string="Record As", default="complaint",
-        help="A12: the complaint is recorded as a violation of the original consultant.")
+        help="A12: the complaint is recorded as a violation of the original "
+             "consultant.")
 
     @api.model
     def default_get(self, fields_list):
@@ -69,12 +70,14 @@ class AttributionComplaintWizard(models.TransientModel):
             raise AccessError(_("Only a sales manager can reassign a customer after a "
                                 "complaint (B5)."))
         if self.reason_type == "preference":
-            raise UserError(_("A customer's preference about a consultant's looks is no "
-                              "reason to reassign (B5): the customer has no right to "
-                              "choose a consultant by appearance. Reassign only on a "
-                              "complaint or when the customer refuses the consultant."))
+            raise UserError(_("A customer's preference about a consultant's looks is "
+                              "no reason to reassign (B5): the customer has no right "
+                              "to choose a consultant by appearance. Reassign only on "
+                              "a complaint or when the customer refuses the "
+                              "consultant."))
         if not (self.complaint or "").strip():
-            raise UserError(_("Write down the customer's complaint before reassigning."))
+            raise UserError(
+                _("Write down the customer's complaint before reassigning."))
         if self.new_user_id == self.original_user_id:
             raise UserError(_("Choose a consultant other than %s.")
                             % self.original_user_id.name)
@@ -88,11 +91,11 @@ class AttributionComplaintWizard(models.TransientModel):
                      "refuses_consultant": "the customer refused the consultant"}
         zh = "%s:%s(%s),经理%s将客户%s由%s改派%s;成交时业绩归后续顾问,奖金原顾问%s%%、后续顾问%s%%。" % (
             codes.label("B5"), reason_zh[self.reason_type], self.complaint.strip(),
-            self.env.user.name, self.partner_id.display_name, self.original_user_id.name,
-            self.new_user_id.name, share, 100 - share)
-        en = ("%s: %s (%s); manager %s reassigned %s from %s to %s; at the deal the bonus "
-              "goes %s%% to the original and %s%% to the new consultant, the performance "
-              "to the new consultant." % (
+            self.env.user.name, self.partner_id.display_name,
+            self.original_user_id.name, self.new_user_id.name, share, 100 - share)
+        en = ("%s: %s (%s); manager %s reassigned %s from %s to %s; at the deal the "
+              "bonus goes %s%% to the original and %s%% to the new consultant, the "
+              "performance to the new consultant." % (
                   codes.label("B5", "en_US"), reason_en[self.reason_type],
                   self.complaint.strip(), self.env.user.name,
                   self.partner_id.display_name, self.original_user_id.name,

@@ -16,10 +16,12 @@ class AttributionDismissalWizard(models.TransientModel):
 
     @api.multi
     def action_dismiss(self):
-        """Close the proposal: keep the reason, log it, mark the manager's to-do done."""
+        """Close the proposal: keep the reason, log it, mark the manager's to-do
+        done."""
         self.ensure_one()
         if not self.env.user.has_group("sales_attribution.group_manager"):
-            raise AccessError(_("Only a sales manager can dismiss a dismissal proposal."))
+            raise AccessError(
+                _("Only a sales manager can dismiss a dismissal proposal."))
         # sudo: res.users is written by administrators only; the manager decides here
         user = self.user_id.sudo()
         if not user.attribution_dismissal_proposed:
