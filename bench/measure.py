@@ -18,6 +18,7 @@ Usage (through ``bench/run``): python bench/measure.py [odoo options] -- --scale
 
 ``--profile DIR`` writes a cProfile of each measure to DIR/<measure>.prof.
 """
+# pylint: disable=print-used  # a command-line tool: what it prints is its output
 import argparse
 import cProfile
 import os
@@ -44,7 +45,8 @@ def profiled(opts, name, func):
 def bench_user(env, login):
     user = env["res.users"].search([("login", "=", login)])
     if not user:
-        raise SystemExit("bench: user %s missing; load the data with bench/gen.py" % login)
+        raise SystemExit(
+            "bench: user %s missing; load the data with bench/gen.py" % login)
     return user
 
 
@@ -74,7 +76,8 @@ def measure_registration(registry, opts):
                           "asked_prior_visit": True, "visit_datetime": now})
             visit_s = t.seconds
             t = benchlib.Timer()
-            Lead.create({"name": "Bench walk-in %d" % k, "contact_name": "Walk-in %d" % k,
+            Lead.create({"name": "Bench walk-in %d" % k,
+                         "contact_name": "Walk-in %d" % k,
                          "mobile": phone, "team_id": team.id, "type": "opportunity",
                          "user_id": consultant.id})
             lead_s = t.seconds

@@ -15,7 +15,8 @@ class AttributionSettingsMixin(models.AbstractModel):
         default=lambda self: self.env.user.company_id)
     attribution_protection_days = fields.Integer(
         related="company_id.attribution_protection_days")
-    attribution_group_units = fields.Integer(related="company_id.attribution_group_units")
+    attribution_group_units = fields.Integer(
+        related="company_id.attribution_group_units")
     attribution_followup_days = fields.Integer(
         related="company_id.attribution_followup_days")
     attribution_complaint_split = fields.Integer(

@@ -181,8 +181,8 @@ class AttributionVisit(models.Model):
             result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
             if result_fields:
                 raise AccessError(_(
-                    "The owner of a visit is decided by the rule book and cannot be set "
-                    "by hand (%s); a manager changes it by ruling a conflict.")
+                    "The owner of a visit is decided by the rule book and cannot be "
+                    "set by hand (%s); a manager changes it by ruling a conflict.")
                     % ", ".join(sorted(result_fields)))
             decisive = self.DECISIVE_FIELDS & set(vals)
             decided = self.filtered("decision_id")
@@ -190,9 +190,10 @@ class AttributionVisit(models.Model):
                 # the decision log cites these facts: changing them afterwards would
                 # make it lie, and would not move the customer
                 raise UserError(_(
-                    "Visit %s was decided by rule %s: who came, when and how cannot be "
-                    "changed afterwards (%s). Register a new visit, which the rule book "
-                    "judges again, or ask the manager to rule the customer's conflict.")
+                    "Visit %s was decided by rule %s: who came, when and how cannot "
+                    "be changed afterwards (%s). Register a new visit, which the rule "
+                    "book judges again, or ask the manager to rule the customer's "
+                    "conflict.")
                     % (decided[0].name, decided[0].rule_code,
                        ", ".join(sorted(decisive))))
         return super().write(vals)

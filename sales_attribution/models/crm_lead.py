@@ -33,7 +33,8 @@ _Visit = namedtuple("_Visit", "id stamp owner_id")
 
 
 def _value(value):
-    """A field value comparable with the one written: ids for records, False for empty."""
+    """A field value comparable with the one written: ids for records, False for
+    empty."""
     if isinstance(value, models.BaseModel):
         return value.id or False
     return value
@@ -83,8 +84,9 @@ class CrmLead(models.Model):
         "attribution.conflict", "lead_id", string="Conflicts")
     attribution_makeup_credited = fields.Boolean(
         string="Make-up Reception Given", readonly=True, copy=False,
-        help="B1: the closing consultant already received the one make-up reception this "
-             "deal is worth; computing the split again does not give a second one.")
+        help="B1: the closing consultant already received the one make-up reception "
+             "this deal is worth; computing the split again does not give a second "
+             "one.")
     attribution_split_rule_code = fields.Char(
         string="Split Rule", readonly=True, copy=False,
         help="Rule code of the last computed split of this deal.")
@@ -823,12 +825,14 @@ class CrmLead(models.Model):
                 check_vals(Line, vals)
             names = ("lead_id", "currency_id", "team_id", "partner_id") + columns
             # column names from the constant tuples above, values as parameters
-            rows = execute_values(cr, """
+            insert_sql = """
                 INSERT INTO attribution_split_line
                        ({names}, create_uid, create_date, write_uid, write_date)
-                VALUES %s RETURNING id""".format(names=", ".join(names)), [
-                    values(vals, names) + (self.env.uid, self.env.uid)
-                    for vals in inserts],
+                VALUES %s RETURNING id""".format(names=", ".join(names))
+            rows = execute_values(
+                cr, insert_sql,
+                [values(vals, names) + (self.env.uid, self.env.uid)
+                 for vals in inserts],
                 template="({}, %s, (now() AT TIME ZONE 'UTC'), %s, "
                          "(now() AT TIME ZONE 'UTC'))".format(
                              ", ".join(["%s"] * len(names))),

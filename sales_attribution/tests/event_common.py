@@ -42,7 +42,8 @@ def build_office(env, prefix=""):
     partners["generic"] = Partner.create({"name": "孙", "email": "sun@example.invalid"})
     partners["sms_only"] = Partner.create({"name": "周", "mobile": "13700137000"})
     partners["no_contact"] = Partner.create({"name": "吴"})
-    partners["cancelled"] = Partner.create({"name": "郑", "email": "zheng@example.invalid"})
+    partners["cancelled"] = Partner.create(
+        {"name": "郑", "email": "zheng@example.invalid"})
     event = env["event.event"].create({
         "name": "薪酬绩效论坛",
         "date_begin": fields.Datetime.to_string(DATE_BEGIN),
@@ -58,7 +59,9 @@ def build_office(env, prefix=""):
     })
     regs = {}
     for key, partner in partners.items():
-        reg = env["event.registration"].with_context(registration_force_draft=True).create({
+        Registration = env["event.registration"].with_context(
+            registration_force_draft=True)
+        reg = Registration.create({
             "event_id": event.id, "partner_id": partner.id, "name": partner.name,
             "email": False, "phone": False,
             "attribution_user_id": consultant.id, "seats_reserved": 2,

@@ -42,10 +42,13 @@ class TestEventCronParallel(TransactionCase):
                 ("res_model", "=", "event.registration"),
                 ("res_id", "in", reg_ids)]).unlink()
             env["mail.mail"].search([
-                ("model", "=", "event.registration"), ("res_id", "in", reg_ids)]).unlink()
+                ("model", "=", "event.registration"),
+                ("res_id", "in", reg_ids)]).unlink()
             env["mail.message"].search([
-                "|", "&", ("model", "=", "event.registration"), ("res_id", "in", reg_ids),
-                "&", ("model", "=", "event.event"), ("res_id", "=", self.event_id)]).unlink()
+                "|",
+                "&", ("model", "=", "event.registration"), ("res_id", "in", reg_ids),
+                "&", ("model", "=", "event.event"), ("res_id", "=", self.event_id),
+            ]).unlink()
             env["event.registration"].browse(reg_ids).unlink()
             env["event.event"].browse(self.event_id).unlink()
             env["res.partner"].browse(self.partner_ids).unlink()
@@ -107,7 +110,8 @@ class TestEventCronParallel(TransactionCase):
             calls = dict(cr.fetchall())
             cr.execute(
                 "SELECT count(*) FROM mail_message WHERE model = 'event.event' "
-                "AND res_id = %s AND body LIKE %s", (self.event_id, "%Guest messages skipped%"))
+                "AND res_id = %s AND body LIKE %s",
+                (self.event_id, "%Guest messages skipped%"))
             skip_notes = cr.fetchone()[0]
         return logs, mails, sms, calls, skip_notes
 
@@ -123,7 +127,8 @@ class TestEventCronParallel(TransactionCase):
         with api.Environment.manage(), self.registry_.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["event.registration"].browse(
-                [self.reg_ids[k] for k in ("service", "agency")]).write({"state": "done"})
+                [self.reg_ids[k] for k in ("service", "agency")]).write(
+                    {"state": "done"})
         results = self._run_parallel(utc(10, 18))
         sent = sorted(pair for result in results for pair in result["sent"])
         absent = ("fmcg", "industrial", "generic", "sms_only")

@@ -91,7 +91,8 @@ class TestEventMessages(SavepointCase):
         reg = self.regs["sms_only"]
         self.assertFalse(self.mails(reg))
         self.assertEqual(self.sms(reg).number, "13700137000")
-        self.assertTrue(reg.message_ids.filtered(lambda m: "SMS queued" in (m.body or "")))
+        self.assertTrue(reg.message_ids.filtered(
+            lambda m: "SMS queued" in (m.body or "")))
 
     def test_E1_countdown_on_the_eve(self):
         """A guest confirmed late gets E1 with the countdown of that day."""
@@ -114,7 +115,8 @@ class TestEventMessages(SavepointCase):
         skipped = {(r, c): reason for r, c, reason in result["skipped"]}
         self.assertEqual(skipped, {
             (self.regs["cancelled"].id, "E1"): "the registration is cancelled",
-            (self.regs["no_contact"].id, "E1"): "the customer has neither e-mail nor mobile",
+            (self.regs["no_contact"].id, "E1"):
+                "the customer has neither e-mail nor mobile",
         })
         self.assertFalse(self.mails(self.regs["cancelled"]))
         self.assertFalse(self.mails(self.regs["no_contact"]))
@@ -224,7 +226,7 @@ class TestEventMessages(SavepointCase):
         self.assertTrue(reg.thanks_sent_date)
         for key in ("service", "agency", "fmcg"):
             self.assertFalse(self.logs(self.regs[key]).filtered(
-                lambda l: l.code in ("E4", "E5")), key)
+                lambda log: log.code in ("E4", "E5")), key)
 
     def test_E5_survey_letter_once_across_two_runs(self):
         self._attend()
@@ -260,7 +262,8 @@ class TestEventMessages(SavepointCase):
     def test_E4_gift_receipt_report_html(self):
         reg = self.regs["industrial"]
         reg.write({"gift_description": "紫砂茶具", "gift_courier_id": self.consultant.id})
-        report = self.env.ref("sales_attribution.event_registration_gift_receipt_report")
+        report = self.env.ref(
+            "sales_attribution.event_registration_gift_receipt_report")
         html, fmt = report.render_qweb_html(reg.ids)
         html = html.decode() if isinstance(html, bytes) else html
         self.assertEqual(fmt, "html")
@@ -288,7 +291,8 @@ class TestEventMessages(SavepointCase):
     def test_E4_wizard_refuses_receipt_without_gift(self):
         from odoo.exceptions import UserError
         wizard = self.env["event.gift.wizard"].create({
-            "registration_id": self.regs["generic"].id, "gift_signed_date": "2036-05-12"})
+            "registration_id": self.regs["generic"].id,
+            "gift_signed_date": "2036-05-12"})
         with self.assertRaises(UserError):
             wizard.action_save()
         self.assertFalse(self.regs["generic"].gift_signed_date)

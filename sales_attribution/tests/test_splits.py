@@ -299,7 +299,8 @@ class TestSplitRecompute(SplitsCase):
         lead = self._b1_lead()
         Line = self.env["attribution.split.line"]
         count = Line.search_count([("lead_id", "=", lead.id)])
-        alice_line = lead.split_line_ids.filtered(lambda l: l.user_id == self.alice)
+        alice_line = lead.split_line_ids.filtered(
+            lambda line: line.user_id == self.alice)
         with self.assertRaises(UserError) as caught:
             lead.write({"split_line_ids": [(1, alice_line.id, {"bonus_share": 70})]})
         self.assertIn("Bonus shares", str(caught.exception.name))
@@ -378,7 +379,8 @@ class TestSplitAccess(SplitsCase):
 
     def test_consultant_cannot_edit_split_lines(self):
         self.lead_b5.action_set_won()
-        line = self.lead_b5.split_line_ids.filtered(lambda l: l.user_id == self.alice)
+        line = self.lead_b5.split_line_ids.filtered(
+            lambda line: line.user_id == self.alice)
         with self.assertRaises(AccessError):
             line.sudo(self.alice).write({"bonus_share": 100})
         with self.assertRaises(AccessError):
