@@ -6,6 +6,7 @@ from odoo.tools import config
 from odoo.tests.common import TransactionCase, at_install, post_install
 
 from .event_common import build_office, utc
+from .parallel import run_in_parallel, worker_env
 
 
 @at_install(False)
@@ -61,30 +62,10 @@ class TestEventCronParallel(TransactionCase):
                 env["res.users"].browse(self.user_id).write({"active": False})
 
     def _run_parallel(self, now, workers=2):
-        barrier = threading.Barrier(workers)
-        results, errors = [], []
-
-        def work():
-            try:
-                with api.Environment.manage(), self.registry_.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    # a lock wait becomes an error here, not a hung test
-                    cr.execute("SET LOCAL lock_timeout = '30s'")
-                    barrier.wait(timeout=30)
-                    results.append(
-                        env["event.registration"]._cron_attribution_messages(now=now))
-            except Exception:  # reported below, in the test's thread
-                import traceback
-                errors.append(traceback.format_exc())
-
-        threads = [threading.Thread(target=work) for _i in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        self.assertEqual(errors, [])
-        self.assertEqual(len(results), workers)
-        return results
+        def work(_index):
+            with worker_env(self.registry_) as env:
+                return env["event.registration"]._cron_attribution_messages(now=now)
+        return run_in_parallel(work, workers)
 
     def _counts(self):
         with api.Environment.manage(), self.registry_.cursor() as cr:
@@ -155,31 +136,21 @@ class TestEventCronParallel(TransactionCase):
         """Worker A has sent but not yet committed when worker B starts: B waits on
         A's claims, then finds them taken (serialization failure in a savepoint)
         and sends nothing, without failing."""
-        a_done, results, errors = threading.Event(), {}, []
+        a_done = threading.Event()
         now = utc(9, 0, 30)
 
-        def worker(name):
-            try:
-                with api.Environment.manage(), self.registry_.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    cr.execute("SET LOCAL lock_timeout = '30s'")
-                    if name == "b":
-                        a_done.wait(30)
-                    results[name] = env[
-                        "event.registration"]._cron_attribution_messages(now=now)
-                    if name == "a":
-                        a_done.set()
-                        time.sleep(2)  # B starts and blocks on our claims
-            except Exception:  # reported below, in the test's thread
-                import traceback
-                errors.append(traceback.format_exc())
+        def worker(index):
+            name = "ab"[index]
+            with worker_env(self.registry_) as env:
+                if name == "b":
+                    a_done.wait(30)
+                result = env["event.registration"]._cron_attribution_messages(now=now)
+                if name == "a":
+                    a_done.set()
+                    time.sleep(2)  # B starts and blocks on our claims
+            return result
 
-        threads = [threading.Thread(target=worker, args=(n,)) for n in ("a", "b")]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        self.assertEqual(errors, [])
+        results = dict(zip("ab", run_in_parallel(worker, workers=2)))
         sendable = ("service", "agency", "fmcg", "industrial", "generic", "sms_only")
         self.assertEqual(sorted(results["a"]["sent"]),
                          sorted((self.reg_ids[k], c) for k in sendable

@@ -1,10 +1,9 @@
-import threading
-
 from odoo import SUPERUSER_ID, api
 from odoo.tests.common import TransactionCase, at_install, post_install
 from odoo.tools import config
 
 from .common import make_user
+from .parallel import run_in_parallel, worker_env
 
 NOTES = 30
 
@@ -56,31 +55,16 @@ class TestOwnerNoticeParallel(TransactionCase):
                 env["res.users"].browse(self.user_id).write({"active": False})
 
     def test_owner_told_once_by_two_cron_workers(self):
-        workers = 2
-        barrier = threading.Barrier(workers)
-        told, errors = [], []
+        def work(_index):
+            told = 0
+            while True:  # small batches, one transaction each: the runs interleave
+                with worker_env(self.registry_) as env:
+                    n = env["attribution.decision"]._cron_tell_owners(limit=4)
+                if not n:
+                    return told
+                told += n
 
-        def work():
-            try:
-                barrier.wait(timeout=30)
-                while True:  # small batches, one transaction each: the runs interleave
-                    with api.Environment.manage(), self.registry_.cursor() as cr:
-                        cr.execute("SET LOCAL lock_timeout = '30s'")
-                        env = api.Environment(cr, SUPERUSER_ID, {})
-                        n = env["attribution.decision"]._cron_tell_owners(limit=4)
-                    told.append(n)
-                    if not n:
-                        break
-            except Exception:  # reported below, in the test's thread
-                import traceback
-                errors.append(traceback.format_exc())
-
-        threads = [threading.Thread(target=work) for _i in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(120)
-        self.assertEqual(errors, [])
+        told = run_in_parallel(work, workers=2)
         self.assertGreaterEqual(sum(told), NOTES)  # others' queued notices may join
         with api.Environment.manage(), self.registry_.cursor() as cr:
             cr.execute(
