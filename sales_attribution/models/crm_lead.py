@@ -5,6 +5,7 @@ from psycopg2.extras import execute_values
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import html_escape
 
 from ..attribution import splits as policy
 from .input_guard import check_vals
@@ -131,6 +132,9 @@ class CrmLead(models.Model):
             newly_won = self.filtered(
                 lambda rec: rec.id not in won_before and rec._attribution_is_won())
             newly_won._attribution_on_won()
+            self.filtered(
+                lambda rec: rec.id in won_before and not rec._attribution_is_won()
+            )._attribution_on_unwon()
         if SPLIT_FACT_FIELDS & set(vals):
             # a won deal edited afterwards (revenue, owner, buyer...) is split again
             self.filtered(
@@ -153,6 +157,27 @@ class CrmLead(models.Model):
         whatever the user may do.
         """
         self.sudo()._attribution_compute_splits()
+
+    def _attribution_on_unwon(self):
+        """A won deal reopened, lost or archived earns nothing: its split lines go (a
+        period's export would pay them), listed in a note on the deal; winning it
+        again splits it afresh. A make-up credit already given (B1) stays given.
+
+        sudo(): as for the win, whoever moves the deal; the lines are the rule book's.
+        """
+        for lead in self.sudo().filtered("split_line_ids"):
+            lines = lead.split_line_ids
+            rows = "".join("<li>%s</li>" % html_escape(_(
+                "%s (%s): performance %s%%, bonus %s%%") % (
+                    line.user_id.name or _("Company"), line.rule_code,
+                    line.performance_share, line.bonus_share)) for line in lines)
+            lead.message_post(body="<p>%s</p><ul>%s</ul>" % (html_escape(
+                _("The deal is no longer won: its split lines are removed.")), rows),
+                subtype="mail.mt_note")
+            # the rules' own removal: no totals check on a deal left without lines
+            lines.with_context(**{SPLIT_COMPUTE_CTX: True}).unlink()
+            lead.with_context(tracking_disable=True).write(
+                {"attribution_split_rule_code": False})
 
     def _attribution_won_date(self):
         self.ensure_one()

@@ -34,6 +34,29 @@ class TestSplitRules(SplitsCase):
         lead.write({"stage_id": self.won_stage.id})
         self.assertEqual(self.shares(lead), {(self.bob, "owner"): (100, 100, "A1")})
 
+    def test_A01_lost_or_reopened_deal_earns_nothing(self):
+        customer = self.partner("A01 lost customer", self.alice)
+        lead = self.lead(customer, self.alice)
+        self.win(lead)
+        self.assertTrue(lead.split_line_ids)
+        lead.sudo(self.alice).action_set_lost()  # the consultant marks it lost
+        self.assertFalse(lead.with_context(active_test=False).split_line_ids)
+        self.assertFalse(self.env["attribution.split.line"].search(
+            [("lead_id", "=", lead.id)]))
+        self.assertFalse(lead.attribution_split_rule_code)
+        note = lead.message_ids.filtered(
+            lambda m: "no longer won" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("A1", note.body)
+        # won again: split afresh
+        lead.toggle_active()
+        lead.action_set_won()
+        self.assertEqual(self.shares(lead), {(self.alice, "owner"): (100, 100, "A1")})
+        # back to an open stage: nothing earned either
+        lead.write({"probability": 50, "stage_id": self.env["crm.stage"].search(
+            [("probability", "<", 100)], limit=1).id})
+        self.assertFalse(lead.split_line_ids)
+
     def test_A01_not_won_no_lines(self):
         lead = self.lead(self.partner("A01 open", self.alice), self.alice)
         lead.write({"probability": 60})
