@@ -171,9 +171,9 @@ class CrmLead(models.Model):
                 "%s (%s): performance %s%%, bonus %s%%") % (
                     line.user_id.name or _("Company"), line.rule_code,
                     line.performance_share, line.bonus_share)) for line in lines)
-            lead.message_post(body="<p>%s</p><ul>%s</ul>" % (html_escape(
-                _("The deal is no longer won: its split lines are removed.")), rows),
-                subtype="mail.mt_note")
+            body = "<p>%s</p><ul>%s</ul>" % (html_escape(
+                _("The deal is no longer won: its split lines are removed.")), rows)
+            lead.message_post(body=body, subtype="mail.mt_note")
             # the rules' own removal: no totals check on a deal left without lines
             lines.with_context(**{SPLIT_COMPUTE_CTX: True}).unlink()
             lead.with_context(tracking_disable=True).write(
@@ -691,7 +691,7 @@ class CrmLead(models.Model):
         settings = {}
         inserts, updates, deletes = [], [], []
         rule_codes = defaultdict(list)
-        credits = []
+        makeup_credits = []
         for lead in self:
             deal, lines = deals[lead.id], existing[lead.id]
             won_date = deal["won_date"]
@@ -754,14 +754,14 @@ class CrmLead(models.Model):
                 rule_codes[decision.rule_code].append(lead.id)
             credit = decision.makeup_credit_user_id
             if credit and not deal["attribution_makeup_credited"]:
-                credits.append((lead, credit))
+                makeup_credits.append((lead, credit))
         # every decision is taken: write them all or nothing
         try:
             with cr.savepoint():
                 self._attribution_write_split_plan(inserts, updates, deletes)
                 self._attribution_write_rule_codes(rule_codes)
                 # B1 confirmed: rare and once per deal, the chatter says who is owed
-                for lead, user_id in credits:
+                for lead, user_id in makeup_credits:
                     lead._attribution_give_makeup_credit(user_id)
         except Exception:
             # the savepoint undid the writes; the cache must forget them too

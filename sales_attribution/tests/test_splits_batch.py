@@ -100,8 +100,8 @@ class TestSplitBatch(SplitsCase):
             for ln in lead.split_line_ids) for lead in leads}
         codes = {lead.id: (lead.attribution_split_rule_code,
                            lead.attribution_makeup_credited) for lead in leads}
-        credits = sorted(self.rotation.member_ids.mapped("makeup_credits"))
-        return lines, codes, credits
+        makeup_credits = sorted(self.rotation.member_ids.mapped("makeup_credits"))
+        return lines, codes, makeup_credits
 
     def _reset(self, leads, manual_lead=None):
         """Back to won deals without automatic lines, codes or make-up credits; the
