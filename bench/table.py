@@ -89,8 +89,12 @@ def main():
         (s0, r0), (s1, r1) = regs[0], regs[-1]
         growth = r1["visit"]["median_ms"] / r0["visit"]["median_ms"]
         base = r1["lead"]["median_ms"] / r0["lead"]["median_ms"]
+        # the ratio's own growth: what is left when the machine's load changed
+        # between the two scales (the lead create measures that load)
         rows.append(("registration growth (median)", "%s→%s" % (s0, s1),
-                     "%.2f×" % growth, "plain lead create %.2f×" % base, "",
+                     "%.2f× (%.2f× relative to the lead create)" % (
+                         growth, growth / base),
+                     "plain lead create %.2f×" % base, "",
                      "≤ 1.2×", met(growth <= 1.2)))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for n, row in enumerate(rows):
