@@ -79,6 +79,21 @@ class SplitsCase(SavepointCase):
             "team_id": cls.team.id, "planned_revenue": revenue})
         return cls.env["crm.lead"].create(vals)
 
+    def rule_shared_conflict(self, customer):
+        """A6: the manager rules the customer's conflict between Alice and Bob as a
+        shared deal, 60/70 to Alice, 40/30 to Bob (performance/bonus)."""
+        conflict = self.env["attribution.conflict"].create({
+            "partner_id": customer.id, "team_id": self.team.id,
+            "claimant_ids": [(6, 0, (self.alice | self.bob).ids)],
+            "winner_id": self.alice.id,
+            "share_line_ids": [
+                (0, 0, {"user_id": self.alice.id, "role": "co_owner",
+                        "performance_share": 60, "bonus_share": 70}),
+                (0, 0, {"user_id": self.bob.id, "role": "co_owner",
+                        "performance_share": 40, "bonus_share": 30})]})
+        conflict.action_rule()
+        return conflict
+
     def win(self, lead):
         lead.action_set_won()
         return lead.split_line_ids

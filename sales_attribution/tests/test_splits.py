@@ -64,16 +64,7 @@ class TestSplitRules(SplitsCase):
 
     def test_A06_ruling_shares(self):
         customer = self.partner("A06 customer", self.alice)
-        conflict = self.env["attribution.conflict"].create({
-            "partner_id": customer.id, "team_id": self.team.id,
-            "claimant_ids": [(6, 0, (self.alice | self.bob).ids)],
-            "winner_id": self.alice.id,
-            "share_line_ids": [
-                (0, 0, {"user_id": self.alice.id, "role": "co_owner",
-                        "performance_share": 60, "bonus_share": 70}),
-                (0, 0, {"user_id": self.bob.id, "role": "co_owner",
-                        "performance_share": 40, "bonus_share": 30})]})
-        conflict.action_rule()
+        self.rule_shared_conflict(customer)
         lead = self.lead(customer, self.alice)
         self.win(lead)
         self.assertEqual(self.shares(lead), {

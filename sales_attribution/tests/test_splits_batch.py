@@ -18,16 +18,7 @@ class TestSplitBatch(SplitsCase):
 
     def _deal_a06(self, tag):
         customer = self.partner("A06 %s" % tag, self.alice)
-        conflict = self.env["attribution.conflict"].create({
-            "partner_id": customer.id, "team_id": self.team.id,
-            "claimant_ids": [(6, 0, (self.alice | self.bob).ids)],
-            "winner_id": self.alice.id,
-            "share_line_ids": [
-                (0, 0, {"user_id": self.alice.id, "role": "co_owner",
-                        "performance_share": 60, "bonus_share": 70}),
-                (0, 0, {"user_id": self.bob.id, "role": "co_owner",
-                        "performance_share": 40, "bonus_share": 30})]})
-        conflict.action_rule()
+        self.rule_shared_conflict(customer)
         return self.lead(customer, self.alice, revenue=999999.99)
 
     def _deal_a07(self, tag):
