@@ -138,10 +138,10 @@ class AttributionDecision(models.Model):
         leads = leads.filtered(lambda ld: ld.user_id != owner)
         if leads:
             leads.write({"user_id": owner.id or False})
-        decision._post_to_chatter(partner_su, visit, lead, conflict)
+        decision._post_to_chatter(partner_su, lead, conflict)
         return decision
 
-    def _post_to_chatter(self, partner, visit=None, lead=None, conflict=None):
+    def _post_to_chatter(self, partner, lead=None, conflict=None):
         """Post the decision on the customer (and the lead, conflict) and queue the
         notice to the new owner (see :meth:`_cron_tell_owners`). Not on the visit: its
         form shows the decision (rule, explanation), and one note per walk-in keeps the

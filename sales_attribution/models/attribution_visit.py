@@ -318,11 +318,7 @@ class AttributionVisit(models.Model):
     # ------------------------------------------------------------------ facts
 
     def _attribution_settings(self):
-        company = self.env.user.company_id
-        return policy.Settings(
-            protection_days=company.attribution_protection_days,
-            group_units=company.attribution_group_units,
-            followup_days=company.attribution_followup_days)
+        return self.env.user.company_id._attribution_ownership_settings()
 
     def _rotation(self):
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import api, fields, models, _
 from odoo.exceptions import ValidationError
 
+from ..attribution import ownership
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -64,3 +66,12 @@ class ResCompany(models.Model):
             if company.attribution_duty_early_minutes < 0 \
                     or company.attribution_duty_grace_minutes < 0:
                 raise ValidationError(_("Duty arrival minutes cannot be negative."))
+
+    def _attribution_ownership_settings(self):
+        """The ownership rules' numbers of this company for ``ownership.decide`` and
+        ``ownership.lapse_phone_only``."""
+        self.ensure_one()
+        return ownership.Settings(
+            protection_days=self.attribution_protection_days,
+            group_units=self.attribution_group_units,
+            followup_days=self.attribution_followup_days)

@@ -95,10 +95,7 @@ class ResPartner(models.Model):
         Decision = self.env["attribution.decision"]
         for partner in partners:
             company = partner.company_id or self.env.user.company_id
-            settings = policy.Settings(
-                protection_days=company.attribution_protection_days,
-                group_units=company.attribution_group_units,
-                followup_days=company.attribution_followup_days)
+            settings = company._attribution_ownership_settings()
             owner = partner.attribution_owner_id
             decision = policy.lapse_phone_only(
                 owner.id, fields.Date.from_string(partner.last_followup_date), today,
