@@ -165,19 +165,22 @@ class CrmLead(models.Model):
 
         sudo(): as for the win, whoever moves the deal; the lines are the rule book's.
         """
-        for lead in self.sudo().filtered("split_line_ids"):
-            lines = lead.split_line_ids
+        leads = self.sudo().filtered("split_line_ids")
+        if not leads:
+            return
+        for lead in leads:
             rows = "".join("<li>%s</li>" % html_escape(_(
                 "%s (%s): performance %s%%, bonus %s%%") % (
                     line.user_id.name or _("Company"), line.rule_code,
-                    line.performance_share, line.bonus_share)) for line in lines)
+                    line.performance_share, line.bonus_share))
+                for line in lead.split_line_ids)
             body = "<p>%s</p><ul>%s</ul>" % (html_escape(
                 _("The deal is no longer won: its split lines are removed.")), rows)
             lead.message_post(body=body, subtype="mail.mt_note")
-            # the rules' own removal: no totals check on a deal left without lines
-            lines.with_context(**{SPLIT_COMPUTE_CTX: True}).unlink()
-            lead.with_context(tracking_disable=True).write(
-                {"attribution_split_rule_code": False})
+        # the rules' own removal: no totals check on a deal left without lines
+        leads.mapped("split_line_ids").with_context(
+            **{SPLIT_COMPUTE_CTX: True}).unlink()
+        leads._attribution_write_rule_codes({None: leads.ids})
 
     def _attribution_won_date(self):
         self.ensure_one()
