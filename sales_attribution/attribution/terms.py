@@ -1,0 +1,140 @@
+"""The rule book's vocabulary: one definition of every term the package and the
+models share.
+
+Each term is defined here once and imported wherever it is used (the pure rules, the
+models, the views' tests). Selections of the Odoo fields are built from the tuples
+below; a view filter or a button's ``states`` that lists states is checked against
+them by a test.
+
+- Visit kinds (来访类型): ``KINDS``.
+- Conflict states (撞单) and their groups: ``CONFLICT_STATES``; ``OPEN`` (a conflict
+  that still waits for someone: consultants or manager), ``SETTLED`` (a ruling with a
+  winner), ``FORFEIT`` (A7: the company takes the deal), ``LIVE`` (every state in which
+  the customer's conflict is the one a new collision joins).
+- Split roles (业绩/奖金 lines): ``ROLES``.
+- Relation types and direct kin: ``RELATION_TYPES``, ``DIRECT_KIN``.
+- Won (成交): ``WON_PROBABILITY``; a deal is won when it is an active opportunity at
+  that probability (Odoo 11 ``crm.lead.action_set_won`` writes probability 100 and
+  the won stage).
+- Context keys the models pass to each other: ``CTX_*``.
+- The office's time zone: ``DEFAULT_TIMEZONE``; ``office_date`` and
+  ``office_datetime`` turn a naive UTC datetime into the office's calendar.
+- Errors with a Chinese and an English message: ``BilingualError``.
+
+>>> import datetime
+>>> office_date(datetime.datetime(2026, 3, 1, 23, 30))      # 07:30 next morning
+datetime.date(2026, 3, 2)
+>>> office_date(datetime.datetime(2026, 3, 1, 23, 30), "Europe/London")
+datetime.date(2026, 3, 1)
+>>> "negotiation" in OPEN and "ruled" in SETTLED
+True
+"""
+import datetime
+
+import pytz
+
+# ------------------------------------------------------------------ visits
+
+#: visit kinds (contract values of ``attribution.visit.kind``)
+KINDS = ("walk_in", "appointment", "referral", "staff_referral")
+
+# ------------------------------------------------------------------ conflicts
+
+#: every state of ``attribution.conflict.state``, in the order the form shows them
+CONFLICT_STATES = ("negotiation", "agreed", "ruled", "accepted", "escalated",
+                   "forfeited")
+#: waiting for the consultants (negotiation) or the company (escalated)
+OPEN = ("negotiation", "escalated")
+#: a ruling with a winner: agreed by the consultants, ruled or accepted by the manager
+SETTLED = ("agreed", "ruled", "accepted")
+#: A7: the company takes the deal (escalated deals are held by the company too)
+FORFEIT = ("forfeited", "escalated")
+#: the customer's conflict that a new collision joins (claimants added) rather than
+#: opening a second one: everything not yet closed by acceptance or forfeit
+LIVE = ("negotiation", "escalated", "agreed", "ruled")
+
+# ------------------------------------------------------------------ splits
+
+#: roles of ``attribution.split.line.role``
+ROLES = ("owner", "co_owner", "original", "closer", "company")
+
+# ------------------------------------------------------------------ relations
+
+RELATION_TYPES = ("spouse", "parent", "child", "sibling", "relative", "friend",
+                  "referral")
+#: 直系亲属 (B1, A9 family): spouse, parent, child
+DIRECT_KIN = ("spouse", "parent", "child")
+
+# ------------------------------------------------------------------ deals
+
+#: a deal is won (成交) at this probability (Odoo 11 ``action_set_won``)
+WON_PROBABILITY = 100
+
+# ------------------------------------------------------------------ context keys
+
+#: set by the split writer while it writes split lines (the lines' guard lets it)
+CTX_SPLIT_COMPUTE = "attribution_split_compute"
+#: set while the inverse row of a relation is written (no second inverse)
+CTX_RELATION_INVERSE = "attribution_relation_inverse"
+#: set once the A8 poaching violation of a conflict is recorded
+CTX_POACHING_RECORDED = "attribution_poaching_recorded"
+#: the ``now`` of an event send run (string, UTC), so every message of a run agrees
+CTX_NOW = "attribution_now"
+
+# ------------------------------------------------------------------ time
+
+#: the office's time zone when the company sets none (Beijing time)
+DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+
+def office_datetime(value, tz_name=None):
+    """The office-local (aware) datetime of a naive UTC ``datetime``.
+
+    ``tz_name``: an IANA zone name (default ``DEFAULT_TIMEZONE``); an unknown name
+    raises ``pytz.UnknownTimeZoneError``.
+    """
+    zone = pytz.timezone(tz_name or DEFAULT_TIMEZONE)
+    return pytz.utc.localize(value).astimezone(zone)
+
+
+def office_date(value, tz_name=None):
+    """The office's calendar date of ``value``.
+
+    ``value``: a naive UTC ``datetime`` (converted to the office's zone), a ``date``
+    (already an office date, returned as it is) or ``None`` (returned).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return office_datetime(value, tz_name).date()
+    if isinstance(value, datetime.date):
+        return value
+    raise BilingualError("无法识别的日期:%r" % (value,), "Not a date: %r" % (value,))
+
+
+def utc_from_office(value, tz_name=None):
+    """The naive UTC datetime of a naive office-local ``datetime`` (e.g. a sheet's)."""
+    zone = pytz.timezone(tz_name or DEFAULT_TIMEZONE)
+    return zone.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+# ------------------------------------------------------------------ errors
+
+class BilingualError(ValueError):
+    """An error of the rule book with a Chinese and an English message.
+
+    ``str(err)`` is the English message; the models show ``message(lang)``.
+
+    >>> err = BilingualError("缺少来访时间。", "The visit time is missing.")
+    >>> err.message("zh_CN"), err.message("en_US")
+    ('缺少来访时间。', 'The visit time is missing.')
+    """
+
+    def __init__(self, message_zh, message_en, *args):
+        super(BilingualError, self).__init__(message_en, *args)
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+    def message(self, lang=None):
+        """The message in ``lang`` (Chinese for ``zh*``, else English)."""
+        return self.message_zh if (lang or "").startswith("zh") else self.message_en
