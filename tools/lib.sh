@@ -152,6 +152,31 @@ ensure_all() {
     odoo_env
 }
 
+# template_db demo|nodemo -> name of a database with the addon's dependencies installed
+# (built once, copied by bin/test, tools/odoo_test_one and bench/run)
+template_db() {  # demo|nodemo -> name of a database with the dependencies installed
+    local mode=$1 key name deps
+    deps=$("$PY" -c "import ast,sys; m=ast.literal_eval(open(sys.argv[1]).read()); print(','.join(m['depends']))" "$ROOT/sales_attribution/__manifest__.py")
+    key=$(printf '%s %s' "$deps" "$(cat "$VENV/.sa-requirements")" | sha1sum | cut -c1-8)
+    name=sa_tmpl_${mode}_$key
+    # one builder at a time: parallel runs of bin/test, tools/odoo_test_one or
+    # bench/run on one cluster wait for the first to finish the template
+    (
+        flock 8
+        if ! db_exists "$name"; then
+            say "building template database $name ($deps)"
+            local demo=()
+            [ "$mode" = nodemo ] && demo=(--without-demo=all)
+            psql -qc "DROP DATABASE IF EXISTS \"$name.tmp\"" >/dev/null 2>&1 || true
+            odoo -d "$name.tmp" -i "$deps" "${demo[@]}" --stop-after-init --log-level=warn \
+                >"${OUT:-/tmp}/$name.log" 2>&1 || { cat "${OUT:-/tmp}/$name.log" >&2; die "could not install $deps"; }
+            psql -qc "ALTER DATABASE \"$name.tmp\" RENAME TO \"$name\"" >/dev/null 2>&1 \
+                || db_exists "$name" || die "could not keep template $name"
+        fi
+    ) 8>"$STATE/template-$mode.lock" || exit $?
+    echo "$name"
+}
+
 # --- a real Odoo server for tests that go through HTTP (XML-RPC clients, browser) -----
 free_port() {
     "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
