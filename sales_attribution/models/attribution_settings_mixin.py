@@ -30,6 +30,8 @@ class AttributionSettingsMixin(models.AbstractModel):
         related="company_id.attribution_duty_early_minutes")
     attribution_duty_grace_minutes = fields.Integer(
         related="company_id.attribution_duty_grace_minutes")
+    attribution_timezone = fields.Selection(
+        related="company_id.attribution_timezone")
 
     @api.model
     def _attribution_settings_defaults(self, fields_list):

@@ -1,7 +1,13 @@
 from odoo import api, fields, models, _
 from odoo.exceptions import ValidationError
 
-from ..attribution import ownership
+import pytz
+
+from ..attribution import ownership, terms
+
+
+def _timezones():
+    return [(tz, tz) for tz in pytz.common_timezones]
 
 
 class ResCompany(models.Model):
@@ -44,6 +50,12 @@ class ResCompany(models.Model):
         help="A duty shift with nobody arrived this many minutes after its start is "
              "marked absent by the scheduled check.")
 
+    attribution_timezone = fields.Selection(
+        _timezones, string="Office Time Zone", default=terms.DEFAULT_TIMEZONE,
+        required=True,
+        help="The sales office's clock: visit dates, deal dates, windows (A14, B6), "
+             "event messages and quiet hours count in this zone's calendar days.")
+
     @api.constrains("attribution_protection_days", "attribution_group_units",
                     "attribution_followup_days", "attribution_complaint_split",
                     "attribution_relative_split", "attribution_strikes",
@@ -66,6 +78,12 @@ class ResCompany(models.Model):
             if company.attribution_duty_early_minutes < 0 \
                     or company.attribution_duty_grace_minutes < 0:
                 raise ValidationError(_("Duty arrival minutes cannot be negative."))
+
+    def _attribution_tz(self):
+        """The office's time zone name (IANA, e.g. ``Asia/Shanghai``) of this company
+        (the first one of ``self``; the current user's company when empty)."""
+        company = self[:1] or self.env.user.company_id
+        return company.attribution_timezone or terms.DEFAULT_TIMEZONE
 
     def _attribution_ownership_settings(self):
         """The ownership rules' numbers of this company for ``ownership.decide`` and
