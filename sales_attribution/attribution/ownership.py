@@ -16,8 +16,9 @@ Precedence (SPEC section 2), first match wins::
       > A5 > A3 (rotation)
 
 Time: datetimes are naive UTC; dates shown and days counted are the office's calendar
-dates (``Settings.utc_offset_hours``, default 8 for Beijing time), so a visit at 07:00
-Beijing time counts on that Beijing date. Windows are measured at the visit
+dates in ``Settings.timezone`` (an IANA zone name, default ``Asia/Shanghai``, converted
+with ``pytz`` by ``terms.office_date``), so a visit at 07:00 Beijing time counts on
+that Beijing date. Windows are measured at the visit
 (``facts.visit_datetime``), not at ``now``: a visit entered the next morning is judged
 as of its arrival; ``now`` stands in only when the visit time is missing. Days are
 whole calendar days between the two dates; "within 30 days" (30日内) includes day 30.
@@ -113,15 +114,11 @@ Where the seed and SPEC read differently, the seed is followed:
 """
 import datetime
 from dataclasses import dataclass, field, replace
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, List, Optional, Tuple
 
 from .codes import RULES
-
-KINDS = ("walk_in", "appointment", "referral", "staff_referral")
-SETTLED_STATES = ("agreed", "ruled", "accepted")
-OPEN_STATES = ("negotiation", "escalated")
-RULING_STATES = SETTLED_STATES + OPEN_STATES + ("forfeited",)
-DIRECT_KIN = ("spouse", "parent", "child")
+from .terms import (CONFLICT_STATES, DEFAULT_TIMEZONE, DIRECT_KIN, KINDS, SETTLED,
+                    BilingualError, office_date)
 
 RELATION_LABELS = {
     "spouse": ("配偶", "spouse"),
@@ -138,13 +135,8 @@ _PENDING_ZH = "(待轮接)"
 _PENDING_EN = " (turn not drawn yet)"
 
 
-class InvalidFacts(ValueError):
+class InvalidFacts(BilingualError):
     """Facts that cannot be judged (unknown visit kind or ruling state)."""
-
-    def __init__(self, message_zh, message_en):
-        super(InvalidFacts, self).__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 # --------------------------------------------------------------------------- facts
@@ -180,10 +172,12 @@ class KinVisit:
 
 @dataclass(frozen=True)
 class Settings:
+    """The company's numbers: windows in days (B6, A14) and the office's time zone
+    (an IANA name; an unknown one raises ``pytz.UnknownTimeZoneError``)."""
+
     protection_days: int = 30
-    group_units: int = 5
     followup_days: int = 30
-    utc_offset_hours: int = 8
+    timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -298,12 +292,9 @@ def _en(user_id, names):
 
 
 def _local_date(value, settings):
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        return (value + datetime.timedelta(hours=settings.utc_offset_hours)).date()
-    if isinstance(value, datetime.date):
-        return value
+    """The office date of a naive UTC datetime (a date is returned as it is)."""
+    if value is None or isinstance(value, datetime.date):
+        return office_date(value, settings.timezone)
     raise InvalidFacts("无法识别的日期:%r" % (value,), "Not a date: %r" % (value,))
 
 
@@ -321,8 +312,8 @@ def _first_owners(items, settings):
     if not claims:
         return None, (), (), None
     first_at = claims[0].visit_datetime
-    tied = []  # type: List[int]
-    owners = []  # type: List[int]
+    tied: List[int] = []
+    owners: List[int] = []
     for item in claims:
         if item.visit_datetime == first_at and item.owner_id not in tied:
             tied.append(item.owner_id)
@@ -370,19 +361,19 @@ class _Draft(object):
         self.covering = False
         self.transfer = False
         self.no_conflict = False
-        self.forced = []  # type: List[int]
+        self.forced: List[int] = []
         self.force_conflict = False
         self.notify_manager = False
-        self.notify_user_ids = []  # type: List[int]
+        self.notify_user_ids: List[int] = []
         self.show_no_phone_notice = False
         self.ignored_request = False
         self.previous_owner_id = None
-        self.facts_zh = []  # type: List[str]
-        self.facts_en = []  # type: List[str]
+        self.facts_zh: List[str] = []
+        self.facts_en: List[str] = []
         self.outcome_zh = ""
         self.outcome_en = ""
-        self.notes_zh = []  # type: List[str]
-        self.notes_en = []  # type: List[str]
+        self.notes_zh: List[str] = []
+        self.notes_en: List[str] = []
 
     def fact(self, zh, en):
         self.facts_zh.append(zh)
@@ -417,7 +408,7 @@ def _undecided(draft, facts, names, why_zh, why_en):
 
 def _rule_ruling(facts, names, current):
     ruling = facts.ruling
-    if ruling.state not in RULING_STATES:
+    if ruling.state not in CONFLICT_STATES:
         raise InvalidFacts("未知的撞单状态:%s" % ruling.state,
                            "Unknown conflict state: %s" % ruling.state)
     if ruling.state == "forfeited":
@@ -426,7 +417,7 @@ def _rule_ruling(facts, names, current):
                    "the customer's conflict was neither settled nor accepted and went "
                    "to the company")
         draft.owns(None, names, "业绩充公,归属公司", "forfeited, the company owns")
-    elif ruling.state in SETTLED_STATES and ruling.winner_id is not None:
+    elif ruling.state in SETTLED and ruling.winner_id is not None:
         draft = _Draft("A6")
         state_zh = {"agreed": "协商一致", "ruled": "经理裁决",
                     "accepted": "经理审核通过"}[ruling.state]
@@ -521,7 +512,7 @@ def _present(user_id, facts):
 
 def _rule_referral(facts, names, is_new):
     """B4 / A4 / B8, or None when the referral gives no claim."""
-    owners = []  # type: List[int]
+    owners: List[int] = []
     for referrer in facts.referrers:
         if referrer.owner_id is not None and referrer.owner_id not in owners:
             owners.append(referrer.owner_id)
@@ -566,7 +557,7 @@ def _rule_referral(facts, names, is_new):
 def _rule_two_referrers(facts, names, owners):
     draft = _Draft("B8")
     draft.receiver_id = facts.receiver_id
-    won = {}  # type: Dict[int, datetime.date]
+    won: Dict[int, datetime.date] = {}
     for referrer in facts.referrers:
         if referrer.owner_id is None or referrer.first_won_date is None:
             continue
@@ -820,7 +811,7 @@ def _claims(owner_id, pending):
     """(open_conflict, claimant ids) for an owner under the pending conflict facts."""
     if pending.no_conflict:
         return False, ()
-    claimants = []  # type: List[int]
+    claimants: List[int] = []
 
     def add(user_id):
         if user_id is not None and user_id not in claimants:

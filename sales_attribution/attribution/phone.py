@@ -22,6 +22,8 @@ code, or a length that fits no Chinese numbering plan.
 import re
 import unicodedata
 
+from .terms import BilingualError
+
 #: separators removed before reading the digits
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.\u00b7/()\[\]]")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -29,13 +31,11 @@ _LANDLINE = re.compile(r"^0[1-9]\d{9,10}$")
 _SERVICE = re.compile(r"^[48]00\d{7}$")
 
 
-class InvalidPhone(ValueError):
+class InvalidPhone(BilingualError):
     """A phone number that cannot be read as a mainland China number."""
 
     def __init__(self, message_zh, message_en, raw=None):
-        super(InvalidPhone, self).__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
+        super(InvalidPhone, self).__init__(message_zh, message_en)
         self.raw = raw
 
 

@@ -26,25 +26,17 @@ Nothing here takes a lock; the caller reads the members and the pointer with
 ``Turn.new_last_sequence`` (and the make-up credit) back in the same transaction.
 """
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from .terms import BilingualError
 
 
-class NoReceiver(ValueError):
+class NoReceiver(BilingualError):
     """Nobody present at the desk (or nobody on it): no turn can be served."""
 
-    def __init__(self, message_zh, message_en):
-        super(NoReceiver, self).__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
 
-
-class DuplicateSequence(ValueError):
+class DuplicateSequence(BilingualError):
     """Two members of the desk share one sequence number."""
-
-    def __init__(self, message_zh, message_en):
-        super(DuplicateSequence, self).__init__(message_en)
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 @dataclass
@@ -75,8 +67,8 @@ def _name(user_id, names):
     return name if name else "#%s" % user_id
 
 
-def _ordered_from(members, last_sequence):
-    # type: (List[Member], Optional[int]) -> List[Member]
+def _ordered_from(members: List[Member],
+                  last_sequence: Optional[int]) -> List[Member]:
     """Members in serving order: ascending sequence starting just after the pointer."""
     ordered = sorted(members, key=lambda m: m.sequence)
     if last_sequence is None:
@@ -87,7 +79,7 @@ def _ordered_from(members, last_sequence):
 
 
 def _check_unique(members):
-    seen = {}  # type: Dict[int, int]
+    seen: Dict[int, int] = {}
     for member in members:
         if member.sequence in seen:
             raise DuplicateSequence(
@@ -100,8 +92,8 @@ def _check_unique(members):
         seen[member.sequence] = member.user_id
 
 
-def serve(members, last_sequence, names=None):
-    # type: (Iterable[Member], Optional[int], Optional[Dict[int, str]]) -> Turn
+def serve(members: Iterable[Member], last_sequence: Optional[int],
+          names: Optional[Dict[int, str]] = None) -> Turn:
     """Serve the next turn at the desk.
 
     ``members``: the desk's members (any order); ``last_sequence``: the pointer (the
@@ -143,7 +135,7 @@ def serve(members, last_sequence, names=None):
                 % (who, member.makeup_credits, pointer_en),
             )
 
-    skipped = []  # type: List[int]
+    skipped: List[int] = []
     for member in ordered:
         if not member.present:
             skipped.append(member.user_id)
@@ -172,8 +164,7 @@ def serve(members, last_sequence, names=None):
     raise AssertionError("unreachable: a present member exists")  # pragma: no cover
 
 
-def queue(members, last_sequence):
-    # type: (Iterable[Member], Optional[int]) -> List[int]
+def queue(members: Iterable[Member], last_sequence: Optional[int]) -> List[int]:
     """Who the desk will serve next, in order, without serving anyone: the user ids of
     the present members, each at the first turn they would get (make-up turns first,
     then the normal order from the pointer). Absent members are not in the queue. Used
@@ -187,7 +178,7 @@ def queue(members, last_sequence):
     desk = [Member(m.user_id, m.sequence, m.present, m.makeup_credits) for m in members]
     if not any(m.present for m in desk):
         return []
-    order = []  # type: List[int]
+    order: List[int] = []
     pointer = last_sequence
     # every present member is served within one round plus the make-up turns owed
     for _ in range(sum(1 + max(m.makeup_credits, 0) for m in desk if m.present)):

@@ -46,12 +46,14 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any, Dict, Optional, Tuple
 
 from .codes import RULES
+from .terms import FORFEIT as FORFEIT_CONFLICT_STATES
+from .terms import ROLES, BilingualError
+from .terms import SETTLED as SETTLED_CONFLICT_STATES
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
-ROLES = ("owner", "co_owner", "original", "closer", "company")
 ROLE_NAMES = {
     "owner": ("归属顾问", "owner"),
     "co_owner": ("共有顾问", "co-owner"),
@@ -59,8 +61,6 @@ ROLE_NAMES = {
     "closer": ("成交顾问", "closing consultant"),
     "company": ("公司", "company"),
 }
-SETTLED_CONFLICT_STATES = ("agreed", "ruled", "accepted")
-FORFEIT_CONFLICT_STATES = ("forfeited", "escalated")
 
 
 def to_decimal(value):
@@ -136,13 +136,8 @@ class SplitDecision:
     makeup_credit_user_id: Optional[int] = None
 
 
-class ShareError(ValueError):
+class ShareError(BilingualError):
     """Split lines that cannot be written; carries a Chinese and an English message."""
-
-    def __init__(self, message_zh, message_en):
-        super(ShareError, self).__init__("%s / %s" % (message_en, message_zh))
-        self.message_zh = message_zh
-        self.message_en = message_en
 
 
 # --------------------------------------------------------------------------- helpers

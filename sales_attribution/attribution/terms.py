@@ -7,10 +7,9 @@ below; a view filter or a button's ``states`` that lists states is checked again
 them by a test.
 
 - Visit kinds (来访类型): ``KINDS``.
-- Conflict states (撞单) and their groups: ``CONFLICT_STATES``; ``OPEN`` (a conflict
-  that still waits for someone: consultants or manager), ``SETTLED`` (a ruling with a
-  winner), ``FORFEIT`` (A7: the company takes the deal), ``LIVE`` (every state in which
-  the customer's conflict is the one a new collision joins).
+- Conflict states (撞单) and their groups: ``CONFLICT_STATES``, the steps between
+  them (``CONFLICT_STEPS``, one per button) and the groups ``OPEN``, ``FINAL``,
+  ``TO_RULE``, ``SETTLED``, ``FORFEIT`` (see "What open means" below).
 - Split roles (业绩/奖金 lines): ``ROLES``.
 - Relation types and direct kin: ``RELATION_TYPES``, ``DIRECT_KIN``.
 - Won (成交): ``WON_PROBABILITY``; a deal is won when it is an active opportunity at
@@ -20,6 +19,19 @@ them by a test.
 - The office's time zone: ``DEFAULT_TIMEZONE``; ``office_date`` and
   ``office_datetime`` turn a naive UTC datetime into the office's calendar.
 - Errors with a Chinese and an English message: ``BilingualError``.
+- Odoo selections from a tuple of values and their labels: ``selection``.
+
+What open means (未结) for the office. The seed's order is 撞单先由顾问之间协商,结果报经理
+审核;无结果由经理裁决;不能协商解决,又不接受主管或经理裁定的,上报公司,业绩充公. A
+conflict is *open* while one of those steps is still to come, that is while a button
+leads on from its state: ``negotiation`` (the consultants negotiate, or the manager
+rules), ``agreed`` (the manager approves, or rules otherwise), ``ruled`` (the claimants
+accept, or refuse and escalate), ``escalated`` (the company: the manager rules or
+forfeits). It is *final* once ``accepted`` or ``forfeited``: no step leads out. The
+view's "Open" filter, the collision that joins the customer's conflict instead of
+opening a second one, and the rule "never two open conflicts for one customer" all
+use this one meaning. Who owns the customer *meanwhile* is a different question
+(``SETTLED``: a winner is in effect; ``FORFEIT``: the company holds the deal).
 
 >>> import datetime
 >>> office_date(datetime.datetime(2026, 3, 1, 23, 30))      # 07:30 next morning
@@ -27,6 +39,14 @@ datetime.date(2026, 3, 2)
 >>> office_date(datetime.datetime(2026, 3, 1, 23, 30), "Europe/London")
 datetime.date(2026, 3, 1)
 >>> "negotiation" in OPEN and "ruled" in SETTLED
+True
+
+Open is exactly "a step leads on", final is the rest:
+
+>>> leave = {s for states, _ in CONFLICT_STEPS.values() for s in states}
+>>> sorted(OPEN) == sorted(leave)
+True
+>>> sorted(OPEN + FINAL) == sorted(CONFLICT_STATES)
 True
 """
 import datetime
@@ -43,15 +63,28 @@ KINDS = ("walk_in", "appointment", "referral", "staff_referral")
 #: every state of ``attribution.conflict.state``, in the order the form shows them
 CONFLICT_STATES = ("negotiation", "agreed", "ruled", "accepted", "escalated",
                    "forfeited")
-#: waiting for the consultants (negotiation) or the company (escalated)
-OPEN = ("negotiation", "escalated")
+#: button -> (states it may be pressed in, state it leads to): A6 negotiation,
+#: approval and ruling, A7 escalation and forfeit
+CONFLICT_STEPS = {
+    "action_agree": (("negotiation",), "agreed"),
+    "action_rule": (("negotiation", "agreed", "escalated"), "ruled"),
+    "action_accept": (("agreed", "ruled"), "accepted"),
+    "action_escalate": (("negotiation", "agreed", "ruled"), "escalated"),
+    "action_forfeit": (("escalated",), "forfeited"),
+}
+#: 未结: a step is still to come (a button leads on); see "What open means"
+OPEN = ("negotiation", "agreed", "ruled", "escalated")
+#: 已结: no step leads out
+FINAL = ("accepted", "forfeited")
+#: waiting for the manager: an agreement to approve, an escalation to decide
+TO_RULE = ("agreed", "escalated")
 #: a ruling with a winner: agreed by the consultants, ruled or accepted by the manager
 SETTLED = ("agreed", "ruled", "accepted")
 #: A7: the company takes the deal (escalated deals are held by the company too)
 FORFEIT = ("forfeited", "escalated")
-#: the customer's conflict that a new collision joins (claimants added) rather than
-#: opening a second one: everything not yet closed by acceptance or forfeit
-LIVE = ("negotiation", "escalated", "agreed", "ruled")
+#: the conflict a new collision on the customer joins (claimants added) rather than
+#: opening a second one: the open one (the same group, under the name callers used)
+LIVE = OPEN
 
 # ------------------------------------------------------------------ splits
 
@@ -116,6 +149,29 @@ def utc_from_office(value, tz_name=None):
     """The naive UTC datetime of a naive office-local ``datetime`` (e.g. a sheet's)."""
     zone = pytz.timezone(tz_name or DEFAULT_TIMEZONE)
     return zone.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
+
+
+# ------------------------------------------------------------------ selections
+
+def selection(values, labels):
+    """The Odoo selection ``[(value, label), ...]`` of ``values``, in their order.
+
+    ``labels``: a dict naming every value and nothing else, else ``ValueError`` (at
+    import time, so a value added here without a label stops the module loading).
+
+    >>> selection(("a", "b"), {"b": "Bee", "a": "Ay"})
+    [('a', 'Ay'), ('b', 'Bee')]
+    >>> selection(("a", "b"), {"a": "Ay"})
+    Traceback (most recent call last):
+    ...
+    ValueError: labels do not match the values: missing ['b'], unknown []
+    """
+    missing = [v for v in values if v not in labels]
+    unknown = sorted(k for k in labels if k not in values)
+    if missing or unknown:
+        raise ValueError("labels do not match the values: missing %s, unknown %s"
+                         % (missing, unknown))
+    return [(value, labels[value]) for value in values]
 
 
 # ------------------------------------------------------------------ errors

@@ -2,27 +2,19 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..attribution import ownership as policy
+from ..attribution import terms
 
-CONFLICT_STATES = [
-    ("negotiation", "Negotiation"),
-    ("agreed", "Agreed"),
-    ("ruled", "Ruled"),
-    ("accepted", "Accepted"),
-    ("escalated", "Escalated"),
-    ("forfeited", "Forfeited"),
-]
-#: states whose winner decides ownership from now on (A6); forfeited gives the company.
-SETTLED_STATES = ("agreed", "ruled", "accepted")
-OPEN_STATES = ("negotiation", "escalated")
-
-#: button -> states it may be pressed in (A6 negotiation and ruling, A7 escalation).
-TRANSITIONS = {
-    "action_agree": ("negotiation",),
-    "action_rule": ("negotiation", "agreed", "escalated"),
-    "action_accept": ("agreed", "ruled"),
-    "action_escalate": ("negotiation", "agreed", "ruled"),
-    "action_forfeit": ("escalated",),
-}
+#: ``state`` values of ``terms.CONFLICT_STATES`` with their labels
+CONFLICT_STATES = terms.selection(terms.CONFLICT_STATES, {
+    "negotiation": "Negotiation",
+    "agreed": "Agreed",
+    "ruled": "Ruled",
+    "accepted": "Accepted",
+    "escalated": "Escalated",
+    "forfeited": "Forfeited",
+})
+#: list order: what waits for someone first, escalations on top, final ones last
+STATE_ORDER = ("negotiation", "escalated", "agreed", "ruled", "accepted", "forfeited")
 #: buttons only a manager may press (A6 ruling, A7 forfeit).
 MANAGER_ACTIONS = ("action_rule", "action_forfeit")
 #: fields only a manager may edit; claimants name the winner of their agreement while
@@ -88,10 +80,9 @@ class AttributionConflict(models.Model):
 
     @api.depends("state")
     def _compute_state_order(self):
-        order = {"negotiation": 0, "escalated": 1, "agreed": 2, "ruled": 3,
-                 "accepted": 4, "forfeited": 5}
         for conflict in self:
-            conflict.state_order = order.get(conflict.state, 9)
+            conflict.state_order = STATE_ORDER.index(conflict.state) \
+                if conflict.state in STATE_ORDER else len(STATE_ORDER)
 
     @api.model
     def create(self, vals):
@@ -105,8 +96,8 @@ class AttributionConflict(models.Model):
         self._check_manager_fields(vals)
         res = super().write(vals)
         if (vals.get("deliberate") or vals.get("poacher_id")) and \
-                not self.env.context.get("attribution_poaching_recorded"):
-            self.filtered(lambda c: c.deliberate and c.state in SETTLED_STATES)\
+                not self.env.context.get(terms.CTX_POACHING_RECORDED):
+            self.filtered(lambda c: c.deliberate and c.state in terms.SETTLED)\
                 ._record_poaching()
         return res
 
@@ -135,7 +126,7 @@ class AttributionConflict(models.Model):
 
     def _check_transition(self, action):
         self._check_manager_action(action)
-        allowed = TRANSITIONS[action]
+        allowed = terms.CONFLICT_STEPS[action][0]
         for conflict in self:
             if conflict.state not in allowed:
                 states = dict(self._fields["state"]._description_selection(self.env))
@@ -157,9 +148,11 @@ class AttributionConflict(models.Model):
                                       "100.") % (
                         label, conflict.name, total))
 
-    def _set_state(self, action, state, extra=None):
+    def _set_state(self, action, extra=None):
+        """Take the step of button ``action`` (``terms.CONFLICT_STEPS``), writing
+        ``extra`` with the new state, and apply its effects."""
         self._check_transition(action)
-        vals = dict(extra or {}, state=state)
+        vals = dict(extra or {}, state=terms.CONFLICT_STEPS[action][1])
         # sudo: the transition was checked above (state and rights); claimants may not
         # write the ruling fields directly.
         self.sudo().write(vals)
@@ -195,13 +188,14 @@ class AttributionConflict(models.Model):
             ruling=policy.Ruling(state=conflict.state,
                                  winner_id=conflict.winner_id.id or None),
             names={u.id: u.name for u in users})
-        return policy.decide(facts)
+        company = conflict.team_id.company_id or self.env.user.company_id
+        return policy.decide(facts, company._attribution_ownership_settings())
 
     def _apply_state(self):
         """Effects of the state just reached: decisions (A6/A7), notices (A7), A8."""
         for conflict in self:
             state = conflict.state
-            if state in SETTLED_STATES + ("forfeited",):
+            if state in terms.SETTLED + ("forfeited",):
                 decision = conflict._ruling_decision()
                 if decision.rule_code in ("A6", "A7") and (
                         state == "forfeited" or decision.owner_id):
@@ -213,10 +207,10 @@ class AttributionConflict(models.Model):
                     self.env["attribution.decision"].log(
                         conflict.partner_id, owner, decision.rule_code, zh, en,
                         lead=conflict.lead_id or None, conflict=conflict)
-                if state in SETTLED_STATES and conflict.deliberate:
+                if state in terms.SETTLED and conflict.deliberate:
                     conflict._record_poaching()
             manager = conflict.sudo().team_id.user_id
-            if state in ("escalated", "agreed") and manager:
+            if state in terms.TO_RULE and manager:  # now waiting for the manager
                 summary = _("Conflict %s escalated to the company") if \
                     state == "escalated" else _("Conflict %s: agreement to approve")
                 self._schedule_activity(conflict, manager, summary % conflict.name,
@@ -236,7 +230,7 @@ class AttributionConflict(models.Model):
                 raise UserError(_("Name the consultant who poached the customer of "
                                   "conflict %s.") % conflict.name)
             if not conflict.poacher_id:
-                conflict.with_context(attribution_poaching_recorded=True).write(
+                conflict.with_context(**{terms.CTX_POACHING_RECORDED: True}).write(
                     {"poacher_id": poacher.id})
             # record() is idempotent and itself proposes the dismissal to the manager
             self.env["attribution.violation"].record(
@@ -253,7 +247,7 @@ class AttributionConflict(models.Model):
             if not conflict.winner_id:
                 raise UserError(_("Name the consultant you agreed on before recording "
                                   "the agreement."))
-        return self._set_state("action_agree", "agreed")
+        return self._set_state("action_agree")
 
     @api.multi
     def action_rule(self):
@@ -262,21 +256,21 @@ class AttributionConflict(models.Model):
             if not conflict.winner_id:
                 raise UserError(_("A ruling needs a winner."))
         self._check_shares()
-        return self._set_state("action_rule", "ruled", {
+        return self._set_state("action_rule", {
             "ruled_by_id": self.env.uid, "ruling_date": fields.Datetime.now()})
 
     @api.multi
     def action_accept(self):
         """The claimants accept the agreement or ruling: it is final."""
         self._check_shares()
-        return self._set_state("action_accept", "accepted")
+        return self._set_state("action_accept")
 
     @api.multi
     def action_escalate(self):
         """A7: no agreement and the ruling is not accepted: up to the company."""
-        return self._set_state("action_escalate", "escalated")
+        return self._set_state("action_escalate")
 
     @api.multi
     def action_forfeit(self):
         """A7: the company takes the deal's performance and bonus."""
-        return self._set_state("action_forfeit", "forfeited", {"winner_id": False})
+        return self._set_state("action_forfeit", {"winner_id": False})

@@ -35,7 +35,8 @@ class AttributionDuty(models.Model):
              "before.")
     date = fields.Date(
         compute="_compute_date", store=True, index=True,
-        help="Day of the shift in the consultant's time zone.")
+        help="Day of the shift on the office's calendar (the company's office time "
+             "zone).")
     arrival = fields.Datetime(
         track_visibility="onchange",
         help="When the consultant reported at the desk. Later than the configured "
@@ -58,16 +59,18 @@ class AttributionDuty(models.Model):
          "This consultant already has a shift starting then."),
     ]
 
-    @api.depends("shift_start", "user_id")
+    def _company(self):
+        """The company whose settings and office time zone apply to the shift."""
+        return self[:1].team_id.company_id or self[:1].user_id.company_id or \
+            self.env.user.company_id
+
+    @api.depends("shift_start", "team_id.company_id.attribution_timezone",
+                 "user_id.company_id.attribution_timezone")
     def _compute_date(self):
         for duty in self:
-            if not duty.shift_start:
-                duty.date = False
-                continue
-            tz = (duty.user_id.tz or self.env.context.get("tz") or self.env.user.tz
-                  or "UTC")
-            duty.date = fields.Date.context_today(
-                duty.with_context(tz=tz), fields.Datetime.from_string(duty.shift_start))
+            duty.date = fields.Date.to_string(
+                duty._company()._attribution_office_date(duty.shift_start)) \
+                if duty.shift_start else False
 
     @api.depends("shift_start", "arrival", "absent_marked", "user_id")
     def _compute_status(self):
@@ -115,8 +118,10 @@ class AttributionDuty(models.Model):
             self.user_id, category, "attribution.duty,%s" % self.id,
             description=_("Duty shift of %s starting %s (UTC).") % (
                 self.user_id.name, self.shift_start),
-            # the shift's day in the consultant's zone may be ahead of the server's
-            date=min(self.date, fields.Date.context_today(self)))
+            # a violation is not dated in the future: a shift of tomorrow marked
+            # absent today is dated today
+            date=min(self.date, fields.Date.to_string(
+                self._company()._attribution_office_date())))
         # sudo: the link is written by the system whoever records the arrival
         self.sudo().write({"violation_id": violation.id})
         return violation
@@ -183,10 +188,15 @@ class AttributionDuty(models.Model):
         return True
 
     @api.model
-    def _cron_reset_presence(self, today=None):
+    def _cron_reset_presence(self, today=None, now=None):
         """Start of the day: in each team that has a roster today, the rotation's
-        present members are those on duty today who have arrived."""
-        today = today or fields.Date.context_today(self)
+        present members are those on duty today who have arrived.
+
+        ``today``: office date string; default the office date of ``now`` (UTC
+        datetime string, default now) in the current company's office time zone.
+        """
+        today = today or fields.Date.to_string(
+            self.env.user.company_id._attribution_office_date(now))
         duties = self.search([("date", "=", today)])
         for team in duties.mapped("team_id"):
             rotation = self.env["attribution.rotation"].search(

@@ -1,20 +1,23 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..attribution import terms
 from .input_guard import check_vals
 
-RELATION_TYPES = [
-    ("spouse", "Spouse"),
-    ("parent", "Parent"),
-    ("child", "Child"),
-    ("sibling", "Sibling"),
-    ("relative", "Relative"),
-    ("friend", "Friend"),
-    ("referral", "Referral"),
-]
+#: ``relation_type`` values of ``terms.RELATION_TYPES`` with their labels
+RELATION_TYPES = terms.selection(terms.RELATION_TYPES, {
+    "spouse": "Spouse",
+    "parent": "Parent",
+    "child": "Child",
+    "sibling": "Sibling",
+    "relative": "Relative",
+    "friend": "Friend",
+    "referral": "Referral",
+})
 #: relation type seen from the other side: A is B's parent -> B is A's child.
 INVERSE_TYPE = {"parent": "child", "child": "parent"}
-DIRECT_KIN = ("spouse", "parent", "child")
+#: context of the inverse row's writes (no inverse of the inverse)
+INVERSE_CTX = {terms.CTX_RELATION_INVERSE: True}
 
 
 class AttributionRelation(models.Model):
@@ -57,7 +60,7 @@ class AttributionRelation(models.Model):
     @api.depends("relation_type")
     def _compute_is_direct_kin(self):
         for rel in self:
-            rel.is_direct_kin = rel.relation_type in DIRECT_KIN
+            rel.is_direct_kin = rel.relation_type in terms.DIRECT_KIN
 
     @api.constrains("partner_id", "related_partner_id")
     def _check_not_self(self):
@@ -138,17 +141,17 @@ class AttributionRelation(models.Model):
         check_vals(self, vals)
         self._check_not_recorded(vals)
         rel = super().create(vals)
-        if not self.env.context.get("attribution_relation_inverse"):
-            inverse = rel.with_context(attribution_relation_inverse=True).create(
+        if not self.env.context.get(terms.CTX_RELATION_INVERSE):
+            inverse = rel.with_context(**INVERSE_CTX).create(
                 rel._inverse_vals())
-            rel.with_context(attribution_relation_inverse=True).inverse_id = inverse
+            rel.with_context(**INVERSE_CTX).inverse_id = inverse
         return rel
 
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
         res = super().write(vals)
-        if self.env.context.get("attribution_relation_inverse"):
+        if self.env.context.get(terms.CTX_RELATION_INVERSE):
             return res
         synced = {"partner_id", "related_partner_id", "relation_type", "evidence",
                   "confirmed_date"}
@@ -156,7 +159,7 @@ class AttributionRelation(models.Model):
             for rel in self.filtered("inverse_id"):
                 inv_vals = rel._inverse_vals()
                 del inv_vals["inverse_id"]
-                rel.inverse_id.with_context(attribution_relation_inverse=True).write(
+                rel.inverse_id.with_context(**INVERSE_CTX).write(
                     inv_vals)
         return res
 
@@ -164,6 +167,6 @@ class AttributionRelation(models.Model):
     def unlink(self):
         inverses = self.mapped("inverse_id") - self
         res = super().unlink()
-        if not self.env.context.get("attribution_relation_inverse"):
-            inverses.exists().with_context(attribution_relation_inverse=True).unlink()
+        if not self.env.context.get(terms.CTX_RELATION_INVERSE):
+            inverses.exists().with_context(**INVERSE_CTX).unlink()
         return res

@@ -1,15 +1,17 @@
 from odoo import api, fields, models
 
+from ..attribution import terms
 from .attribution_visit import rule_code_selection
 from .input_guard import check_vals
 
-SPLIT_ROLES = [
-    ("owner", "Owner"),
-    ("co_owner", "Co-owner"),
-    ("original", "Original Consultant"),
-    ("closer", "Closer"),
-    ("company", "Company"),
-]
+#: ``role`` values of ``terms.ROLES`` with their labels
+SPLIT_ROLES = terms.selection(terms.ROLES, {
+    "owner": "Owner",
+    "co_owner": "Co-owner",
+    "original": "Original Consultant",
+    "closer": "Closer",
+    "company": "Company",
+})
 #: a manager's edit of these fields makes the line ``manual``
 SHARE_FIELDS = ("user_id", "role", "performance_share", "bonus_share")
 #: context keys shared with crm.lead (see models/crm_lead.py)

@@ -8,15 +8,17 @@ from odoo.tools import html_escape
 
 from ..attribution import codes
 from ..attribution import ownership as policy
+from ..attribution import terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 from .input_guard import check_vals
 
-VISIT_KINDS = [
-    ("walk_in", "Walk-in"),
-    ("appointment", "Appointment"),
-    ("referral", "Referral by a Customer"),
-    ("staff_referral", "Staff or Developer Referral"),
-]
+#: ``kind`` values of ``terms.KINDS`` with their labels
+VISIT_KINDS = terms.selection(terms.KINDS, {
+    "walk_in": "Walk-in",
+    "appointment": "Appointment",
+    "referral": "Referral by a Customer",
+    "staff_referral": "Staff or Developer Referral",
+})
 
 
 def rule_code_selection():
@@ -514,7 +516,7 @@ class AttributionVisit(models.Model):
         claimants = self.env["res.users"].browse(decision.claimant_ids)
         conflict = Conflict.search([
             ("partner_id", "=", self.partner_id.id),
-            ("state", "in", ("negotiation", "escalated", "agreed", "ruled"))],
+            ("state", "in", terms.OPEN)],
             order="id", limit=1)
         if conflict:
             new = claimants - conflict.claimant_ids

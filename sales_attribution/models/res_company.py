@@ -6,7 +6,8 @@ import pytz
 from ..attribution import ownership, terms
 
 
-def _timezones():
+def _timezones(model):
+    """The selection of office time zones (Odoo calls it with the model)."""
     return [(tz, tz) for tz in pytz.common_timezones]
 
 
@@ -85,11 +86,20 @@ class ResCompany(models.Model):
         company = self[:1] or self.env.user.company_id
         return company.attribution_timezone or terms.DEFAULT_TIMEZONE
 
+    def _attribution_office_date(self, value=None):
+        """The office's calendar date (``datetime.date``) of ``value``, a UTC datetime
+        (Odoo string or naive ``datetime``; default: now) in this company's zone."""
+        if not value:
+            value = fields.Datetime.now()
+        if isinstance(value, str):
+            value = fields.Datetime.from_string(value)
+        return terms.office_date(value, self._attribution_tz())
+
     def _attribution_ownership_settings(self):
-        """The ownership rules' numbers of this company for ``ownership.decide`` and
-        ``ownership.lapse_phone_only``."""
+        """The ownership rules' numbers and office time zone of this company for
+        ``ownership.decide`` and ``ownership.lapse_phone_only``."""
         self.ensure_one()
         return ownership.Settings(
             protection_days=self.attribution_protection_days,
-            group_units=self.attribution_group_units,
-            followup_days=self.attribution_followup_days)
+            followup_days=self.attribution_followup_days,
+            timezone=self._attribution_tz())

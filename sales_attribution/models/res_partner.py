@@ -19,10 +19,12 @@ class ResPartner(models.Model):
              "customers are matched on it from the form, XML-RPC and imports alike.")
     first_visit_date = fields.Date(
         compute="_compute_visit_dates", store=True,
-        help="Date of the customer's first registered visit to the showroom.")
+        help="Date of the customer's first registered visit to the showroom, on the "
+             "office's calendar (the company's office time zone).")
     last_visit_date = fields.Date(
         compute="_compute_visit_dates", store=True,
-        help="Date of the customer's latest registered visit (B6 counts days from it).")
+        help="Date of the customer's latest registered visit on the office's calendar "
+             "(B6 counts days from it).")
     last_followup_date = fields.Date(
         track_visibility="onchange",
         help="Date the owning consultant last followed the customer up by phone (A14: "
@@ -69,12 +71,22 @@ class ResPartner(models.Model):
                     continue
             partner.attribution_phone = value
 
-    @api.depends("attribution_visit_ids.visit_datetime")
+    def _attribution_company(self):
+        """The company whose rules and office time zone apply to this customer."""
+        return self[:1].company_id or self.env.user.company_id
+
+    @api.depends("attribution_visit_ids.visit_datetime",
+                 "company_id.attribution_timezone")
     def _compute_visit_dates(self):
+        """First and last visit as office dates (a visit at 07:30 Beijing time is on
+        that Beijing day, not on the UTC day before)."""
         for partner in self:
             stamps = partner.attribution_visit_ids.mapped("visit_datetime")
-            partner.first_visit_date = min(stamps)[:10] if stamps else False
-            partner.last_visit_date = max(stamps)[:10] if stamps else False
+            company = partner._attribution_company()
+            partner.first_visit_date = fields.Date.to_string(
+                company._attribution_office_date(min(stamps))) if stamps else False
+            partner.last_visit_date = fields.Date.to_string(
+                company._attribution_office_date(max(stamps))) if stamps else False
 
     def _compute_attribution_visit_count(self):
         groups = self.env["attribution.visit"].read_group(
@@ -84,21 +96,26 @@ class ResPartner(models.Model):
             partner.attribution_visit_count = counts.get(partner.id, 0)
 
     @api.model
-    def _cron_attribution_phone_lapse(self):
+    def _cron_attribution_phone_lapse(self, now=None):
         """A14 (scheduled): phone-only customers whose follow-up window has passed
-        become natural customers: owner cleared, decision A14 logged."""
+        become natural customers: owner cleared, decision A14 logged.
+
+        ``now``: UTC datetime string (default: now); days are counted up to its date
+        on the office's calendar (the customer's company's time zone).
+        """
         # sudo: the scheduled action looks at every consultant's customers.
         partners = self.sudo().search([
             ("attribution_owner_id", "!=", False), ("last_visit_date", "=", False),
             ("last_followup_date", "!=", False)])
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        now = now or fields.Datetime.now()
         Decision = self.env["attribution.decision"]
         for partner in partners:
-            company = partner.company_id or self.env.user.company_id
+            company = partner._attribution_company()
             settings = company._attribution_ownership_settings()
             owner = partner.attribution_owner_id
             decision = policy.lapse_phone_only(
-                owner.id, fields.Date.from_string(partner.last_followup_date), today,
+                owner.id, fields.Date.from_string(partner.last_followup_date),
+                company._attribution_office_date(now),
                 visited=bool(partner.attribution_visit_ids), settings=settings,
                 names={owner.id: owner.name})
             if decision:

@@ -1,4 +1,9 @@
+from lxml import etree
+
 from odoo.tests.common import SavepointCase
+from odoo.tools.safe_eval import safe_eval
+
+from ..attribution import terms
 
 #: SPEC section 1: model -> fields that other code relies on.
 CONTRACT = {
@@ -101,3 +106,72 @@ class TestContract(SavepointCase):
         self.assertEqual(
             self.env["attribution.split.line"]._fields["user_id"].comodel_name,
             "res.users")
+
+
+#: field -> the tuple of ``terms`` its selection is built from (values and order)
+TERM_SELECTIONS = {
+    ("attribution.visit", "kind"): terms.KINDS,
+    ("attribution.conflict", "state"): terms.CONFLICT_STATES,
+    ("attribution.relation", "relation_type"): terms.RELATION_TYPES,
+    ("attribution.split.line", "role"): terms.ROLES,
+    ("attribution.conflict.share", "role"): terms.ROLES,
+}
+
+
+class TestTermsInViews(SavepointCase):
+    """The conflict views restate no state list of their own: the "Open" and "To Rule"
+    filters, the muted rows and each button's ``states`` are the groups and steps of
+    ``attribution/terms.py``."""
+
+    def arch(self, xmlid):
+        return etree.fromstring(self.env.ref(xmlid).arch.encode("utf-8"))
+
+    def filter_states(self, name):
+        search = self.arch("sales_attribution.attribution_conflict_view_search")
+        node = search.find(".//filter[@name='%s']" % name)
+        self.assertIsNotNone(node, name)
+        domain = safe_eval(node.get("domain"))
+        self.assertEqual(len(domain), 1, domain)
+        field, operator, states = domain[0]
+        self.assertEqual((field, operator), ("state", "in"))
+        return sorted(states)
+
+    def test_selections_are_the_terms(self):
+        for (model, name), values in TERM_SELECTIONS.items():
+            field = self.env[model]._fields[name]
+            got = tuple(v for v, _label in field._description_selection(self.env))
+            self.assertEqual(got, values, "%s.%s" % (model, name))
+
+    def test_open_filter_is_terms_open(self):
+        self.assertEqual(self.filter_states("open"), sorted(terms.OPEN))
+
+    def test_to_rule_filter_is_terms_to_rule(self):
+        self.assertEqual(self.filter_states("to_rule"), sorted(terms.TO_RULE))
+
+    def test_conflict_menu_opens_on_the_open_filter(self):
+        action = self.env.ref("sales_attribution.attribution_conflict_action")
+        self.assertEqual(safe_eval(action.context).get("search_default_open"), 1)
+
+    def test_muted_rows_are_the_final_states(self):
+        tree = self.arch("sales_attribution.attribution_conflict_view_tree")
+        muted = tree.get("decoration-muted")
+        self.assertEqual(
+            sorted(s for s in terms.CONFLICT_STATES
+                   if safe_eval(muted, {"state": s})), sorted(terms.FINAL))
+
+    def test_buttons_states_are_the_steps(self):
+        form = self.arch("sales_attribution.attribution_conflict_view_form")
+        buttons = {b.get("name"): b for b in form.iter("button")
+                   if b.get("type") == "object"}
+        self.assertEqual(set(buttons), set(terms.CONFLICT_STEPS))
+        for name, (states, _target) in terms.CONFLICT_STEPS.items():
+            self.assertEqual(sorted(buttons[name].get("states").split(",")),
+                             sorted(states), name)
+
+    def test_open_is_where_a_step_leads_on(self):
+        # the one meaning of "open" (terms docstring): a button still leads on
+        leave = {s for states, _target in terms.CONFLICT_STEPS.values()
+                 for s in states}
+        self.assertEqual(sorted(leave), sorted(terms.OPEN))
+        self.assertEqual(sorted(terms.OPEN + terms.FINAL),
+                         sorted(terms.CONFLICT_STATES))

@@ -5,10 +5,10 @@ import unittest
 from hypothesis import given, settings as hsettings, strategies as st
 
 from attribution.codes import RULES
-from attribution.ownership import (KINDS, RULING_STATES, SETTLED_STATES, KinVisit,
-                                   Referrer, Registration, Ruling, Settings, VisitFacts,
-                                   decide)
+from attribution.ownership import (KinVisit, Referrer, Registration, Ruling, Settings,
+                                   VisitFacts, decide)
 from attribution.rotation import Member, serve
+from attribution.terms import CONFLICT_STATES, KINDS, SETTLED
 
 BASE = dt.datetime(2026, 10, 1, 2, 0)
 NOW = dt.datetime(2027, 12, 31)
@@ -35,7 +35,7 @@ kin = st.lists(st.builds(
     relation_type=st.sampled_from(["spouse", "parent", "child", "sibling", "friend"])),
     max_size=3).map(tuple)
 rulings = st.one_of(st.none(), st.builds(
-    Ruling, state=st.sampled_from(RULING_STATES), winner_id=MAYBE_USER))
+    Ruling, state=st.sampled_from(CONFLICT_STATES), winner_id=MAYBE_USER))
 dates = st.one_of(st.none(), st.integers(-120, 5).map(
     lambda n: (BASE + dt.timedelta(days=n)).date()))
 
@@ -99,7 +99,7 @@ class TestOwnershipProperties(unittest.TestCase):
             self.assertIn(name, done.explanation_zh)
 
     @FAST
-    @given(visit_facts, st.sampled_from(SETTLED_STATES), USERS)
+    @given(visit_facts, st.sampled_from(SETTLED), USERS)
     def test_settled_ruling_beats_everything(self, facts, state, winner):
         facts = VisitFacts(**dict(facts.__dict__, ruling=Ruling(state, winner)))
         d = decide(facts, Settings(), NOW)
