@@ -204,7 +204,7 @@ class AttributionConflict(models.Model):
                         zh = "%s 裁决说明:%s" % (zh, conflict.ruling_note)
                         en = "%s Ruling note: %s" % (en, conflict.ruling_note)
                     owner = self.env["res.users"].browse(decision.owner_id or [])
-                    self.env["attribution.decision"].log(
+                    self.env["attribution.decision"]._log(
                         conflict.partner_id, owner, decision.rule_code, zh, en,
                         lead=conflict.lead_id or None, conflict=conflict)
                 if state in terms.SETTLED and conflict.deliberate:

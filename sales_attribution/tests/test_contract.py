@@ -175,3 +175,33 @@ class TestTermsInViews(SavepointCase):
         self.assertEqual(sorted(leave), sorted(terms.OPEN))
         self.assertEqual(sorted(terms.OPEN + terms.FINAL),
                          sorted(terms.CONFLICT_STATES))
+
+
+#: model -> the public methods this addon defines on it (ORM hooks and buttons):
+#: everything else is internal and starts with ``_`` (a public name is callable over
+#: XML-RPC by anyone who can read the model)
+PUBLIC_METHODS = {
+    "attribution.decision": {"write", "unlink", "init"},
+    "attribution.conflict": {"create", "write", "action_agree", "action_rule",
+                             "action_accept", "action_escalate", "action_forfeit"},
+    "attribution.conflict.share": {"create", "write"},
+    "attribution.relation": {"create", "write", "unlink"},
+    "attribution.duty": {"create", "write", "action_check_in", "action_mark_absent"},
+    "res.company": set(),
+}
+
+
+class TestPublicMethods(SavepointCase):
+
+    def addon_methods(self, model):
+        names = set()
+        for cls in type(self.env[model]).__mro__:
+            if not cls.__module__.startswith("odoo.addons.sales_attribution."):
+                continue
+            names |= {name for name, value in vars(cls).items()
+                      if callable(value) and not name.startswith("_")}
+        return names
+
+    def test_internal_methods_are_private(self):
+        for model, expected in PUBLIC_METHODS.items():
+            self.assertEqual(self.addon_methods(model), expected, model)

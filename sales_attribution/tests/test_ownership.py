@@ -295,7 +295,7 @@ class TestOwnership(AttributionCase):
         visit = self.register(phone=self.phone(), receiver_id=self.zhang.id)
         partner = visit.partner_id
         lead = self.open_lead(partner, self.zhang)
-        decision = self.env["attribution.decision"].sudo(self.manager).log(
+        decision = self.env["attribution.decision"].sudo(self.manager)._log(
             partner, self.li, "B5", "B5:客户投诉,经理改派李娜。",
             "B5: complaint, the manager reassigns to Li Na.")
         self.assertEqual(partner.attribution_owner_id, self.li)

@@ -108,7 +108,7 @@ class AttributionComplaintWizard(models.TransientModel):
         self.ensure_one()
         self._check_reassignment()
         zh, en = self._explanations()
-        decision = self.env["attribution.decision"].log(
+        decision = self.env["attribution.decision"]._log(
             self.partner_id, self.new_user_id, "B5", zh, en,
             previous_owner=self.original_user_id, lead=self.lead_id or None)
         if self.reason_type == "complaint":
