@@ -116,8 +116,9 @@ class AttributionDuty(models.Model):
         self.ensure_one()
         violation = self.env["attribution.violation"].record(
             self.user_id, category, "attribution.duty,%s" % self.id,
-            description=_("Duty shift of %s starting %s (UTC).") % (
-                self.user_id.name, self.shift_start),
+            description=_("Duty shift of %s starting %s (office time).") % (
+                self.user_id.name,
+                self._company()._attribution_office_time(self.shift_start)),
             # a violation is not dated in the future: a shift of tomorrow marked
             # absent today is dated today
             date=min(self.date, fields.Date.to_string(
@@ -164,7 +165,9 @@ class AttributionDuty(models.Model):
             if duty.arrival:
                 raise UserError(_("%s arrived at %s: the shift cannot be marked "
                                   "absent.")
-                                % (duty.user_id.name, duty.arrival))
+                                % (duty.user_id.name,
+                                   duty._company()._attribution_office_time(
+                                       duty.arrival)))
             if duty.absent_marked:
                 continue
             duty.write({"absent_marked": True})

@@ -95,6 +95,16 @@ class ResCompany(models.Model):
             value = fields.Datetime.from_string(value)
         return terms.office_date(value, self._attribution_tz())
 
+    def _attribution_office_time(self, value):
+        """``YYYY-MM-DD HH:MM`` of a UTC datetime (Odoo string or naive ``datetime``)
+        on the office's clock, for messages to users; ``""`` for an empty value."""
+        if not value:
+            return ""
+        if isinstance(value, str):
+            value = fields.Datetime.from_string(value)
+        return terms.office_datetime(value, self._attribution_tz()).strftime(
+            "%Y-%m-%d %H:%M")
+
     def _attribution_ownership_settings(self):
         """The ownership rules' numbers and office time zone of this company for
         ``ownership.decide`` and ``ownership.lapse_phone_only``."""

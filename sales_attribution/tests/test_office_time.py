@@ -2,6 +2,8 @@
 through the real models: the customer's visit dates, the B6 window of a revisit, the
 A14 lapse cron and the duty roster. Each case runs at a moment where Beijing and UTC
 (or London) disagree on the date: 23:30 UTC is 07:30 the next morning in Beijing."""
+from odoo.exceptions import UserError
+
 from ..attribution import terms
 from .common import AttributionCase
 
@@ -121,3 +123,12 @@ class TestOfficeTime(AttributionCase):
         self.env["attribution.duty"]._cron_reset_presence(now="2026-01-10 00:00:00")
         present = self.rotation.member_ids.filtered("present").mapped("user_id")
         self.assertEqual(present, self.liu)
+
+    def test_duty_messages_show_office_time(self):
+        self.office("Asia/Shanghai")
+        duty = self.shift(EARLY_MORNING)
+        duty.sudo(self.manager).write({"arrival": "2026-01-09 23:40:00"})  # late
+        self.assertIn("2026-01-10 07:30", duty.violation_id.description)
+        with self.assertRaises(UserError) as caught:
+            duty.sudo(self.manager).action_mark_absent()
+        self.assertIn("2026-01-10 07:40", caught.exception.name)
