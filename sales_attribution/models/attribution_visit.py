@@ -235,8 +235,9 @@ class AttributionVisit(models.Model):
             try:
                 phone = normalize_phone(raw)
             except InvalidPhone as err:
+                lang = self.env.context.get("lang") or self.env.user.lang
                 raise ValidationError(_("The phone number %s cannot be read: %s") % (
-                    raw, err.message_en))
+                    raw, err.message(lang)))
             vals["phone"] = phone
             if not vals.get("partner_id"):
                 partner = self._find_customer_by_phone(phone)
@@ -448,7 +449,8 @@ class AttributionVisit(models.Model):
             decision = policy.decide(facts, self._attribution_settings(),
                                      now=self._dt(fields.Datetime.now()))
         except policy.InvalidFacts as err:
-            raise ValidationError(err.message_en)
+            raise ValidationError(
+                err.message(self.env.context.get("lang") or self.env.user.lang))
         if decision.needs_rotation:
             rotation = self._rotation()
             if not rotation:
@@ -586,7 +588,8 @@ class AttributionVisit(models.Model):
         esc = html_escape
         if error:
             return 0, '<p class="text-warning">%s</p>' % esc(
-                _("This phone number cannot be read: %s") % error.message_en)
+                _("This phone number cannot be read: %s")
+                % error.message(self.env.context.get("lang") or self.env.user.lang))
         if not partner:
             if not self.phone:
                 return 0, False
