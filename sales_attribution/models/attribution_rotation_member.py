@@ -95,14 +95,17 @@ class AttributionRotationMember(models.Model):
                 member.is_next = position == 1
 
     def _compute_dashboard_counts(self):
-        today = fields.Date.context_today(self)
+        # "today" and "this month" are the office's (company time zone)
+        company = self.env.user.company_id
+        day = company._attribution_office_date()
+        today = fields.Date.to_string(day)
         month_start = today[:8] + "01"
         users = self.mapped("user_id")
         # sudo: counts for the manager's dashboard; a consultant's record rules would
         # hide the others' visits and lines (amounts are manager-only, see groups).
         visits = self.env["attribution.visit"].sudo().read_group(
             [("receiver_id", "in", users.ids),
-             ("visit_datetime", ">=", today + " 00:00:00")],
+             ("visit_datetime", ">=", company._attribution_office_day_start(day))],
             ["receiver_id"], ["receiver_id"])
         visit_count = {v["receiver_id"][0]: v["receiver_id_count"] for v in visits}
         amounts = {}

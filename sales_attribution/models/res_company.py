@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import api, fields, models, _
 from odoo.exceptions import ValidationError
 
@@ -94,6 +96,13 @@ class ResCompany(models.Model):
         if isinstance(value, str):
             value = fields.Datetime.from_string(value)
         return terms.office_date(value, self._attribution_tz())
+
+    def _attribution_office_day_start(self, day):
+        """The UTC datetime string at which the office's calendar ``day`` (a
+        ``datetime.date``) begins, to compare with stored datetimes."""
+        start = datetime.datetime.combine(day, datetime.time.min)
+        return fields.Datetime.to_string(
+            terms.utc_from_office(start, self._attribution_tz()))
 
     def _attribution_office_time(self, value):
         """``YYYY-MM-DD HH:MM`` of a UTC datetime (Odoo string or naive ``datetime``)

@@ -2,6 +2,9 @@
 through the real models: the customer's visit dates, the B6 window of a revisit, the
 A14 lapse cron and the duty roster. Each case runs at a moment where Beijing and UTC
 (or London) disagree on the date: 23:30 UTC is 07:30 the next morning in Beijing."""
+import datetime
+
+from odoo import fields
 from odoo.exceptions import UserError
 
 from ..attribution import terms
@@ -132,3 +135,26 @@ class TestOfficeTime(AttributionCase):
         with self.assertRaises(UserError) as caught:
             duty.sudo(self.manager).action_mark_absent()
         self.assertIn("2026-01-10 07:40", caught.exception.name)
+
+    # ------------------------------------------------------------------ dashboard
+
+    def visits_today(self, zone):
+        """Visits of 王芳 counted "today" on the dashboard: one a minute after the
+        office's day began, one a minute before."""
+        self.office(zone)
+        today = terms.office_date(datetime.datetime.utcnow(), zone)
+        start = terms.utc_from_office(
+            datetime.datetime.combine(today, datetime.time.min), zone)
+        for minutes in (1, -1):
+            self.register(phone=self.phone(), receiver_id=self.wang.id,
+                          visit_datetime=fields.Datetime.to_string(
+                              start + datetime.timedelta(minutes=minutes)))
+        member = self.rotation.member_ids.filtered(lambda m: m.user_id == self.wang)
+        member.invalidate_cache()
+        return member.sudo(self.manager).visits_today
+
+    def test_dashboard_today_is_the_office_day_in_beijing(self):
+        self.assertEqual(self.visits_today("Asia/Shanghai"), 1)
+
+    def test_dashboard_today_is_the_office_day_in_london(self):
+        self.assertEqual(self.visits_today("Europe/London"), 1)
