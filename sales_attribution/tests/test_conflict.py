@@ -1,7 +1,10 @@
 """撞单 (A6/A7/A8): the conflict's state machine, who may press what, and the decision
 log's immutability - run as the real users."""
+from types import SimpleNamespace
+
 from odoo.exceptions import AccessError, UserError
 
+from ..attribution import terms
 from .common import AttributionCase
 
 
@@ -79,6 +82,70 @@ class TestConflict(AttributionCase):
                       customer_recalls_consultant=True)
         self.assertEqual(len(self.conflicts(self.partner)), 1)
         self.assertEqual(self.partner.attribution_owner_id, self.zhang)
+
+    # ---------------------------------------------- "open" (terms.OPEN) at the desk
+
+    def bring_to(self, state):
+        """Take the conflict to ``state`` through its buttons, as the office would."""
+        steps = {
+            "negotiation": [],
+            "agreed": [(self.li, "action_agree")],
+            "ruled": [(self.manager, "action_rule")],
+            "escalated": [(self.li, "action_escalate")],
+            "accepted": [(self.manager, "action_rule"), (self.li, "action_accept")],
+            "forfeited": [(self.li, "action_escalate"),
+                          (self.manager, "action_forfeit")],
+        }[state]
+        if state in ("agreed",):
+            self.as_(self.li).write({"winner_id": self.zhang.id})
+        elif steps:
+            self.as_(self.manager).write({"winner_id": self.zhang.id})
+        for user, button in steps:
+            getattr(self.as_(user), button)()
+        self.assertEqual(self.conflict.state, state)
+
+    def collide(self):
+        """A later collision on the customer (claimants 张伟 and 王芳) reaches the
+        desk's conflict step (``_open_conflict``, as after a visit's decision)."""
+        visit = self.partner.attribution_visit_ids.sorted("id")[-1]
+        decision = SimpleNamespace(claimant_ids=[self.zhang.id, self.wang.id],
+                                   owner_id=self.zhang.id)
+        visit._open_conflict(decision, visit.decision_id)
+        return self.conflicts(self.partner)
+
+    def check_joined(self, state):
+        self.bring_to(state)
+        self.assertIn(state, terms.OPEN)
+        found = self.collide()
+        self.assertEqual(found, self.conflict, "a second conflict beside a %s one"
+                         % state)
+        self.assertIn(self.wang, self.conflict.claimant_ids)
+
+    def test_A10_collision_joins_a_conflict_in_negotiation(self):
+        self.check_joined("negotiation")
+
+    def test_A10_collision_joins_an_agreed_conflict(self):
+        self.check_joined("agreed")
+
+    def test_A10_collision_joins_a_ruled_conflict(self):
+        self.check_joined("ruled")
+
+    def test_A10_collision_joins_an_escalated_conflict(self):
+        self.check_joined("escalated")
+
+    def test_A10_accepted_conflict_is_closed_a_collision_opens_a_new_one(self):
+        self.bring_to("accepted")
+        self.assertIn("accepted", terms.FINAL)
+        found = self.collide()
+        self.assertEqual(len(found), 2)
+        self.assertEqual((found - self.conflict).state, "negotiation")
+        self.assertNotIn(self.wang, self.conflict.claimant_ids)
+
+    def test_A06_open_filter_lists_what_waits_for_someone(self):
+        self.bring_to("ruled")
+        open_ = self.env["attribution.conflict"].search(
+            [("partner_id", "=", self.partner.id), ("state", "in", terms.OPEN)])
+        self.assertEqual(open_, self.conflict)
 
     def test_A08_poacher_defaults_to_the_loser_and_is_recorded_once(self):
         self.as_(self.manager).write({"winner_id": self.zhang.id})

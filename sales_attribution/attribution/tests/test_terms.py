@@ -36,6 +36,19 @@ class TestConflictGroups(unittest.TestCase):
                              set(terms.CONFLICT_STATES))
 
 
+class TestLabelsCoverTheTerms(unittest.TestCase):
+
+    def test_relation_labels_of_the_explanations(self):
+        self.assertEqual(sorted(ownership.RELATION_LABELS),
+                         sorted(terms.RELATION_TYPES))
+
+    def test_direct_kin_are_relation_types(self):
+        self.assertLessEqual(set(terms.DIRECT_KIN), set(terms.RELATION_TYPES))
+
+    def test_role_names_of_the_explanations(self):
+        self.assertEqual(sorted(splits.ROLE_NAMES), sorted(terms.ROLES))
+
+
 class TestSelection(unittest.TestCase):
 
     def test_labels_follow_the_values_order(self):
