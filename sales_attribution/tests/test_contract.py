@@ -4,6 +4,7 @@ from odoo.tests.common import SavepointCase
 from odoo.tools.safe_eval import safe_eval
 
 from ..attribution import terms
+from ..models.attribution_conflict import STATE_ORDER
 
 #: SPEC section 1: model -> fields that other code relies on.
 CONTRACT = {
@@ -167,6 +168,10 @@ class TestTermsInViews(SavepointCase):
         for name, (states, _target) in terms.CONFLICT_STEPS.items():
             self.assertEqual(sorted(buttons[name].get("states").split(",")),
                              sorted(states), name)
+
+    def test_list_order_names_every_state_once(self):
+        self.assertEqual(sorted(STATE_ORDER), sorted(terms.CONFLICT_STATES))
+        self.assertEqual(len(set(STATE_ORDER)), len(STATE_ORDER))
 
     def test_open_is_where_a_step_leads_on(self):
         # the one meaning of "open" (terms docstring): a button still leads on
