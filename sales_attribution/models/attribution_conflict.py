@@ -210,7 +210,7 @@ class AttributionConflict(models.Model):
                         zh = "%s 裁决说明:%s" % (zh, conflict.ruling_note)
                         en = "%s Ruling note: %s" % (en, conflict.ruling_note)
                     owner = self.env["res.users"].browse(decision.owner_id or [])
-                    self.env["attribution.decision"].log(
+                    self.env["attribution.decision"]._log(
                         conflict.partner_id, owner, decision.rule_code, zh, en,
                         lead=conflict.lead_id or None, conflict=conflict)
                 if state in SETTLED_STATES and conflict.deliberate:
@@ -239,7 +239,7 @@ class AttributionConflict(models.Model):
                 conflict.with_context(attribution_poaching_recorded=True).write(
                     {"poacher_id": poacher.id})
             # record() is idempotent and itself proposes the dismissal to the manager
-            self.env["attribution.violation"].record(
+            self.env["attribution.violation"]._record(
                 poacher, "poaching", "attribution.conflict,%d" % conflict.id,
                 description=_("A8: deliberate poaching in conflict %s.")
                 % conflict.name,

@@ -84,7 +84,7 @@ class AttributionDecision(models.Model):
             "|", ("stage_id", "=", False), ("stage_id.probability", "<", 100)])
 
     @api.model
-    def log(self, partner, owner, rule_code, explanation_zh, explanation_en,
+    def _log(self, partner, owner, rule_code, explanation_zh, explanation_en,
             previous_owner=None, receiver=None, visit=None, lead=None, conflict=None):
         """Record an ownership decision and apply it; the one entry point for everyone.
 

@@ -33,7 +33,7 @@ class AttributionVisit(models.Model):
        visits of one customer are judged one after the other.
     3. ``_prepare_visit_facts`` gathers every fact (the one place to extend),
        ``_decide`` calls ``ownership.decide`` and draws the rotation turn when needed.
-    4. ``_apply_attribution`` writes the result through ``attribution.decision.log``,
+    4. ``_apply_attribution`` writes the result through ``attribution.decision._log``,
        opens or extends the conflict, records A5 and schedules the activities.
     The result fields (owner, decision) are written by the engine only.
     """
@@ -465,7 +465,7 @@ class AttributionVisit(models.Model):
             owner = Users.browse(decision.owner_id) if decision.owner_id else Users
             receiver = Users.browse(decision.receiver_id) if decision.receiver_id \
                 else visit.receiver_id
-            logged = self.env["attribution.decision"].log(
+            logged = self.env["attribution.decision"]._log(
                 visit.partner_id, owner, decision.rule_code, decision.explanation_zh,
                 decision.explanation_en,
                 previous_owner=Users.browse(decision.previous_owner_id)
@@ -483,7 +483,7 @@ class AttributionVisit(models.Model):
             if decision.open_conflict:
                 conflict = visit._open_conflict(decision, logged)
                 if decision.not_asked_collision and visit.receiver_id:
-                    self.env["attribution.violation"].record(
+                    self.env["attribution.violation"]._record(
                         visit.receiver_id, "other", "attribution.visit,%d" % visit.id,
                         description=_("A5: a collision was found on a visit where the "
                                       "receiver did not ask about prior visits (%s).")

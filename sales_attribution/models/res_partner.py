@@ -102,7 +102,7 @@ class ResPartner(models.Model):
                 visited=bool(partner.attribution_visit_ids), settings=settings,
                 names={owner.id: owner.name})
             if decision:
-                Decision.log(partner, self.env["res.users"], decision.rule_code,
+                Decision._log(partner, self.env["res.users"], decision.rule_code,
                              decision.explanation_zh, decision.explanation_en,
                              previous_owner=owner)
         return True

@@ -353,8 +353,8 @@ class TestAccessMatrix(SavepointCase):
         """The rules append to the log on a consultant's behalf (sudo with a reason)."""
         rec = self.rec["a"]
         Decision = self.env["attribution.decision"].sudo(self.user_a)
-        decision = Decision.log(rec["partner"].sudo(self.user_a), self.user_a, "A1",
-                                "A1:首次接待。", "A1: first reception.")
+        decision = Decision._log(rec["partner"].sudo(self.user_a), self.user_a, "A1",
+                                  "A1:首次接待。", "A1: first reception.")
         self.assertEqual(decision.sudo(self.user_a).owner_id, self.user_a)
         self.assertEqual(decision.decided_by_id, self.user_a)
         self.assertTrue(fields.Datetime.from_string(decision.create_date))

@@ -108,11 +108,11 @@ class AttributionComplaintWizard(models.TransientModel):
         self.ensure_one()
         self._check_reassignment()
         zh, en = self._explanations()
-        decision = self.env["attribution.decision"].log(
+        decision = self.env["attribution.decision"]._log(
             self.partner_id, self.new_user_id, "B5", zh, en,
             previous_owner=self.original_user_id, lead=self.lead_id or None)
         if self.reason_type == "complaint":
-            self.env["attribution.violation"].record(
+            self.env["attribution.violation"]._record(
                 self.original_user_id, self.violation_category or "complaint",
                 "attribution.decision,%s" % decision.id, description=self.complaint)
         return True
