@@ -222,7 +222,7 @@ class AttributionViolation(models.Model):
 
     @api.model
     def _record(self, user, category, source_ref, description=None, rule_code=None,
-               fault_class=None, date=None):
+                fault_class=None, date=None):
         """Record a violation caused by ``source_ref``
         (e.g. ``"attribution.conflict,12"``).
 

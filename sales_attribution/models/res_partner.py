@@ -18,10 +18,10 @@ class ResPartner(models.Model):
         help="Mobile (else phone) as digits without country prefix or separators; "
              "customers are matched on it from the form, XML-RPC and imports alike.")
     first_visit_date = fields.Date(
-        compute="_compute_visit_dates", store=True,
+        compute="_compute_visit_dates", store=True, compute_sudo=True,
         help="Date of the customer's first registered visit to the showroom.")
     last_visit_date = fields.Date(
-        compute="_compute_visit_dates", store=True,
+        compute="_compute_visit_dates", store=True, compute_sudo=True,
         help="Date of the customer's latest registered visit (B6 counts days from it).")
     last_followup_date = fields.Date(
         track_visibility="onchange",
@@ -103,6 +103,6 @@ class ResPartner(models.Model):
                 names={owner.id: owner.name})
             if decision:
                 Decision._log(partner, self.env["res.users"], decision.rule_code,
-                             decision.explanation_zh, decision.explanation_en,
-                             previous_owner=owner)
+                              decision.explanation_zh, decision.explanation_en,
+                              previous_owner=owner)
         return True

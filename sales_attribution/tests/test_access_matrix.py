@@ -27,6 +27,9 @@ RIGHTS = {
     "attribution.message.log": {"consultant": "r", "manager": "r"},
     "attribution.sms.message": {"consultant": "r", "manager": "rw"},
     "attribution.sms.gateway": {"manager": "rwcu"},
+    # side tables of the engine (claims, queue): written by the code, read by nobody
+    "attribution.owner.notice": {},
+    "attribution.phone.claim": {},
 }
 #: model -> which records a consultant finds: "own" (theirs only) or "all"
 CONSULTANT_SCOPE = {
@@ -354,7 +357,7 @@ class TestAccessMatrix(SavepointCase):
         rec = self.rec["a"]
         Decision = self.env["attribution.decision"].sudo(self.user_a)
         decision = Decision._log(rec["partner"].sudo(self.user_a), self.user_a, "A1",
-                                  "A1:首次接待。", "A1: first reception.")
+                                 "A1:首次接待。", "A1: first reception.")
         self.assertEqual(decision.sudo(self.user_a).owner_id, self.user_a)
         self.assertEqual(decision.decided_by_id, self.user_a)
         self.assertTrue(fields.Datetime.from_string(decision.create_date))

@@ -73,7 +73,8 @@ class TestConduct(ConductCase):
 
     def test_A13_three_faults_cite_A13(self):
         self.Violation._record(self.c2, "late", "t,1", date=self.days_ago(9))
-        self.Violation._record(self.c2, "abandon_customer", "t,2", date=self.days_ago(5))
+        self.Violation._record(self.c2, "abandon_customer", "t,2",
+                               date=self.days_ago(5))
         third = self.Violation._record(self.c2, "absence", "t,3")
         self.assertEqual(third.dismissal_rule_code, "A13")
         self.assertEqual(self.c2.attribution_dismissal_rule_code, "A13")
@@ -107,7 +108,7 @@ class TestConduct(ConductCase):
     def _propose(self, user):
         for n in range(3):
             last = self.Violation._record(user, "complaint", "p,%s" % n,
-                                         date=self.days_ago(10 - n))
+                                          date=self.days_ago(10 - n))
         self.assertTrue(user.attribution_dismissal_proposed)
         return last
 

@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.tests.common import SavepointCase
 
 from ..attribution import events
-from ..models import event_registration
+from ..models import attribution_message_log
 from .common import make_user
 
 _logger = logging.getLogger(__name__)
@@ -107,7 +107,7 @@ class TestEventSendsBulk(SavepointCase):
                              % (small_queries, big_queries))
 
     def test_E1_batches_send_each_registration_once(self):
-        with patch.object(event_registration, "SEND_BATCH", 7):
+        with patch.object(attribution_message_log, "SEND_BATCH", 7):
             result, _queries = self.run_cron(self.big)
         regs = self.env["event.registration"].search([("event_id", "=", self.big.id)])
         self.assertEqual(sorted(result["sent"]), sorted((r, "E1") for r in regs.ids))
