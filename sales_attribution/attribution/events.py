@@ -4,8 +4,9 @@ SPEC section 4 and the seed's 第一篇 (confirmation SMS by industry, the eveni
 logistics example, the 11 o'clock call script), 第三篇 (thank-you letter with gift and
 签收回执) and 第四篇 (thank-you letter with the 3-question survey).
 
-Scheduling (:func:`due_messages`), all times naive UTC, local dates with
-``tz_offset_hours`` (the office is UTC+8):
+Scheduling (:func:`due_messages`), all times naive UTC; "local" is the office's time
+zone ``EventFacts.tz`` (an IANA name, default ``terms.DEFAULT_TIMEZONE``, converted with
+``terms.office_date`` / ``terms.utc_from_office``, daylight saving included):
 
 - E1 confirmation: from 09:00 local on the day ``confirm_days_before`` days before the
   local start date, until the start. Confirmed (``open``) registrations only.
@@ -42,6 +43,8 @@ Wording, where it departs from the seed:
 import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, FrozenSet, Optional
+
+from .terms import DEFAULT_TIMEZONE, office_date, utc_from_office
 
 MESSAGE_CODES = ("E1", "E2", "E3", "E4", "E5")
 VERSIONS = ("service", "agency", "fmcg", "industrial", "generic")
@@ -120,14 +123,15 @@ SURVEY_QUESTIONS = (
 
 @dataclass(frozen=True)
 class EventFacts:
-    """An event's schedule: ``date_begin``/``date_end`` naive UTC."""
+    """An event's schedule: ``date_begin``/``date_end`` naive UTC; ``tz`` the office's
+    time zone (IANA name) in which its days and hours are counted."""
 
     event_id: Any
     date_begin: _dt.datetime
     date_end: _dt.datetime
     confirm_days_before: int = 2
     call_hour: int = 11
-    tz_offset_hours: float = 8
+    tz: str = DEFAULT_TIMEZONE
     letters_within_days: Optional[int] = 30
 
 
@@ -145,10 +149,6 @@ class RegFacts:
 
 # --------------------------------------------------------------------------- dates
 
-def _offset(tz_offset_hours):
-    return _dt.timedelta(hours=tz_offset_hours)
-
-
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
 
@@ -158,26 +158,33 @@ def _month_en(day):
     return MONTHS_EN[day.month - 1]
 
 
-def local_date(when, tz_offset_hours=8):
-    """Local calendar date of the naive UTC ``when``."""
-    return (when + _offset(tz_offset_hours)).date()
+def local_date(when, tz=None):
+    """The office's calendar date (zone ``tz``, default Beijing) of the naive UTC
+    ``when``.
+
+    >>> local_date(_dt.datetime(2024, 6, 8, 17, 0))
+    datetime.date(2024, 6, 9)
+    >>> local_date(_dt.datetime(2024, 6, 8, 17, 0), "Europe/London")
+    datetime.date(2024, 6, 8)
+    """
+    return office_date(when, tz)
 
 
-def _utc(day, hour, tz_offset_hours):
-    return _dt.datetime.combine(day, _dt.time(hour)) - _offset(tz_offset_hours)
+def _utc(day, hour, tz):
+    """Naive UTC of ``hour`` o'clock office time (zone ``tz``) on ``day``."""
+    return utc_from_office(_dt.datetime.combine(day, _dt.time(hour)), tz)
 
 
-def countdown_days(event_start, now, tz_offset_hours=8):
+def countdown_days(event_start, now, tz=None):
     """Calendar days from local today to the local start date ("距...只有2天")."""
-    return (local_date(event_start, tz_offset_hours)
-            - local_date(now, tz_offset_hours)).days
+    return (local_date(event_start, tz) - local_date(now, tz)).days
 
 
-def date_range_text(date_begin, date_end, tz_offset_hours=8, lang="zh_CN"):
+def date_range_text(date_begin, date_end, tz=None, lang="zh_CN"):
     """Local dates of the event as the seed writes them: ``"9-10号"``, ``"9号"``,
     ``"5月31号-6月1号"``; English ``"9-10 May"``, ``"31 May - 1 June"``."""
-    first = local_date(date_begin, tz_offset_hours)
-    last = local_date(date_end or date_begin, tz_offset_hours)
+    first = local_date(date_begin, tz)
+    last = local_date(date_end or date_begin, tz)
     en = not lang.startswith("zh")
     if en:
         if first == last:
@@ -195,13 +202,13 @@ def date_range_text(date_begin, date_end, tz_offset_hours=8, lang="zh_CN"):
 
 def call_deadline(event):
     """UTC datetime of ``call_hour`` local on the (local) event day: when E3 is due."""
-    day = local_date(event.date_begin, event.tz_offset_hours)
-    return _utc(day, event.call_hour, event.tz_offset_hours)
+    day = local_date(event.date_begin, event.tz)
+    return _utc(day, event.call_hour, event.tz)
 
 
 def code_window(event, code):
     """``(start, end)`` in UTC during which ``code`` is due (end None = open-ended)."""
-    tz = event.tz_offset_hours
+    tz = event.tz
     start_day = local_date(event.date_begin, tz)
     one_day = _dt.timedelta(days=1)
     if code == "E1":
@@ -294,7 +301,7 @@ def _need(ctx, code, *keys):
 
 
 def _tz(ctx):
-    return ctx.get("tz_offset_hours", 8)
+    return ctx.get("tz") or DEFAULT_TIMEZONE
 
 
 def _common(ctx, lang):
@@ -537,7 +544,8 @@ def render_sms(code, ctx, lang="zh_CN"):
     ``ctx`` keys (missing optional ones drop their clause or take a default):
 
     - all: ``name`` (addressee, "{name}总"), ``consultant``, ``company`` or
-      ``signature``, ``event``, ``tz_offset_hours`` (8)
+      ``signature``, ``event``, ``tz`` (the office's zone name, default
+      Beijing)
     - E1: ``industry`` (name) or ``version``; ``date_range`` or ``date_begin`` (+
       ``date_end``); ``days`` or ``date_begin`` + ``now``; optional ``speaker``,
       ``agenda``

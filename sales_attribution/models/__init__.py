@@ -21,3 +21,5 @@ from . import attribution_duty
 from . import attribution_sms_gateway
 from . import attribution_sms_message
 from . import attribution_message_log
+from . import attribution_owner_notice
+from . import attribution_phone_claim

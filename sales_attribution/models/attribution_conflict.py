@@ -233,7 +233,7 @@ class AttributionConflict(models.Model):
                 conflict.with_context(**{terms.CTX_POACHING_RECORDED: True}).write(
                     {"poacher_id": poacher.id})
             # record() is idempotent and itself proposes the dismissal to the manager
-            self.env["attribution.violation"].record(
+            self.env["attribution.violation"]._record(
                 poacher, "poaching", "attribution.conflict,%d" % conflict.id,
                 description=_("A8: deliberate poaching in conflict %s.")
                 % conflict.name,

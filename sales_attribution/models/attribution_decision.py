@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import html_escape
@@ -153,65 +151,18 @@ class AttributionDecision(models.Model):
         # sudo: posting on a customer the user may no longer see after the decision.
         message = partner.sudo().message_post(body=body, subtype="mail.mt_note")
         if self.owner_id and self.owner_id.id != self.env.uid:
-            self.env.cr.execute(
-                "INSERT INTO attribution_owner_notice (message_id, partner_id) "
-                "VALUES (%s, %s)", (message.id, self.owner_id.partner_id.id))
+            self.env["attribution.owner.notice"]._queue(
+                message, self.owner_id.partner_id)
         for record in (lead, conflict):
             if record:
                 record.sudo().message_post(body=body, subtype="mail.mt_note")
         return True
 
     # ------------------------------------------------------------ telling the owner
-    # The new owner is told by the scheduled action "Attribution: tell new owners"
-    # (every minute): it adds the owner to the decision note on the customer and
-    # notifies them the way they chose (Odoo inbox or e-mail). Rendering that e-mail
-    # in the registration itself cost a walk-in more than a whole lead create; the
-    # desk sees the owner at once on the visit form anyway.
-
-    @api.model_cr
-    def init(self):
-        # one row per note whose new owner is still to be told
-        self.env.cr.execute("""
-            CREATE TABLE IF NOT EXISTS attribution_owner_notice (
-                id serial PRIMARY KEY,
-                message_id integer NOT NULL
-                    REFERENCES mail_message(id) ON DELETE CASCADE,
-                partner_id integer NOT NULL
-                    REFERENCES res_partner(id) ON DELETE CASCADE
-            )""")
 
     @api.model
     def _cron_tell_owners(self, limit=1000):
-        """Tell the new owners of the queued decisions; returns how many were told.
-
-        The rows are claimed with ``DELETE ... FOR UPDATE SKIP LOCKED``: several cron
-        workers share the queue and every owner is told once. The notification is made
-        in the same transaction, so a rolled-back run leaves its rows queued.
-        """
-        self.env.cr.execute("""
-            DELETE FROM attribution_owner_notice WHERE id IN (
-                SELECT id FROM attribution_owner_notice ORDER BY id LIMIT %s
-                FOR UPDATE SKIP LOCKED)
-            RETURNING message_id, partner_id""", (limit,))
-        to_tell = defaultdict(set)
-        for message_id, partner_id in self.env.cr.fetchall():
-            to_tell[message_id].add(partner_id)
-        # sudo: the cron tells owners of customers whatever its user may read
-        Message = self.env["mail.message"].sudo()
-        Partner = self.env["res.partner"].sudo()
-        told = 0
-        for message_id in sorted(to_tell):
-            message = Message.browse(message_id).exists()
-            if not message:
-                continue
-            partners = Partner.browse(sorted(to_tell[message_id]))
-            message.write({"partner_ids": [(4, p.id) for p in partners],
-                           "needaction_partner_ids": [(4, p.id) for p in partners]})
-            # what mail.message._notify does for the message's own recipients, without
-            # notifying the customer's followers a second time
-            inbox = partners.filtered(
-                lambda p: "inbox" in p.mapped("user_ids.notification_type"))
-            (partners - inbox)._notify(message, force_send=False)
-            inbox._notify_by_chat(message)
-            told += len(partners)
-        return told
+        """Scheduled action "Attribution: tell new owners": tell the owners queued in
+        ``attribution.owner.notice`` (up to ``limit``, each once, also with several
+        workers); returns how many were told."""
+        return self.env["attribution.owner.notice"]._tell_owners(limit)

@@ -114,7 +114,7 @@ class AttributionDuty(models.Model):
 
     def _record(self, category):
         self.ensure_one()
-        violation = self.env["attribution.violation"].record(
+        violation = self.env["attribution.violation"]._record(
             self.user_id, category, "attribution.duty,%s" % self.id,
             description=_("Duty shift of %s starting %s (office time).") % (
                 self.user_id.name,

@@ -1,14 +1,38 @@
-from odoo import api, fields, models
+"""``attribution.message.log``: the send table of E1-E5, its "exactly once" claims and
+the sending of a claimed batch.
+
+The claim is the row itself: ``UNIQUE(registration_id, code)`` and ``INSERT ... ON
+CONFLICT`` in the transaction that sends (:meth:`AttributionMessageLog._claim`), so two
+cron workers never send one message twice. What a batch sends goes through
+:mod:`..tools.bulk_mail` (Odoo's ``send_mail`` / ``message_post`` rows, in bulk).
+"""
+import logging
+from collections import OrderedDict
+
+import psycopg2.extensions
+from psycopg2.extensions import AsIs
+
+from odoo import _, api, fields, models, tools
+
+from ..attribution import events, terms
+from ..tools import bulk_mail
+from .event_registration import TextMemo
+
+_logger = logging.getLogger(__name__)
+
+#: registrations claimed and sent together (one INSERT per table a batch)
+SEND_BATCH = 500
+#: the registration's field that records when ``code`` was sent
+SENT_DATE_FIELD = {"E1": "confirm_sent_date", "E2": "logistics_sent_date",
+                   "E4": "thanks_sent_date", "E5": "thanks_sent_date"}
 
 
 class AttributionMessageLog(models.Model):
     """One row per (registration, code): the claim that makes E1-E5 sends idempotent.
 
-    The cron inserts the row with ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` in
-    the transaction that sends (see ``event.registration._attribution_claim``); a second
-    worker running the same job at the same time finds the row and sends nothing.
-    Skipped codes are kept with ``state='skipped'`` and their reason so the event's
-    chatter lists each skip once; a later send turns the row into ``sent``.
+    A second worker running the same job at the same time finds the row and sends
+    nothing. Skipped codes are kept with ``state='skipped'`` and their reason so the
+    event's chatter lists each skip once; a later send turns the row into ``sent``.
     """
 
     _name = "attribution.message.log"
@@ -53,3 +77,201 @@ class AttributionMessageLog(models.Model):
     def name_get(self):
         return [(log.id, "%s %s" % (log.code, log.registration_id.display_name))
                 for log in self]
+
+    # ------------------------------------------------------------------ the cron
+
+    @api.model
+    def _send_due(self, now):
+        """Send E1-E5 that are due at ``now`` (naive UTC datetime) to every event's
+        registrations (``event.registration._cron_attribution_messages``, the
+        scheduled action's entry point). Returns ``{"sent": [(reg_id, code)],
+        "skipped": [(reg_id, code, reason_en)]}``; new skips are posted on the event.
+
+        Code by code, the registrations are claimed (:meth:`_claim`) and sent
+        (:meth:`_send_batch`) in batches of ``SEND_BATCH``: a constant number of
+        queries a batch."""
+        # read the fields used, a query per field and batch, not every column of
+        # thousands of registrations and guests at the first access of one
+        Reg = self.env["event.registration"].with_context(prefetch_fields=False)
+        result = {"sent": [], "skipped": []}
+        for event in Reg._attribution_events(now):
+            regs = Reg.search([("event_id", "=", event.id)], order="id")
+            due, skipped = events.due_messages(
+                Reg._attribution_facts(event), regs._attribution_reg_facts(), now)
+            new_skips = []
+            for code in events.MESSAGE_CODES:
+                reasons = OrderedDict((reg_id, reason_en)
+                                      for reg_id, c, _zh, reason_en in skipped
+                                      if c == code)
+                result["skipped"].extend((reg_id, code, reason)
+                                         for reg_id, reason in reasons.items())
+                skipping = Reg.browse(list(reasons)).with_prefetch(regs._prefetch)
+                claimed = self._claim(skipping, code, now, "skipped", reasons)
+                for reg in Reg.browse([r for r in reasons if r in claimed]):
+                    new_skips.append("%s %s: %s" % (
+                        code, reg.partner_id.name or reg.name or reg.id,
+                        reasons[reg.id]))
+                due_ids = [reg_id for reg_id, c in due if c == code]
+                for start in range(0, len(due_ids), SEND_BATCH):
+                    # the batch shares the prefetch of ``regs`` (which knows their
+                    # partners): the fields of a batch's guests are read in one go
+                    batch = Reg.browse(
+                        due_ids[start:start + SEND_BATCH]).with_prefetch(regs._prefetch)
+                    log_ids = self._claim(batch, code, now)
+                    if not log_ids:
+                        continue  # another worker has them
+                    sending = batch.filtered(
+                        lambda reg: reg.id in log_ids).with_prefetch(regs._prefetch)
+                    self._send_batch(sending, code, log_ids, now)
+                    result["sent"].extend((reg_id, code) for reg_id in sending.ids)
+            if new_skips:
+                event.message_post(
+                    body=_("Guest messages skipped:<br/>%s") % "<br/>".join(
+                        tools.html_escape(s) for s in new_skips),
+                    subtype="mail.mt_note")
+        return result
+
+    # ------------------------------------------------------------------ claims
+
+    def _claim_sql(self, state, rows):
+        """INSERT of the claims ``rows`` [(registration, event, code, state, reason,
+        date)], returning (registration_id, id) of the rows this transaction got.
+        ``state='skipped'`` rows never block a later send (DO UPDATE ... WHERE); a skip
+        never overwrites anything (DO NOTHING)."""
+        if state == "sent":
+            conflict = ("DO UPDATE SET state = 'sent', reason = NULL, "
+                        "date = EXCLUDED.date, write_uid = EXCLUDED.write_uid, "
+                        "write_date = EXCLUDED.write_date "
+                        "WHERE attribution_message_log.state = 'skipped'")
+        else:
+            conflict = "DO NOTHING"
+        uid = self.env.uid
+        # ``conflict`` is one of the two constants above, never user input; the values
+        # are quoted by psycopg2 (mogrify)
+        return (
+            "INSERT INTO attribution_message_log "
+            "(registration_id, event_id, code, state, reason, date, "
+            " create_uid, create_date, write_uid, write_date) VALUES "
+            + bulk_mail.values_sql(
+                self.env.cr,
+                "(%s, %s, %s, %s, %s, %s, %s, (now() at time zone 'UTC'), %s, "
+                "(now() at time zone 'UTC'))",
+                [row + (uid, uid) for row in rows])
+            + " ON CONFLICT (registration_id, code) " + conflict
+            + " RETURNING registration_id, id")
+
+    @api.model
+    def _claim(self, regs, code, now, state="sent", reasons=None):
+        """Claim (registration, code) for every registration of ``regs`` with one
+        ``INSERT ... ON CONFLICT``; returns ``{registration id: log id}`` of those
+        this transaction got (the others are sent, or being sent, by someone else).
+
+        Rows go in registration order, so two workers lock them in the same order and
+        never deadlock. A concurrent worker's uncommitted claim makes the INSERT wait;
+        once it commits, PostgreSQL raises a serialization failure under Odoo's
+        REPEATABLE READ: the batch is then claimed row by row, each in a savepoint,
+        and only the rows of the other worker are lost to us."""
+        if not regs:
+            return {}
+        now_str = fields.Datetime.to_string(now)
+        regs = regs.sorted("id").with_prefetch(regs._prefetch)
+        reasons = reasons or {}
+        rows = [(reg.id, reg.event_id.id, code, state, reasons.get(reg.id), now_str)
+                for reg in regs]
+        claimed = self._claim_rows(rows, state)
+        if claimed is None:
+            _logger.debug("%s: some of %d registrations claimed by another worker; "
+                          "claiming one by one", code, len(rows))
+            claimed = {}
+            for row in rows:
+                claimed.update(self._claim_rows([row], state) or {})
+        # only these rows (no argument would clear the whole cache in Odoo 11)
+        self.invalidate_cache(ids=list(claimed.values()))
+        return claimed
+
+    def _claim_rows(self, rows, state):
+        """``{registration id: log id}`` got by inserting ``rows``, or None when a
+        concurrent claim committed first (serialization failure, rolled back to a
+        savepoint)."""
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(self._claim_sql(state, rows),
+                                    log_exceptions=False)
+                return dict(self.env.cr.fetchall())
+        except psycopg2.extensions.TransactionRollbackError:
+            return None
+
+    # ------------------------------------------------------------------ sending
+
+    @api.model
+    def _send_batch(self, regs, code, log_ids, now):
+        """Send ``code`` to the registrations ``regs`` (all of one event), claimed in
+        ``log_ids`` (registration id -> log id): the mail from the template into Odoo's
+        mail queue (``mail.mail``, outgoing; it shows in the registration's chatter),
+        the SMS copy into the outbox with a note in the chatter, or the E3 call
+        activity; then the log rows and the registration's sent date. The text of
+        each registration is computed once (the SMS copy and the template's
+        ``attribution_lines`` share it)."""
+        now_str = fields.Datetime.to_string(now)
+        if code == "E3":
+            for reg in regs:
+                activity = reg._attribution_create_call(now)
+                reg.call_activity_id = activity
+                self.browse(log_ids[reg.id]).activity_id = activity
+            return
+        memo = TextMemo()
+        # a query per field used and batch (see _send_due)
+        regs = regs.with_context(prefetch_fields=False, attribution_text_memo=memo,
+                                 **{terms.CTX_NOW: now_str})
+        # the templates' language (${object.partner_id.lang}) of the whole batch at
+        # once: generate_email browses the registrations afresh, and a guest field
+        # first read there is read for that guest alone
+        regs.mapped("partner_id.lang")
+        by_template, sms_rows, templates = OrderedDict(), [], {}
+        for reg in regs:
+            text = reg.attribution_text(code)
+            if reg._attribution_email():
+                # one look-up of each template a batch (env.ref checks it exists)
+                version = reg.attribution_version() if code == "E1" else None
+                if version not in templates:
+                    templates[version] = reg._attribution_template(code)
+                by_template.setdefault(templates[version], []).append(reg.id)
+            mobile = reg._attribution_mobile()
+            if mobile:
+                sms_rows.append({
+                    "registration_id": reg.id, "partner_id": reg.partner_id.id,
+                    "number": mobile, "body": text, "code": code, "next_try": now_str})
+        mail_ids = {}
+        for template, reg_ids in by_template.items():
+            mail_ids.update(bulk_mail.send_mail(
+                template.with_context(regs.env.context), regs.browse(reg_ids)))
+        sms_ids = self.env["attribution.sms.message"]._queue(sms_rows)
+        label = _("%s: SMS queued to %s:<br/>%s")
+        noted = regs.browse([row["registration_id"] for row in sms_rows])
+        bulk_mail.post_notes(noted, {
+            row["registration_id"]: label % (
+                code, row["number"], tools.plaintext2html(row["body"]))
+            for row in sms_rows})
+        self._record_sends(regs, code, log_ids, mail_ids, sms_ids, now_str)
+
+    def _record_sends(self, regs, code, log_ids, mail_ids, sms_ids, now_str):
+        """Write what went out on the log rows (mail, SMS) and the registrations'
+        sent date of ``code``, one UPDATE each."""
+        updates = [(log_ids[reg_id], mail_ids.get(reg_id), sms_ids.get(reg_id))
+                   for reg_id in regs.ids if reg_id in log_ids]
+        if updates:
+            self.env.cr.execute(
+                "UPDATE attribution_message_log AS l SET mail_id = v.mail_id, "
+                "sms_id = v.sms_id, write_uid = %s, "
+                "write_date = (now() at time zone 'UTC') FROM (VALUES "
+                + bulk_mail.values_sql(self.env.cr, "(%s, %s::int, %s::int)", updates)
+                + ") AS v(id, mail_id, sms_id) WHERE l.id = v.id", (self.env.uid,))
+        # ``field`` is one of the constants of SENT_DATE_FIELD (AsIs); no stored field
+        # depends on it
+        self.env.cr.execute(
+            "UPDATE event_registration SET %s = %s, write_uid = %s, "
+            "write_date = (now() at time zone 'UTC') WHERE id IN %s",
+            (AsIs(SENT_DATE_FIELD[code]), now_str, self.env.uid, tuple(regs.ids)))
+        # what the rows written above behind the ORM's back made stale
+        self.invalidate_cache(ids=list(log_ids.values()))
+        regs.invalidate_cache(ids=regs.ids)

@@ -3,6 +3,8 @@ import logging
 
 from odoo import api, fields, models
 
+from ..tools import bulk_mail
+
 _logger = logging.getLogger(__name__)
 
 #: minutes before the n-th retry: 1, 2, 4, ... capped at one day
@@ -53,6 +55,13 @@ class AttributionSmsMessage(models.Model):
     def action_retry(self):
         self.write({"state": "queued", "next_try": False})
         return True
+
+    @api.model
+    def _queue(self, rows):
+        """Put the messages ``rows`` (dicts of ``create`` values: ``registration_id``,
+        ``partner_id``, ``number``, ``body``, ``code``, ``next_try``) in the outbox, one
+        INSERT for all; returns ``{registration id: message id}``."""
+        return bulk_mail.insert_rows(self.env, self._name, rows, "registration_id")
 
     @api.model
     def _cron_send(self, now=None, limit=200, auto_commit=False):

@@ -221,8 +221,8 @@ class AttributionViolation(models.Model):
     # ---------------------------------------------------------------- entry point
 
     @api.model
-    def record(self, user, category, source_ref, description=None, rule_code=None,
-               fault_class=None, date=None):
+    def _record(self, user, category, source_ref, description=None, rule_code=None,
+                fault_class=None, date=None):
         """Record a violation caused by ``source_ref``
         (e.g. ``"attribution.conflict,12"``).
 

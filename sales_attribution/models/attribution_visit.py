@@ -157,15 +157,14 @@ class AttributionVisit(models.Model):
         vals = self._prepare_customer_vals(dict(vals))
         if vals.get("partner_id"):
             self._lock_customer(vals["partner_id"])
-        with self.env.norecompute():
-            # tracking_disable: no "created" note, no tracking message and no
-            # follower for the desk; the decision note on the customer follows at
-            # once and the visit shows its decision (bench: 4-5 chatter posts a walk-in
-            # were most of its cost)
-            visit = super(AttributionVisit, self.with_context(
-                tracking_disable=True)).create(vals).with_env(self.env)
-            self._recompute_customers_as_superuser()
-        visit.recompute()
+        # tracking_disable: no "created" note, no tracking message and no follower for
+        # the desk; the decision note on the customer follows at once and the visit
+        # shows its decision (bench: 4-5 chatter posts a walk-in were most of its
+        # cost). The customer's visit dates are recomputed as superuser
+        # (``compute_sudo`` on res.partner): a consultant may not write a customer
+        # owned by another, the dates follow the sheet anyway.
+        visit = super(AttributionVisit, self.with_context(
+            tracking_disable=True)).create(vals).with_env(self.env)
         visit._apply_attribution()
         return visit
 
@@ -200,23 +199,6 @@ class AttributionVisit(models.Model):
                        ", ".join(sorted(decisive))))
         return super().write(vals)
 
-    def _recompute_customers_as_superuser(self):
-        """Move the pending recomputation of the customers' stored fields that depend
-        on visits (first / last visit date) to the superuser.
-
-        A consultant registering a customer owned by another consultant may not write
-        that customer (record rules); the visit dates must follow the sheet anyway.
-        """
-        for field, recs_list in list(self.env.all.todo.items()):
-            if field.model_name != "res.partner":
-                continue
-            for recs in list(recs_list):
-                if recs.env.uid != SUPERUSER_ID:
-                    self.env.remove_todo(field, recs)
-                    # sudo: see the docstring
-                    self.env.add_todo(field, recs.sudo())
-        self.env["res.partner"].sudo().recompute()
-
     # ------------------------------------------------------------------ customer
 
     @api.model
@@ -243,8 +225,8 @@ class AttributionVisit(models.Model):
                 partner = self._find_customer_by_phone(phone)
                 if not partner:
                     # two desks typing the same new number: the second waits for the
-                    # first's customer and finds it (see _claim_phone)
-                    self._claim_phone(phone)
+                    # first's customer and finds it (attribution.phone.claim)
+                    self.env["attribution.phone.claim"]._claim(phone)
                     partner = self._find_customer_by_phone(phone)
                 if not partner:
                     # sudo: a consultant registers a new customer at the desk; the
@@ -264,45 +246,25 @@ class AttributionVisit(models.Model):
             vals["phone"] = partner.attribution_phone or False
         return vals
 
-    @api.model_cr
-    def init(self):
-        # one row per phone number registered as a new customer: see _claim_phone
-        self.env.cr.execute("""
-            CREATE TABLE IF NOT EXISTS attribution_phone_claim (
-                phone varchar PRIMARY KEY,
-                claim_date timestamp without time zone
-                    DEFAULT (now() at time zone 'UTC')
-            )""")
-
-    @api.model
-    def _claim_phone(self, phone):
-        """Serialise the creation of the customer of one new phone number.
-
-        Two desks registering the same new number at the same moment would otherwise
-        both find no customer and create two. The claim row makes the second wait for
-        the first: under READ COMMITTED (see :meth:`_read_committed_if_first`) it then
-        finds the first one's customer; under REPEATABLE READ the update of a row it
-        cannot see raises a serialization failure and the RPC layer retries it.
-        """
-        self.env.cr.execute(
-            "INSERT INTO attribution_phone_claim (phone) VALUES (%s) "
-            "ON CONFLICT (phone) DO UPDATE "
-            "SET claim_date = (now() at time zone 'UTC')", (phone,),
-            log_exceptions=False)
-
     @api.model
     def _read_committed_if_first(self):
         """Run this registration in READ COMMITTED when it opens its transaction.
 
-        Every walk-in serves a turn of the team's one rotation row. Under Odoo's
-        REPEATABLE READ, a registration that waited for that row lock fails with a
-        serialization error once the other commits and is retried from scratch by the
-        RPC layer; with 16 desks on 4 workers, five retries were not always enough and
-        desks saw errors (live/test_concurrency.py). In READ COMMITTED the waiting
-        registration goes on with the committed row instead: the lock still gives the
-        turns one after the other, and every statement after it reads what the others
-        committed. Only when nothing ran yet in the transaction (an XML-RPC ``create``
-        of a visit): a transaction already under way keeps its isolation level.
+        Odoo has no public way to choose a transaction's isolation level; this is the
+        one place the addon does, kept because the figures need it. Every walk-in
+        serves a turn of the team's one rotation row (``SELECT ... FOR UPDATE``) and
+        may claim a new phone (``attribution.phone.claim``). Under Odoo's REPEATABLE
+        READ, a registration that waited for one of those row locks fails with a
+        serialization error once the other commits, and the RPC layer retries it
+        from scratch (at most 5 times): with 16 desks on 4 workers desks saw errors
+        (bench/README.md, "parallel walk-ins": 3 errors in 128 walk-ins). In READ
+        COMMITTED the waiting registration goes on with the committed row instead:
+        the lock still gives the turns one after the other, and every statement
+        after it reads what the others committed (``live/test_concurrency.py``: 400
+        registrations by 16 XML-RPC clients, no error, no turn given twice, no phone
+        made two customers). Only when nothing ran yet in the transaction (an
+        XML-RPC ``create`` of a visit, read on the psycopg2 connection of the
+        cursor): a transaction already under way keeps its isolation level.
         """
         cnx = getattr(self.env.cr, "_cnx", None)
         if cnx is not None and cnx.get_transaction_status() == \
@@ -487,7 +449,7 @@ class AttributionVisit(models.Model):
             if decision.open_conflict:
                 conflict = visit._open_conflict(decision, logged)
                 if decision.not_asked_collision and visit.receiver_id:
-                    self.env["attribution.violation"].record(
+                    self.env["attribution.violation"]._record(
                         visit.receiver_id, "other", "attribution.visit,%d" % visit.id,
                         description=_("A5: a collision was found on a visit where the "
                                       "receiver did not ask about prior visits (%s).")

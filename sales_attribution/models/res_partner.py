@@ -18,11 +18,11 @@ class ResPartner(models.Model):
         help="Mobile (else phone) as digits without country prefix or separators; "
              "customers are matched on it from the form, XML-RPC and imports alike.")
     first_visit_date = fields.Date(
-        compute="_compute_visit_dates", store=True,
+        compute="_compute_visit_dates", store=True, compute_sudo=True,
         help="Date of the customer's first registered visit to the showroom, on the "
              "office's calendar (the company's office time zone).")
     last_visit_date = fields.Date(
-        compute="_compute_visit_dates", store=True,
+        compute="_compute_visit_dates", store=True, compute_sudo=True,
         help="Date of the customer's latest registered visit on the office's calendar "
              "(B6 counts days from it).")
     last_followup_date = fields.Date(

@@ -1,19 +1,19 @@
 """Shared office for the event message tests (E1-E5): a consultant, guests of each
-industry, an event on 9-10 May 2036 (office time, UTC+8)."""
+industry, an event on 9-10 May 2036 (office time, Beijing)."""
 import datetime
 
 from odoo import fields, tools
 
-from ..attribution import events
+from ..attribution import events, terms
 
 #: event: 09:00 local 9 May to 17:00 local 10 May 2036
 DATE_BEGIN = datetime.datetime(2036, 5, 9, 1, 0)
 DATE_END = datetime.datetime(2036, 5, 10, 9, 0)
 
 
-def utc(day, hour, minute=0):
-    """Naive UTC datetime of ``hour`` local (UTC+8) on May ``day`` 2036."""
-    return datetime.datetime(2036, 5, day, hour, minute) - datetime.timedelta(hours=8)
+def utc(day, hour, minute=0, tz="Asia/Shanghai"):
+    """Naive UTC datetime of ``hour`` office time (zone ``tz``) on May ``day`` 2036."""
+    return terms.utc_from_office(datetime.datetime(2036, 5, day, hour, minute), tz)
 
 
 def build_office(env, prefix=""):

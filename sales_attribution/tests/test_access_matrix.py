@@ -27,6 +27,9 @@ RIGHTS = {
     "attribution.message.log": {"consultant": "r", "manager": "r"},
     "attribution.sms.message": {"consultant": "r", "manager": "rw"},
     "attribution.sms.gateway": {"manager": "rwcu"},
+    # side tables of the engine (claims, queue): written by the code, read by nobody
+    "attribution.owner.notice": {},
+    "attribution.phone.claim": {},
 }
 #: model -> which records a consultant finds: "own" (theirs only) or "all"
 CONSULTANT_SCOPE = {

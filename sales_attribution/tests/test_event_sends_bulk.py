@@ -1,7 +1,8 @@
-"""E1-E5 sends in bulk (issue #7): the cron claims, renders and queues a batch of
-registrations with a fixed number of queries, and what it queues is what Odoo itself
-would have queued: the mails go out through Odoo's mail queue, the notes look like
-``message_post``'s."""
+"""E1-E5 sends in bulk: the cron claims, renders and queues a batch of registrations
+with a fixed number of queries, and what it queues is what Odoo itself would have
+queued (``tools/bulk_mail.py`` against ``send_mail`` and ``message_post``): the same
+mail.mail and mail.message values, recipients, notifications, followers and
+attachments; the mails go out through Odoo's mail queue."""
 import datetime
 import logging
 from unittest.mock import patch
@@ -10,7 +11,8 @@ from odoo import fields
 from odoo.tests.common import SavepointCase
 
 from ..attribution import events
-from ..models import event_registration
+from ..models import attribution_message_log
+from ..tools import bulk_mail
 from .common import make_user
 
 _logger = logging.getLogger(__name__)
@@ -83,6 +85,27 @@ class TestEventSendsBulk(SavepointCase):
         result = Reg._cron_attribution_messages(now=self.e1_time(event))
         return result, self.cr.sql_log_count - before
 
+    def followers(self, reg):
+        found = self.env["mail.followers"].search([
+            ("res_model", "=", reg._name), ("res_id", "=", reg.id)])
+        return sorted((f.partner_id.id, f.channel_id.id,
+                       tuple(sorted(f.subtype_ids.ids))) for f in found)
+
+    def assert_same_message(self, bulk, odoo, names, what):
+        """``bulk`` and ``odoo`` (mail.mail or mail.message) agree on ``names``, on
+        who was notified (inbox, channels) and on their attachments."""
+        self.env["mail.message"].invalidate_cache()
+        for name in names + ("needaction_partner_ids", "channel_ids", "attachment_ids",
+                             "partner_ids"):
+            self.assertEqual(bulk[name], odoo[name], "%s of %s" % (name, what))
+
+        def notified(record):
+            message = record.mail_message_id if record._name == "mail.mail" else record
+            return self.env["mail.notification"].sudo().search(
+                [("mail_message_id", "=", message.id)]).mapped("res_partner_id")
+
+        self.assertEqual(notified(bulk), notified(odoo), "notifications of %s" % what)
+
     def mails(self, event):
         regs = self.env["event.registration"].search([("event_id", "=", event.id)])
         return self.env["mail.mail"].search([
@@ -107,7 +130,7 @@ class TestEventSendsBulk(SavepointCase):
                              % (small_queries, big_queries))
 
     def test_E1_batches_send_each_registration_once(self):
-        with patch.object(event_registration, "SEND_BATCH", 7):
+        with patch.object(attribution_message_log, "SEND_BATCH", 7):
             result, _queries = self.run_cron(self.big)
         regs = self.env["event.registration"].search([("event_id", "=", self.big.id)])
         self.assertEqual(sorted(result["sent"]), sorted((r, "E1") for r in regs.ids))
@@ -144,13 +167,63 @@ class TestEventSendsBulk(SavepointCase):
                  "references", "headers")
         for bulk in self.mails(self.small):
             reg = self.env["event.registration"].browse(bulk.res_id)
+            followed = self.followers(reg)
             template = reg._attribution_template("E1").with_context(attribution_now=now)
             odoo = self.env["mail.mail"].browse(template.send_mail(reg.id))
             self.env["mail.mail"].invalidate_cache()
-            for name in names:
-                self.assertEqual(bulk[name], odoo[name], "%s of %s" % (name, reg.name))
+            self.assert_same_message(bulk, odoo, names, reg.name)
+            self.assertEqual(self.followers(reg), followed)
             self.assertTrue(bulk.message_id)
             self.assertNotEqual(bulk.message_id, odoo.message_id)
+
+    def test_bulk_send_mail_falls_back_to_send_mail_with_attachments(self):
+        """A template with an attachment: bulk_mail gives what send_mail gives (it
+        is send_mail), attachment and all."""
+        regs = self.env["event.registration"].search(
+            [("event_id", "=", self.small.id)], order="id", limit=2)
+        template = regs[0]._attribution_template("E1").copy()
+        template.attachment_ids = self.env["ir.attachment"].create({
+            "name": "路线图.txt", "datas_fname": "路线图.txt", "datas": "5Zyw5Zu+",
+            "res_model": "mail.template", "res_id": template.id})
+        template = template.with_context(attribution_now=fields.Datetime.to_string(
+            self.e1_time(self.small)))
+        bulk = self.env["mail.mail"].browse(
+            bulk_mail.send_mail(template, regs[:1])[regs[0].id])
+        odoo = self.env["mail.mail"].browse(template.send_mail(regs[0].id))
+        self.assertEqual(len(bulk.attachment_ids), 1)
+        self.assertEqual(bulk.attachment_ids.datas, odoo.attachment_ids.datas)
+        self.assert_same_message(bulk, odoo, ("subject", "body_html", "email_to",
+                                              "recipient_ids", "reply_to"), "copy")
+
+    def test_bulk_note_notifies_whom_message_post_notifies(self):
+        """A follower subscribed to notes is notified of a note by message_post;
+        bulk_mail.post_notes notifies them the same, and nobody else."""
+        regs = self.env["event.registration"].search(
+            [("event_id", "=", self.small.id)], order="id", limit=3)
+        watched, quiet = regs[0], regs[1]
+        note = self.env.ref("mail.mt_note")
+        watched.message_subscribe([self.consultant.partner_id.id],
+                                  subtype_ids=[note.id])
+        names = ("model", "res_id", "record_name", "message_type", "subtype_id",
+                 "author_id", "email_from", "reply_to", "no_auto_thread",
+                 "mail_server_id", "body")
+        for reg in (watched, quiet):
+            # the thread's first message: both notes hang under it (flat thread)
+            first = reg.message_post(body="<p>开始</p>", subtype="mail.mt_note")
+            followed = self.followers(reg)
+            posted = reg.message_post(body="<p>备忘</p>", subtype="mail.mt_note")
+            self.assertEqual(posted.parent_id, first)
+            bulk = self.env["mail.message"].browse(
+                bulk_mail.post_notes(reg, {reg.id: "<p>备忘</p>"})[reg.id])
+            self.assert_same_message(bulk, posted, names, reg.name)
+            self.assertEqual(bulk.parent_id, first)
+            self.assertEqual(self.followers(reg), followed)
+        self.assertEqual(
+            self.env["mail.message"].search([
+                ("model", "=", watched._name), ("res_id", "=", watched.id),
+                ("body", "in", ["<p>开始</p>", "<p>备忘</p>"])]).mapped(
+                    "needaction_partner_ids"),
+            self.consultant.partner_id)
 
     def test_E1_bulk_mail_goes_out_through_the_mail_queue(self):
         self.run_cron(self.small)
@@ -191,9 +264,11 @@ class TestEventSendsBulk(SavepointCase):
         note = reg.message_ids.filtered(lambda m: "SMS queued" in (m.body or ""))
         self.assertEqual(len(note), 1)
         self.assertIn(reg.attribution_sms_ids.number, note.body)
+        followed = self.followers(reg)
         posted = reg.message_post(body="reference", subtype="mail.mt_note")
-        for name in ("model", "res_id", "record_name", "message_type", "subtype_id",
-                     "author_id", "email_from", "reply_to", "parent_id",
-                     "no_auto_thread", "mail_server_id"):
-            self.assertEqual(note[name], posted[name], name)
+        self.assert_same_message(note, posted, (
+            "model", "res_id", "record_name", "message_type", "subtype_id",
+            "author_id", "email_from", "reply_to", "parent_id", "no_auto_thread",
+            "mail_server_id"), reg.name)
+        self.assertEqual(self.followers(reg), followed)
         self.assertTrue(note.message_id)

@@ -199,6 +199,28 @@ class TestEventMessages(SavepointCase):
             ("res_model", "=", "event.registration"), ("res_id", "=", reg.id)]), 1)
         self.assertFalse(self.sms(reg).filtered(lambda s: s.code == "E3"))
 
+    def test_office_in_london_gets_E1_E2_E3_at_its_own_local_times(self):
+        """The company's time zone, not Beijing's: an office in London (summer time,
+        UTC+1) confirms at 09:00, sends logistics at 18:00 and calls at 11:00 London
+        time. The event starts 02:00 London on 9 May (01:00 UTC)."""
+        self.event.company_id.attribution_timezone = "Europe/London"
+        reg = self.regs["service"]
+
+        def codes(now):
+            return sorted({c for r, c in self.run_cron(now)["sent"] if r == reg.id})
+
+        self.assertEqual(codes(utc(7, 8, 59, tz="Europe/London")), [])
+        # 09:00 London is 16:00 in Beijing: E1 would have gone at 01:00 UTC there
+        self.assertEqual(codes(utc(7, 9, tz="Europe/London")), ["E1"])
+        self.assertEqual(codes(utc(8, 17, 59, tz="Europe/London")), [])
+        self.assertEqual(codes(utc(8, 18, tz="Europe/London")), ["E2"])
+        self.assertEqual(codes(utc(8, 23, 59, tz="Europe/London")), [])
+        self.assertEqual(codes(utc(9, 0, 30, tz="Europe/London")), ["E3"])
+        activity = reg.call_activity_id
+        self.assertEqual(activity.date_deadline, "2036-05-09")
+        self.assertIn("11:00", activity.summary)
+        self.assertIn("9-10号", self.mails(reg)[0].body_html)
+
     # ------------------------------------------------------------------ E4 / E5
 
     def _attend(self):

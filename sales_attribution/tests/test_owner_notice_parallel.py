@@ -34,9 +34,7 @@ class TestOwnerNoticeParallel(TransactionCase):
             for k in range(NOTES):
                 message = customer.message_post(body="decision %d" % k,
                                                 subtype="mail.mt_note")
-                cr.execute("INSERT INTO attribution_owner_notice "
-                           "(message_id, partner_id) VALUES (%s, %s)",
-                           (message.id, owner.partner_id.id))
+                env["attribution.owner.notice"]._queue(message, owner.partner_id)
                 self.message_ids.append(message.id)
         self.addCleanup(self._cleanup)
 

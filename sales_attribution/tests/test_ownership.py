@@ -177,14 +177,14 @@ class TestOwnership(AttributionCase):
         self.assertTrue(self.activities(visit, self.manager))
 
     def test_A12_complaint_is_recorded_as_a_violation(self):
-        violation = self.env["attribution.violation"].record(
+        violation = self.env["attribution.violation"]._record(
             self.li, "complaint", "res.partner,%d" % self.customer("投诉客户").id,
             rule_code="A12")
         self.assertEqual((violation.category, violation.user_id),
                          ("complaint", self.li))
 
     def test_A13_abandoning_a_customer_is_class_a(self):
-        violation = self.env["attribution.violation"].record(
+        violation = self.env["attribution.violation"]._record(
             self.li, "abandon_customer", "attribution.visit,0", rule_code="A13",
             fault_class="a")
         self.assertEqual(violation.fault_class, "a")

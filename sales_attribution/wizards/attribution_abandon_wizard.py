@@ -38,7 +38,7 @@ class AttributionAbandonWizard(models.TransientModel):
                 _("Only a sales manager can report an abandoned customer."))
         if not (self.description or "").strip():
             raise UserError(_("Describe what happened."))
-        self.env["attribution.violation"].record(
+        self.env["attribution.violation"]._record(
             self.user_id, "abandon_customer", "attribution.visit,%s" % self.visit_id.id,
             description=self.description,
             date=fields.Datetime.context_timestamp(

@@ -112,7 +112,7 @@ class AttributionComplaintWizard(models.TransientModel):
             self.partner_id, self.new_user_id, "B5", zh, en,
             previous_owner=self.original_user_id, lead=self.lead_id or None)
         if self.reason_type == "complaint":
-            self.env["attribution.violation"].record(
+            self.env["attribution.violation"]._record(
                 self.original_user_id, self.violation_category or "complaint",
                 "attribution.decision,%s" % decision.id, description=self.complaint)
         return True

@@ -7,6 +7,7 @@ from attribution.events import (SURVEY_QUESTIONS, WORDING, WORDING_EN, EventFact
                                 RegFacts, call_deadline, code_window, countdown_days,
                                 date_range_text, due_messages, industry_version,
                                 render_receipt, render_sms, signature)
+from attribution.terms import utc_from_office
 
 # The seed's sample texts (第一篇), verbatim.
 SEED_E1 = {
@@ -43,9 +44,9 @@ def reg(rid=1, state="open", attended=False, email=True, mobile=True, sent=()):
     return RegFacts(rid, state, attended, email, mobile, frozenset(sent))
 
 
-def local(y, m, d, h, mi=0):
-    """Naive UTC datetime of a local (UTC+8) wall clock time."""
-    return dt.datetime(y, m, d, h, mi) - dt.timedelta(hours=8)
+def local(y, m, d, h, mi=0, tz="Asia/Shanghai"):
+    """Naive UTC datetime of an office wall clock time (default Beijing, UTC+8)."""
+    return utc_from_office(dt.datetime(y, m, d, h, mi), tz)
 
 
 def codes_due(now, regs=None, event=EVENT):
@@ -113,7 +114,7 @@ def test_E1_countdown_uses_local_calendar_days():
     assert countdown_days(start, local(2024, 6, 7, 23, 59)) == 2
     # 16:30 UTC on the 7th is already the 8th in the office
     assert countdown_days(start, dt.datetime(2024, 6, 7, 16, 30)) == 1
-    assert countdown_days(start, dt.datetime(2024, 6, 7, 16, 30), 0) == 2
+    assert countdown_days(start, dt.datetime(2024, 6, 7, 16, 30), "UTC") == 2
 
 
 def test_E1_countdown_and_dates_computed_from_the_event():
@@ -323,3 +324,49 @@ def test_E1_unknown_code_refused():
         render_sms("E9", {})
     with pytest.raises(ValueError):
         code_window(EVENT, "E9")
+
+
+# ----------------------------------------------------------------- office time zone
+
+# The same event for an office in London: Sunday 9 June 2024 09:00-17:00 British
+# Summer Time (UTC+1) to Monday 10 June 17:00.
+LONDON = EventFacts(event_id=8, date_begin=dt.datetime(2024, 6, 9, 8, 0),
+                    date_end=dt.datetime(2024, 6, 10, 16, 0), tz="Europe/London")
+
+
+@pytest.mark.parametrize("code, start", [
+    ("E1", (2024, 6, 7, 9)),    # 09:00 London two days before
+    ("E2", (2024, 6, 8, 18)),   # 18:00 London the evening before
+    ("E3", (2024, 6, 9, 0)),    # midnight London on the event day
+])
+def test_E1_E2_E3_windows_open_at_the_offices_own_local_times(code, start):
+    opens = local(*start, tz="Europe/London")
+    assert code_window(LONDON, code)[0] == opens
+    assert code in codes_due(opens, event=LONDON)
+    assert code not in codes_due(opens - dt.timedelta(minutes=1), event=LONDON)
+    # in Beijing the same wall clock time is seven hours earlier in UTC
+    assert code_window(LONDON, code)[0] - opens == dt.timedelta(0)
+    assert opens - local(*start) == dt.timedelta(hours=7)
+
+
+def test_E3_call_is_due_at_call_hour_london_time():
+    assert call_deadline(LONDON) == local(2024, 6, 9, 11, tz="Europe/London")
+    assert call_deadline(LONDON) == dt.datetime(2024, 6, 9, 10, 0)
+
+
+def test_E1_text_counts_days_and_dates_in_the_offices_zone():
+    # 22:30 UTC on the 7th is already the 8th in Beijing, still the 7th in London
+    now = dt.datetime(2024, 6, 7, 22, 30)
+    begin = dt.datetime(2024, 6, 9, 23, 30)  # the 10th in Beijing, the 10th 00:30 BST
+    assert countdown_days(begin, now, "Asia/Shanghai") == 2
+    assert countdown_days(begin, now, "Europe/London") == 3
+    ctx = dict(name="王", event="论坛", date_begin=begin, date_end=begin, now=now,
+               consultant="陈卫", company="长松", tz="Europe/London")
+    assert "10号" in render_sms("E1", ctx) and "只有3天" in render_sms("E1", ctx)
+
+
+def test_E1_window_follows_daylight_saving():
+    # London in winter is UTC+0: 09:00 local is 09:00 UTC
+    winter = EventFacts(9, dt.datetime(2024, 1, 10, 10, 0),
+                        dt.datetime(2024, 1, 10, 18, 0), tz="Europe/London")
+    assert code_window(winter, "E1")[0] == dt.datetime(2024, 1, 8, 9, 0)
