@@ -75,6 +75,7 @@ Precedence (first that applies wins):
 ('B1', 2)
 """
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Optional, Tuple
 
@@ -127,10 +128,11 @@ class Person:
     """A customer the rules look at: the deal's customer or buyer, a relative, a
     contact of a company buyer.
 
-    ``owner_id``: the customer's consultant; ``visits``: their registrations;
-    ``intent_class`` (a/b/c) and ``intent_reported_date`` (office date): the evening
-    review; ``deal_ids``: opportunities naming them as customer or buyer (B2);
-    ``conflicts``: collisions on them (A9 group claims).
+    ``owner_id``: the customer's consultant; ``visits``: their registrations (the
+    companions are read on the customer's and the buyer's); ``intent_class`` (a/b/c)
+    and ``intent_reported_date`` (office date): the evening review; ``deal_ids``:
+    opportunities naming them as customer or buyer (read on relatives: B2);
+    ``conflicts``: collisions on them (read on a company's contacts: A9 claims).
     """
 
     partner_id: int
@@ -220,8 +222,13 @@ def _people(deal):
     return people
 
 
+# the same registrations are dated again for every deal they are a fact of
+_office_day = functools.lru_cache(maxsize=8192)(office_date)
+
+
 def _days(people, tz):
-    return {office_date(v.visit_datetime, tz) for p in people for v in p.visits}
+    """The office dates of the registrations of ``people``."""
+    return {_office_day(v.visit_datetime, tz) for p in people for v in p.visits}
 
 
 def _deal_relations(deal):
@@ -259,15 +266,17 @@ def _family_joint_visit(deal, tz):
 
 def _kin_relation(deal, closer):
     """B1: the relation to the direct kin received first, by another consultant."""
+    kin_relations = [
+        rel for rel in _deal_relations(deal)
+        if rel.relation_type in DIRECT_KIN and rel.related.owner_id
+        and rel.related.owner_id != closer and rel.related.visits]
+    if not kin_relations:
+        return None
     own = [v.visit_datetime for p in _people(deal) for v in p.visits]
     first_own = min(own) if own else None
     candidates = []
-    for rel in _deal_relations(deal):
-        kin = rel.related
-        if (rel.relation_type not in DIRECT_KIN or not kin.owner_id
-                or kin.owner_id == closer or not kin.visits):
-            continue
-        first = min(v.visit_datetime for v in kin.visits)
+    for rel in kin_relations:
+        first = min(v.visit_datetime for v in rel.related.visits)
         if first_own is None or first < first_own:
             candidates.append((first, rel.relation_id, rel))
     return min(candidates, key=lambda c: c[:2])[2] if candidates else None
@@ -288,20 +297,17 @@ def _buyer_relation(deal, tz):
     """B3a: the buyer's relative or friend received on other days by another
     consultant, without an opportunity of their own."""
     buyer = deal.buyer or deal.customer
-    if deal.unit_count != 1 or buyer is None or not buyer.owner_id:
-        return None
-    buyer_days = _days([buyer], tz)
-    if not buyer_days:
+    if (deal.unit_count != 1 or buyer is None or not buyer.owner_id
+            or not buyer.visits):
         return None
     for rel in deal.relations:
         other = rel.related
-        if rel.partner_id != buyer.partner_id \
-                or rel.relation_type not in RELATIVES_AND_FRIENDS:
-            continue
-        other_days = _days([other], tz)
-        if (other_days and not buyer_days & other_days and other.owner_id
+        if (rel.partner_id == buyer.partner_id
+                and rel.relation_type in RELATIVES_AND_FRIENDS
+                and other.visits and other.owner_id
                 and other.owner_id != buyer.owner_id
-                and not other.deal_ids - {deal.lead_id}):
+                and not other.deal_ids - {deal.lead_id}
+                and not _days([buyer], tz) & _days([other], tz)):
             return rel
     return None
 
@@ -371,7 +377,6 @@ def compute_shares(deal, settings=None):
     tz = settings.timezone
     names = deal.names or {}
     closer = deal.closer_id if deal.closer_id is not None else deal.owner_id
-    won_day = office_date(deal.won_datetime, tz)
     state = deal.conflict_state
     note_zh = note_en = ""
     if state == "negotiation":
@@ -441,6 +446,7 @@ def compute_shares(deal, settings=None):
     if rel is not None:
         original = rel.related.owner_id
         kin_zh, kin_en = RELATION_NAMES[rel.relation_type]
+        won_day = office_date(deal.won_datetime, tz)
         reported = _reported_class(rel.related, won_day)
         confirmed = rel.confirmed_date is not None and rel.confirmed_date == won_day
         if reported in ("a", "b") and confirmed:

@@ -310,8 +310,8 @@ class CrmLead(models.Model):
             if company not in settings:
                 settings[company] = self._attribution_split_settings(
                     self.env["res.company"].browse(company))
-            won_date = fields.Date.to_string(terms.office_date(
-                deal["won_datetime"], settings[company].timezone))
+            won_date = terms.office_date(
+                deal["won_datetime"], settings[company].timezone).isoformat()
             if lead.id not in facts:
                 # A manager took over this split: keep every line, only amounts follow.
                 shares = lead._attribution_check_share_totals(tuple(

@@ -2,10 +2,11 @@
 
 :func:`deal_rows` reads what the split reads on the deals themselves;
 :func:`load_deal_facts` turns them into ``{lead id: splits.DealFacts}``. Nothing here
-decides a rule: every person the rules may look at is loaded whole (owner,
-registrations with their companions, intent class, own opportunities, conflicts), the
-same whatever deal or role brought them in, so the facts of a deal do not depend on
-the other deals loaded with it.
+decides a rule. A person is loaded as what the rules read of them in their role: the
+customer and the buyer with the companions of their registrations, a relative with
+their own opportunities (B2), a company buyer's contact with their conflicts (A9);
+owner, registrations and intent class in every role. A role is always loaded the same
+way, so the facts of a deal do not depend on the other deals loaded with it.
 
 One query per kind of fact for the whole recordset, whatever its size. The addon's
 own tables (relations, visits, conflicts, decisions) are read in SQL: the callers are
@@ -15,12 +16,20 @@ here too: archived contacts of a company (``child_of``), archived claimants and
 companions (many2many reads). The people's own opportunities stay an ORM search
 (crm's record rules, archived leads).
 """
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
 from odoo import fields
 
 from ..attribution import splits
+
+
+def _datetime(value):
+    """An Odoo datetime string (``2026-03-10 02:00:00[.ffffff]``) as a naive
+    ``datetime`` to the second, as ``fields.Datetime.from_string`` (a C parser: the
+    loader parses every registration of a chunk)."""
+    return datetime.datetime.fromisoformat(value[:19])
 
 
 def _pct(value):
@@ -41,7 +50,7 @@ def deal_rows(env, lead_ids):
     """
     if not lead_ids:
         return {}
-    now = fields.Datetime.from_string(fields.Datetime.now())
+    now = _datetime(fields.Datetime.now())
     env.cr.execute("""
         SELECT l.id, l.user_id, l.closer_id, l.partner_id, l.buyer_partner_id,
                l.planned_revenue, l.unit_count, l.date_closed, l.company_id,
@@ -54,7 +63,7 @@ def deal_rows(env, lead_ids):
     rows = {}
     for row in env.cr.dictfetchall():
         closed = row.pop("date_closed")
-        row["won_datetime"] = fields.Datetime.from_string(closed) if closed else now
+        row["won_datetime"] = _datetime(closed) if closed else now
         row["revenue"] = Decimal("%.2f" % (row.pop("planned_revenue") or 0.0))
         row["bonus_rate"] = Decimal("%.3f" % (row.pop("attribution_bonus_rate") or 0.0))
         row["unit_count"] = row["unit_count"] or 0
@@ -117,8 +126,10 @@ class _Loader(object):
                 relations[row[1]].append((seq,) + row)
         return relations
 
-    def visits_of(self, partner_ids):
-        """``{partner id: (Visit, ...)}`` with the active companions of each visit."""
+    def visits_of(self, partner_ids, with_companions):
+        """``({partner id: (Visit, ...)}, {partner id: (Visit, ...)})``: the visits of
+        ``partner_ids`` without companions, and those of ``with_companions`` with the
+        active companions of each visit."""
         rows = []
         if partner_ids:
             self.cr.execute("""
@@ -127,20 +138,24 @@ class _Loader(object):
                             (sorted(partner_ids),))
             rows = self.cr.fetchall()
         companions = defaultdict(set)
-        if rows:
+        own = [row[0] for row in rows if row[1] in with_companions]
+        if own:
             self.cr.execute("""
                 SELECT r.visit_id, r.partner_id
                   FROM attribution_visit_companion_rel r
                   JOIN res_partner p ON p.id = r.partner_id
-                 WHERE r.visit_id = ANY(%s) AND p.active""", ([r[0] for r in rows],))
+                 WHERE r.visit_id = ANY(%s) AND p.active""", (own,))
             for visit_id, partner_id in self.cr.fetchall():
                 companions[visit_id].add(partner_id)
-        visits = defaultdict(list)
-        parse = fields.Datetime.from_string
+        plain, full = defaultdict(list), defaultdict(list)
         for visit_id, partner_id, stamp, owner_id in rows:
-            visits[partner_id].append(splits.Visit(
-                parse(stamp), owner_id, frozenset(companions.get(visit_id, ()))))
-        return {partner_id: tuple(items) for partner_id, items in visits.items()}
+            stamp = _datetime(stamp)
+            plain[partner_id].append(splits.Visit(stamp, owner_id))
+            if partner_id in with_companions:
+                full[partner_id].append(splits.Visit(
+                    stamp, owner_id, frozenset(companions.get(visit_id, ()))))
+        return ({pid: tuple(items) for pid, items in plain.items()},
+                {pid: tuple(items) for pid, items in full.items()})
 
     def conflicts_of(self, partner_ids):
         """``{partner id: (Conflict, ...)}``: every conflict with its active
@@ -228,8 +243,10 @@ def load_deal_facts(env, rows):
     the customer or the buyer, with its share lines; ``reassigned_from_id``: the
     previous owner of the latest B5 decision on the customer or the buyer; ``names``:
     the names of every consultant in the deal's facts. A person's ``visits`` are
-    their ``attribution.visit`` rows in time order, ``intent_reported_date`` a
-    ``date``, ``deal_ids`` their opportunities (customer or buyer).
+    their ``attribution.visit`` rows in time order (``companion_ids`` for the
+    customer and the buyer), ``intent_reported_date`` a ``date``; a relative's
+    ``deal_ids`` are their opportunities (customer or buyer); a contact's
+    ``conflicts`` the conflicts on them.
     """
     loader = _Loader(env)
     deals = []
@@ -247,22 +264,29 @@ def load_deal_facts(env, rows):
     members = loader.company_members(set(companies.values()))
     relations = loader.relations_of(people)
     related = {rel[3] for rels in relations.values() for rel in rels}
-    everyone = people | related | set().union(*members.values())
+    contacts = set().union(*members.values())
+    everyone = people | related | contacts
     loader.partners_of(everyone)
-    visits = loader.visits_of(everyone)
-    conflicts = loader.conflicts_of(everyone)
-    own_deals = loader.deals_of(everyone)
-    date = fields.Date.from_string
-    persons = {}
-    for pid in everyone:
+    visits, party_visits = loader.visits_of(everyone, people)
+    conflicts = loader.conflicts_of(contacts)
+    own_deals = loader.deals_of(related)
+    date = datetime.date.fromisoformat
+
+    def person(pid, role):
         owner, _co, _commercial, _cco, intent, reported = loader.partners.get(
             pid, (None,) * 6)
-        persons[pid] = splits.Person(
-            pid, owner_id=owner or None, visits=visits.get(pid, ()),
+        return splits.Person(
+            pid, owner_id=owner or None,
+            visits=(party_visits if role == "party" else visits).get(pid, ()),
             intent_class=intent or None,
             intent_reported_date=date(reported) if reported else None,
-            deal_ids=frozenset(own_deals.get(pid, ())),
-            conflicts=conflicts.get(pid, ()))
+            deal_ids=frozenset(own_deals.get(pid, ())) if role == "relative"
+            else frozenset(),
+            conflicts=conflicts.get(pid, ()) if role == "contact" else ())
+
+    parties = {pid: person(pid, "party") for pid in people}
+    relatives = {pid: person(pid, "relative") for pid in related}
+    contact_persons = {pid: person(pid, "contact") for pid in contacts}
     latest = loader.latest_per_deal(deals, _LATEST_CONFLICT)
     conflict_shares = defaultdict(list)
     if latest:
@@ -278,11 +302,11 @@ def load_deal_facts(env, rows):
     result, used = {}, {}
     for lead_id, pair in deals:
         row = rows[lead_id]
-        customer = persons.get(row["partner_id"])
+        customer = parties.get(row["partner_id"])
         buyer_id = row["buyer_partner_id"]
         conflict_id, state = latest.get(lead_id, (None, None))
         deal_relations = tuple(
-            splits.Relation(partner, persons[other], rel_type, evidence or None,
+            splits.Relation(partner, relatives[other], rel_type, evidence or None,
                             date(confirmed) if confirmed else None, rel_id)
             for _seq, rel_id, partner, other, rel_type, evidence, confirmed in sorted(
                 rel for p in pair for rel in relations[p]))
@@ -294,11 +318,11 @@ def load_deal_facts(env, rows):
             lead_id=lead_id,
             won_datetime=row["won_datetime"],
             customer=customer,
-            buyer=persons[buyer_id] if buyer_id and buyer_id != row["partner_id"]
+            buyer=parties[buyer_id] if buyer_id and buyer_id != row["partner_id"]
             else None,
             buyer_is_company=lead_id in companies,
             unit_count=row["unit_count"],
-            company_contacts=tuple(persons[m] for m in sorted(
+            company_contacts=tuple(contact_persons[m] for m in sorted(
                 members.get(companies.get(lead_id), ()))),
             relations=deal_relations,
             conflict_state=state or None,
