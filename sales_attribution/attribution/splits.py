@@ -80,6 +80,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from .codes import RULES
+from .ownership import RELATION_LABELS as RELATION_NAMES
 from .shares import (CENT, HUNDRED, ZERO, Share, ShareError, allocate_amounts,  # noqa
                      equal_shares, fmt_pct, lines, to_decimal, validate_shares)
 from .terms import (DEFAULT_TIMEZONE, DIRECT_KIN, FORFEIT, RELATION_TYPES, SETTLED,
@@ -95,12 +96,6 @@ ROLE_NAMES = {
 #: relatives and friends who are not direct kin (A15, B3a); referrals are B4/B8
 RELATIVES_AND_FRIENDS = tuple(t for t in RELATION_TYPES
                               if t not in DIRECT_KIN and t != "referral")
-RELATION_NAMES = {
-    "spouse": ("配偶", "spouse"), "parent": ("父母", "parent"),
-    "child": ("子女", "child"), "sibling": ("兄弟姐妹", "sibling"),
-    "relative": ("亲属", "relative"), "friend": ("朋友", "friend"),
-    "referral": ("介绍人", "referrer"),
-}
 
 
 # --------------------------------------------------------------------------- facts
@@ -264,10 +259,11 @@ def _family_joint_visit(deal, tz):
     return bool(_days(_people(deal), tz) & _days(kin, tz))
 
 
-def _kin_relation(deal, closer):
-    """B1: the relation to the direct kin received first, by another consultant."""
+def _kin_relation(deal, relations, closer):
+    """B1: the relation to the direct kin received first, by another consultant
+    (``relations``: :func:`_deal_relations`)."""
     kin_relations = [
-        rel for rel in _deal_relations(deal)
+        rel for rel in relations
         if rel.relation_type in DIRECT_KIN and rel.related.owner_id
         and rel.related.owner_id != closer and rel.related.visits]
     if not kin_relations:
@@ -282,9 +278,10 @@ def _kin_relation(deal, closer):
     return min(candidates, key=lambda c: c[:2])[2] if candidates else None
 
 
-def _contact_relation(deal, closer):
-    """A15: the relation to a contact who never visited, with evidence recorded."""
-    for rel in _deal_relations(deal):
+def _contact_relation(relations, closer):
+    """A15: the relation to a contact who never visited, with evidence recorded
+    (``relations``: :func:`_deal_relations`)."""
+    for rel in relations:
         contact = rel.related
         if (rel.relation_type in RELATIVES_AND_FRIENDS
                 and (rel.evidence or "").strip() and contact.owner_id
@@ -442,7 +439,8 @@ def compute_shares(deal, settings=None):
                 note_en, _name(names, closer, "en")))
 
     # B1 direct kin --------------------------------------------------------------
-    rel = _kin_relation(deal, closer)
+    relations = _deal_relations(deal)
+    rel = _kin_relation(deal, relations, closer)
     if rel is not None:
         original = rel.related.owner_id
         kin_zh, kin_en = RELATION_NAMES[rel.relation_type]
@@ -473,7 +471,7 @@ def compute_shares(deal, settings=None):
             "as class A/B" % (note_en, kin_en, _name(names, original, "en"), won_day))
 
     # A15 relative or friend of a contact, with evidence --------------------------
-    rel = _contact_relation(deal, closer) if closer is not None else None
+    rel = _contact_relation(relations, closer) if closer is not None else None
     if rel is not None:
         original = rel.related.owner_id
         shares = _original_split("A15", original, closer, settings)

@@ -300,7 +300,7 @@ class CrmLead(models.Model):
                      if not any(row["manual"] for row in existing[lead.id])]
         facts = deal_facts.load_deal_facts(
             self.env, {lead_id: deals[lead_id] for lead_id in automatic})
-        settings = {}
+        settings, won_dates = {}, {}
         inserts, updates, deletes = [], [], []
         rule_codes = defaultdict(list)
         makeup_credits = []
@@ -310,8 +310,11 @@ class CrmLead(models.Model):
             if company not in settings:
                 settings[company] = self._attribution_split_settings(
                     self.env["res.company"].browse(company))
-            won_date = terms.office_date(
-                deal["won_datetime"], settings[company].timezone).isoformat()
+            # deals won together share their won instant (date_closed): dated once
+            won_key = (deal["won_datetime"], settings[company].timezone)
+            if won_key not in won_dates:
+                won_dates[won_key] = terms.office_date(*won_key).isoformat()
+            won_date = won_dates[won_key]
             if lead.id not in facts:
                 # A manager took over this split: keep every line, only amounts follow.
                 shares = lead._attribution_check_share_totals(tuple(

@@ -149,11 +149,13 @@ class _Loader(object):
                 companions[visit_id].add(partner_id)
         plain, full = defaultdict(list), defaultdict(list)
         for visit_id, partner_id, stamp, owner_id in rows:
-            stamp = _datetime(stamp)
-            plain[partner_id].append(splits.Visit(stamp, owner_id))
+            visit = splits.Visit(_datetime(stamp), owner_id)
+            plain[partner_id].append(visit)
             if partner_id in with_companions:
-                full[partner_id].append(splits.Visit(
-                    stamp, owner_id, frozenset(companions.get(visit_id, ()))))
+                if visit_id in companions:
+                    visit = splits.Visit(visit.visit_datetime, owner_id,
+                                         frozenset(companions[visit_id]))
+                full[partner_id].append(visit)
         return ({pid: tuple(items) for pid, items in plain.items()},
                 {pid: tuple(items) for pid, items in full.items()})
 
@@ -299,7 +301,7 @@ def load_deal_facts(env, rows):
                 splits.Share(user_id or None, role, _pct(perf), _pct(bonus), "A6"))
     reassigned = loader.latest_per_deal(deals, _LATEST_B5)
 
-    result, used = {}, {}
+    result, used, person_users = {}, {}, {}
     for lead_id, pair in deals:
         row = rows[lead_id]
         customer = parties.get(row["partner_id"])
@@ -334,7 +336,10 @@ def load_deal_facts(env, rows):
         for person in ((customer, facts.buyer) + facts.company_contacts
                        + tuple(rel.related for rel in deal_relations)):
             if person is not None:
-                users |= _person_users(person)
+                key = id(person)
+                if key not in person_users:
+                    person_users[key] = _person_users(person)
+                users |= person_users[key]
         used[lead_id] = users - {None}
         result[lead_id] = facts
     names = loader.user_names(set().union(*used.values()) if used else ())
