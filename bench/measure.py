@@ -106,7 +106,7 @@ def measure_splits(registry, opts):
         env = su_env(user=manager.id)
         # sudo: pick the won deals of every team; the manager computes them
         lead_ids = su_env["crm.lead"].search(
-            [("probability", ">=", 100), ("type", "=", "opportunity")],
+            su_env["crm.lead"]._attribution_won_domain(),
             order="id", limit=opts.split_leads).ids
         # the manager's access right to split lines is checked; the leads are read
         # as the superuser (a manager's record rules may hide other teams' deals)

@@ -1,58 +1,90 @@
 """Commission split lines of a won deal: performance (业绩) and bonus (奖金) shares.
 
-SPEC section 3 and the split sides of A6, A7, A9, A15, B1, B2, B3a and B5. Performance
-credit and bonus money are separate shares; for each deal each column sums to exactly
-100 %. Amounts are ``revenue x performance share`` and ``revenue x bonus rate x bonus
-share`` and each column reconciles to its total to the cent.
+SPEC section 3 and the split sides of A6, A7, A9, A15, B1, B2, B3a and B5.
+``compute_shares(deal, settings)`` takes the raw facts of one won deal
+(:class:`DealFacts`: the customer and the buyer with their registrations, their
+relations with the relatives' own registrations, the conflict and its shares, the won
+datetime; plain frozen dataclasses, no Odoo) and returns a :class:`SplitDecision`:
+the lines, the rule code that decided and an explanation in Chinese and English.
+Every condition of the rules is decided here; the caller only loads the facts.
+Performance credit and bonus money are separate shares and each sums to exactly
+100 %; amounts are shared out by :func:`~.shares.allocate_amounts`.
 
-Precedence (first that applies wins), as :func:`compute_shares` applies it:
+Time: datetimes are naive UTC; days are the office's calendar dates
+(``Settings.timezone``, :func:`~.terms.office_date`): a deal won at 00:30 Beijing time
+is won on that Beijing day.
 
-1. A7  conflict ``forfeited``, or ``escalated``, or ``DealFacts.forfeited``: the company
-   takes 100/100 (one line, ``user_id`` None, role ``company``). The seed says of an
-   escalated collision "上报公司,业绩充公为原则": escalation itself forfeits, so an
-   ``escalated`` conflict already splits to the company (SPEC only names ``forfeited``).
-2. A6  a settled conflict (``agreed``/``ruled``/``accepted``) carrying the manager's
-   shares: those shares, validated. A line keeps its own rule code when it is a code of
-   the catalogue, otherwise it is stamped A6. A conflict still in ``negotiation`` has no
-   ruling yet; the normal rules apply provisionally (the explanation says so).
-3. A9  group buyer (company buyer, ``unit_count >= Settings.group_units``): the owner
-   and every consultant with a confirmed claim share equally as ``co_owner``. Equal
-   shares are rounded down to 0.01 and the cents left over go one each to the first
-   consultants in user id order (3 people: 33.34/33.33/33.33).
-4. A9  a family's several units after one joint visit (同一天集体来访): one owner 100/100.
-5. B5  complaint reassignment: performance to the closer 100, bonus original 20 and
-   closer 80 (``Settings.complaint_split``).
-6. B1  direct kin (spouse, parent, child) of the original's customer closed by another
-   consultant. Original reported the kin as class a/b at the evening review *and* the
-   relation was confirmed on the day of the deal: original 100/100 and the closer gets
-   one make-up reception (``makeup_credit_user_id``). Otherwise performance original
-   100, bonus ``Settings.relative_split`` (50/50). The seed leaves open the mixed cases
-   (confirmed that day but not reported a/b, or reported but not confirmed); they take
-   the 50/50 split, the rule's default.
-7. A15 relative or friend (not direct kin) of a consultant's contact, with evidence of
-   the contact recorded: performance original 100, bonus 50/50. Without evidence the
-   seed's condition (原置业顾问要有具体通讯证据) fails and the normal rules apply.
-8. B3a non-kin relatives bought one unit: the buyer's consultant 100/100.
-9. A1  default: the owner 100/100 (B2 needs nothing more: two deals are two DealFacts,
-   each with its own owner).
+Precedence (first that applies wins):
 
-"Closer" is ``DealFacts.closer_id`` or, when empty, the owner. Where the original and
-the closer are the same person the rule collapses to one 100/100 line. Lines with 0/0
-are dropped (e.g. a 0/100 setting); there are never two lines for one user and role.
+1. A7  conflict ``forfeited`` or ``escalated`` (the seed: 上报公司,业绩充公 — escalation
+   itself forfeits), or ``DealFacts.forfeited``: the company takes 100/100 (one line,
+   ``user_id`` None, role ``company``).
+2. A6  a settled conflict (``terms.SETTLED``) carrying the manager's shares: those
+   shares, validated; a line keeps its own code when it is one of the catalogue, else
+   A6. A conflict in ``negotiation`` has no ruling yet: the rules below apply and the
+   explanation says they are provisional.
+3. A9  group buyer: the buyer is a company (``buyer_is_company``) and
+   ``unit_count >= Settings.group_units``. The owner and every consultant with a
+   confirmed claim on the company or one of its contacts (``company_contacts``): the
+   claimants of their settled conflicts, and for a contact who visited, the owners of
+   those registrations and the contact's owner. They share equally as ``co_owner``
+   (:func:`~.shares.equal_shares`, leftover cents to the lowest user ids); one person
+   alone is the ``owner``.
+4. A9  family: several units (``unit_count > 1``) and the customer or buyer came
+   together with direct kin (``terms.DIRECT_KIN``): the kin is a companion on one of
+   their registrations, or the kin has a registration on the same office day. One
+   owner 100/100.
+5. B5  complaint reassignment (``reassigned_from_id``, another consultant than the
+   closer): performance the closer 100, bonus ``Settings.complaint_split`` (20/80).
+6. B1  direct kin of the customer or buyer, owned by another consultant than the
+   closer, whose first registration is earlier than every registration of the customer
+   and the buyer (the first reception among the kin; the earliest such kin, then the
+   lowest relation id). The kin's consultant is the original. Performance the original
+   100; bonus ``Settings.relative_split`` (50/50) unless the original reported the kin
+   as class a/b (``intent_class``, ``intent_reported_date`` before the won day) *and*
+   the relation was confirmed on the won day (``confirmed_date`` = the office date of
+   ``won_datetime``): then 100/100 and the closer is owed one make-up reception
+   (``makeup_credit_user_id``). The mixed cases the seed leaves open take 50/50.
+7. A15 a relative or friend (``RELATIVES_AND_FRIENDS``) of the customer or buyer with
+   evidence of contact recorded on the relation (``evidence`` not blank), who never
+   visited and is owned by another consultant than the closer (the first such relation
+   in the order given): performance that consultant 100, bonus ``relative_split``.
+   Without evidence the seed's condition (原置业顾问要有具体通讯证据) fails.
+8. B3a one unit; the buyer has a consultant and registrations; a relative or friend of
+   the buyer (a relation recorded on the buyer) has registrations, none on a day the
+   buyer visited, is owned by another consultant, and has no opportunity of their own
+   (``deal_ids`` other than this deal: that is B2, two deals each with its owner): the
+   buyer's consultant 100/100.
+9. A1  default: the owner 100/100 (no owner: the closer; nobody: the company).
+
+"Closer" is ``closer_id`` or, when empty, the owner. Lines with 0/0 are dropped (e.g. a
+0/100 setting); there are never two lines for one user and role.
+
+>>> import datetime
+>>> wife = Person(11, owner_id=1, visits=(Visit(datetime.datetime(2026, 3, 1, 2)),),
+...               intent_class="a", intent_reported_date=datetime.date(2026, 3, 2))
+>>> husband = Person(12, owner_id=2, visits=(Visit(datetime.datetime(2026, 3, 5, 2)),))
+>>> deal = DealFacts(owner_id=2, customer=husband,
+...                  won_datetime=datetime.datetime(2026, 3, 9, 16, 30),
+...                  relations=(Relation(12, wife, "spouse",
+...                                      confirmed_date=datetime.date(2026, 3, 10)),))
+>>> decision = compute_shares(deal)
+>>> [(s.user_id, s.role, str(s.bonus_share)) for s in decision.shares]
+[(1, 'original', '100.00')]
+>>> decision.rule_code, decision.makeup_credit_user_id
+('B1', 2)
 """
-from collections import OrderedDict
+import datetime
+import functools
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, FrozenSet, Optional, Tuple
 
 from .codes import RULES
-from .terms import FORFEIT as FORFEIT_CONFLICT_STATES
-from .terms import ROLES, BilingualError
-from .terms import SETTLED as SETTLED_CONFLICT_STATES
-
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
-ZERO = Decimal(0)
+from .ownership import RELATION_LABELS as RELATION_NAMES
+from .shares import (CENT, HUNDRED, ZERO, Share, ShareError, allocate_amounts,  # noqa
+                     equal_shares, fmt_pct, lines, to_decimal, validate_shares)
+from .terms import (DEFAULT_TIMEZONE, DIRECT_KIN, FORFEIT, RELATION_TYPES, SETTLED,
+                    office_date)
 
 ROLE_NAMES = {
     "owner": ("归属顾问", "owner"),
@@ -61,60 +93,98 @@ ROLE_NAMES = {
     "closer": ("成交顾问", "closing consultant"),
     "company": ("公司", "company"),
 }
+#: relatives and friends who are not direct kin (A15, B3a); referrals are B4/B8
+RELATIVES_AND_FRIENDS = tuple(t for t in RELATION_TYPES
+                              if t not in DIRECT_KIN and t != "referral")
 
 
-def to_decimal(value):
-    """``value`` (Decimal, int, str or float) as a Decimal; floats via ``repr``."""
-    if isinstance(value, Decimal):
-        return value
-    if value is None:
-        return ZERO
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(value)
+# --------------------------------------------------------------------------- facts
+
+@dataclass(frozen=True)
+class Visit:
+    """A registration (来访登记) of a person: when (naive UTC), its owner, who came
+    along (partner ids)."""
+
+    visit_datetime: datetime.datetime
+    owner_id: Optional[int] = None
+    companion_ids: FrozenSet[int] = frozenset()
 
 
 @dataclass(frozen=True)
-class Share:
-    """One split line: who (``user_id`` None = company), in which role, which shares.
+class Conflict:
+    """A collision (撞单) on a person: its state and its claimants (user ids)."""
 
-    Shares are percents (Decimal); ints, strings and floats are converted.
+    state: str
+    claimant_ids: Tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    """A customer the rules look at: the deal's customer or buyer, a relative, a
+    contact of a company buyer.
+
+    ``owner_id``: the customer's consultant; ``visits``: their registrations (the
+    companions are read on the customer's and the buyer's); ``intent_class`` (a/b/c)
+    and ``intent_reported_date`` (office date): the evening review; ``deal_ids``:
+    opportunities naming them as customer or buyer (read on relatives: B2);
+    ``conflicts``: collisions on them (read on a company's contacts: A9 claims).
     """
 
-    user_id: Optional[int]
-    role: str
-    performance_share: Decimal
-    bonus_share: Decimal
-    rule_code: str
+    partner_id: int
+    owner_id: Optional[int] = None
+    visits: Tuple[Visit, ...] = ()
+    intent_class: Optional[str] = None
+    intent_reported_date: Optional[datetime.date] = None
+    deal_ids: FrozenSet[int] = frozenset()
+    conflicts: Tuple[Conflict, ...] = ()
 
-    def __post_init__(self):
-        perf = to_decimal(self.performance_share)
-        object.__setattr__(self, "performance_share", perf)
-        object.__setattr__(self, "bonus_share", to_decimal(self.bonus_share))
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation recorded on ``partner_id`` (the deal's customer or buyer): the
+    ``related`` person stands to them as ``relation_type`` (``terms.RELATION_TYPES``).
+
+    ``evidence``: the proof of contact as recorded (A15); ``confirmed_date``: the
+    office date the relation was confirmed (B1); ``relation_id`` breaks ties.
+    """
+
+    partner_id: int
+    related: Person
+    relation_type: str
+    evidence: Optional[str] = None
+    confirmed_date: Optional[datetime.date] = None
+    relation_id: int = 0
 
 
 @dataclass(frozen=True)
 class DealFacts:
-    """What the split rules need to know about a won deal (see the module docstring)."""
+    """The raw facts of a won deal (see the module docstring for what decides).
+
+    ``owner_id``/``closer_id``: user ids; ``revenue`` (money) and ``bonus_rate``
+    (percent of revenue that is the bonus pool): Decimal; ``won_datetime``: naive UTC;
+    ``customer`` and ``buyer`` (None: the customer): :class:`Person`;
+    ``company_contacts``: the company buyer and its contacts; ``relations``: those
+    recorded on the customer and the buyer, in the office's order; ``conflict_state``
+    and ``conflict_shares``: the deal's latest conflict; ``reassigned_from_id``: the
+    previous owner of the latest B5 reassignment; ``names``: ``{user id: name}``.
+    """
 
     owner_id: Optional[int]
     closer_id: Optional[int] = None
-    revenue: Decimal = Decimal(0)
-    bonus_rate: Decimal = Decimal(0)  # percent of revenue that is the bonus pool
+    revenue: Any = ZERO
+    bonus_rate: Any = ZERO
+    lead_id: Optional[int] = None
+    won_datetime: Optional[datetime.datetime] = None
+    customer: Optional[Person] = None
+    buyer: Optional[Person] = None
+    buyer_is_company: bool = False
+    unit_count: int = 1
+    company_contacts: Tuple[Person, ...] = ()
+    relations: Tuple[Relation, ...] = ()
     conflict_state: Optional[str] = None
     conflict_shares: Tuple[Share, ...] = ()
     forfeited: bool = False
-    buyer_is_company: bool = False
-    unit_count: int = 1
-    co_owner_ids: Tuple[int, ...] = ()
-    family_joint_visit: bool = False
-    original_id: Optional[int] = None
-    kin_direct: bool = False
-    kin_confirmed_on_win_day: bool = False
-    original_reported_class: Optional[str] = None
-    contact_evidence: bool = False
     reassigned_from_id: Optional[int] = None
-    buyer_owner_id: Optional[int] = None
     names: Dict[Any, str] = field(default_factory=dict)
 
 
@@ -125,6 +195,7 @@ class Settings:
     group_units: int = 5
     complaint_split: Tuple[Any, Any] = (20, 80)  # bonus: (original, closer)
     relative_split: Tuple[Any, Any] = (50, 50)  # bonus: (original, closer)
+    timezone: str = DEFAULT_TIMEZONE
 
 
 @dataclass(frozen=True)
@@ -136,19 +207,117 @@ class SplitDecision:
     makeup_credit_user_id: Optional[int] = None
 
 
-class ShareError(BilingualError):
-    """Split lines that cannot be written; carries a Chinese and an English message."""
+# --------------------------------------------------------------------------- conditions
+
+def _people(deal):
+    """The customer and the buyer (one person when they are the same)."""
+    people = [p for p in (deal.customer, deal.buyer) if p is not None]
+    if len(people) == 2 and people[0].partner_id == people[1].partner_id:
+        people = people[:1]
+    return people
 
 
-# --------------------------------------------------------------------------- helpers
+# the same registrations are dated again for every deal they are a fact of
+_office_day = functools.lru_cache(maxsize=8192)(office_date)
 
-def fmt_pct(value):
-    """``Decimal('33.30') -> '33.3'``, ``Decimal('100.00') -> '100'``."""
-    text = "{:f}".format(to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP))
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
+def _days(people, tz):
+    """The office dates of the registrations of ``people``."""
+    return {_office_day(v.visit_datetime, tz) for p in people for v in p.visits}
+
+
+def _deal_relations(deal):
+    """Relations of the customer and the buyer to other people than the two."""
+    ids = {p.partner_id for p in _people(deal)}
+    return [rel for rel in deal.relations if rel.related.partner_id not in ids]
+
+
+def _group_co_owners(deal):
+    """A9 group: user ids of the consultants with a confirmed claim on the company."""
+    users = set()
+    for contact in deal.company_contacts:
+        for conflict in contact.conflicts:
+            if conflict.state in SETTLED:
+                users.update(conflict.claimant_ids)
+        if contact.visits:
+            users.update(v.owner_id for v in contact.visits)
+            users.add(contact.owner_id)
+    users.discard(None)
+    return users
+
+
+def _family_joint_visit(deal, tz):
+    """A9 family: the customer or buyer came together with direct kin."""
+    kin = [rel.related for rel in _deal_relations(deal)
+           if rel.relation_type in DIRECT_KIN]
+    if not kin:
+        return False
+    kin_ids = {k.partner_id for k in kin}
+    own = [v for p in _people(deal) for v in p.visits]
+    if any(v.companion_ids & kin_ids for v in own):
+        return True
+    return bool(_days(_people(deal), tz) & _days(kin, tz))
+
+
+def _kin_relation(deal, relations, closer):
+    """B1: the relation to the direct kin received first, by another consultant
+    (``relations``: :func:`_deal_relations`)."""
+    kin_relations = [
+        rel for rel in relations
+        if rel.relation_type in DIRECT_KIN and rel.related.owner_id
+        and rel.related.owner_id != closer and rel.related.visits]
+    if not kin_relations:
+        return None
+    own = [v.visit_datetime for p in _people(deal) for v in p.visits]
+    first_own = min(own) if own else None
+    candidates = []
+    for rel in kin_relations:
+        first = min(v.visit_datetime for v in rel.related.visits)
+        if first_own is None or first < first_own:
+            candidates.append((first, rel.relation_id, rel))
+    return min(candidates, key=lambda c: c[:2])[2] if candidates else None
+
+
+def _contact_relation(relations, closer):
+    """A15: the relation to a contact who never visited, with evidence recorded
+    (``relations``: :func:`_deal_relations`)."""
+    for rel in relations:
+        contact = rel.related
+        if (rel.relation_type in RELATIVES_AND_FRIENDS
+                and (rel.evidence or "").strip() and contact.owner_id
+                and contact.owner_id != closer and not contact.visits):
+            return rel
+    return None
+
+
+def _buyer_relation(deal, tz):
+    """B3a: the buyer's relative or friend received on other days by another
+    consultant, without an opportunity of their own."""
+    buyer = deal.buyer or deal.customer
+    if (deal.unit_count != 1 or buyer is None or not buyer.owner_id
+            or not buyer.visits):
+        return None
+    for rel in deal.relations:
+        other = rel.related
+        if (rel.partner_id == buyer.partner_id
+                and rel.relation_type in RELATIVES_AND_FRIENDS
+                and other.visits and other.owner_id
+                and other.owner_id != buyer.owner_id
+                and not other.deal_ids - {deal.lead_id}
+                and not _days([buyer], tz) & _days([other], tz)):
+            return rel
+    return None
+
+
+def _reported_class(person, won_day):
+    """The class (a/b/c, lower case) reported at a review before ``won_day``."""
+    if (person.intent_class and person.intent_reported_date and won_day
+            and person.intent_reported_date < won_day):
+        return person.intent_class.lower()
+    return None
+
+
+# --------------------------------------------------------------------------- texts
 
 def _name(names, user_id, lang):
     if user_id is None:
@@ -161,35 +330,6 @@ def _name(names, user_id, lang):
 def _sort_key(user_id):
     # user ids are normally ints; fall back to their text for anything else
     return (0, user_id, "") if isinstance(user_id, int) else (1, 0, str(user_id))
-
-
-def _lines(rule_code, *specs):
-    """Build shares from ``(user_id, role, performance, bonus)``.
-
-    Merges the same user and role, drops 0/0 lines (keeping at least one line).
-    """
-    merged = OrderedDict()
-    for user_id, role, perf, bonus in specs:
-        key = (user_id, role)
-        old = merged.get(key, (ZERO, ZERO))
-        merged[key] = (old[0] + to_decimal(perf), old[1] + to_decimal(bonus))
-    shares = [Share(u, r, p.quantize(CENT), b.quantize(CENT), rule_code)
-              for (u, r), (p, b) in merged.items()]
-    kept = [s for s in shares if s.performance_share or s.bonus_share]
-    return tuple(kept or shares[:1])
-
-
-def equal_shares(count):
-    """``count`` equal percents summing to exactly 100; leftover cents go to the first.
-
-    >>> [str(s) for s in equal_shares(3)]
-    ['33.34', '33.33', '33.33']
-    """
-    if count <= 0:
-        return ()
-    base = (HUNDRED / count).quantize(CENT, rounding=ROUND_FLOOR)
-    left = int(((HUNDRED - base * count) / CENT).to_integral_value())
-    return tuple(base + (CENT if i < left else ZERO) for i in range(count))
 
 
 def _describe(shares, names, lang):
@@ -215,15 +355,23 @@ def _decision(rule_code, shares, names, why_zh, why_en, makeup=None):
     return SplitDecision(shares, rule_code, zh, en, makeup)
 
 
+def _original_split(code, original, closer, settings):
+    orig_b, closer_b = (to_decimal(v) for v in settings.relative_split)
+    return lines(code, (original, "original", HUNDRED, orig_b),
+                 (closer, "closer", ZERO, closer_b))
+
+
 # --------------------------------------------------------------------------- rules
 
 def compute_shares(deal, settings=None):
     """Split lines of the won ``deal`` (:class:`DealFacts`): a :class:`SplitDecision`.
 
     Deterministic and idempotent: the same facts always give the same lines. Raises
-    :class:`ShareError` when the manager's ruling shares or the settings do not add up.
+    :class:`~.shares.ShareError` when the manager's ruling shares or the settings do
+    not add up.
     """
     settings = settings or Settings()
+    tz = settings.timezone
     names = deal.names or {}
     closer = deal.closer_id if deal.closer_id is not None else deal.owner_id
     state = deal.conflict_state
@@ -234,15 +382,15 @@ def compute_shares(deal, settings=None):
                    "for now; ")
 
     # A7 forfeiture ------------------------------------------------------------
-    if deal.forfeited or state in FORFEIT_CONFLICT_STATES:
-        shares = _lines("A7", (None, "company", HUNDRED, HUNDRED))
+    if deal.forfeited or state in FORFEIT:
+        shares = lines("A7", (None, "company", HUNDRED, HUNDRED))
         why_zh = "撞单上报公司,业绩充公" if state == "escalated" else "撞单业绩已充公"
         why_en = ("the collision was escalated to the company and is forfeited"
                   if state == "escalated" else "the collision was forfeited")
         return _decision("A7", shares, names, why_zh, why_en)
 
     # A6 settled ruling with the manager's shares ------------------------------
-    if state in SETTLED_CONFLICT_STATES and deal.conflict_shares:
+    if state in SETTLED and deal.conflict_shares:
         shares = tuple(
             Share(s.user_id, s.role, s.performance_share, s.bonus_share,
                   s.rule_code if s.rule_code in RULES else "A6")
@@ -252,8 +400,8 @@ def compute_shares(deal, settings=None):
 
     # A9 group buyer -----------------------------------------------------------
     if deal.buyer_is_company and deal.unit_count >= settings.group_units:
-        people = sorted({u for u in (deal.owner_id,) + tuple(deal.co_owner_ids)
-                         if u is not None}, key=_sort_key)
+        people = sorted(({deal.owner_id} | _group_co_owners(deal)) - {None},
+                        key=_sort_key)
         if people:
             why_zh = "%s企业客户购买%s套(团体标准%s套以上),%s位顾问共有" % (
                 note_zh, deal.unit_count, settings.group_units, len(people))
@@ -261,16 +409,17 @@ def compute_shares(deal, settings=None):
                       "%s consultant(s) share") % (
                 note_en, deal.unit_count, settings.group_units, len(people))
             if len(people) == 1:
-                shares = _lines("A9", (people[0], "owner", HUNDRED, HUNDRED))
+                shares = lines("A9", (people[0], "owner", HUNDRED, HUNDRED))
             else:
                 pcts = equal_shares(len(people))
-                shares = _lines(
+                shares = lines(
                     "A9", *[(u, "co_owner", p, p) for u, p in zip(people, pcts)])
             return _decision("A9", shares, names, why_zh, why_en)
 
     # A9 family purchase after one joint visit ----------------------------------
-    if deal.family_joint_visit and deal.unit_count > 1 and deal.owner_id is not None:
-        shares = _lines("A9", (deal.owner_id, "owner", HUNDRED, HUNDRED))
+    if (deal.unit_count > 1 and deal.owner_id is not None
+            and _family_joint_visit(deal, tz)):
+        shares = lines("A9", (deal.owner_id, "owner", HUNDRED, HUNDRED))
         return _decision(
             "A9", shares, names,
             "%s家庭同一天集体来访购买%s套,算个人业绩" % (note_zh, deal.unit_count),
@@ -281,8 +430,8 @@ def compute_shares(deal, settings=None):
     original = deal.reassigned_from_id
     if original is not None and closer is not None and original != closer:
         orig_b, closer_b = (to_decimal(v) for v in settings.complaint_split)
-        shares = _lines("B5", (closer, "closer", HUNDRED, closer_b),
-                        (original, "original", ZERO, orig_b))
+        shares = lines("B5", (closer, "closer", HUNDRED, closer_b),
+                       (original, "original", ZERO, orig_b))
         return _decision(
             "B5", shares, names,
             "%s客户投诉后经理改派%s接待" % (note_zh, _name(names, closer, "zh")),
@@ -290,136 +439,70 @@ def compute_shares(deal, settings=None):
                 note_en, _name(names, closer, "en")))
 
     # B1 direct kin --------------------------------------------------------------
-    original = deal.original_id
-    if deal.kin_direct and original is not None:
-        if original == closer:
-            shares = _lines("B1", (original, "original", HUNDRED, HUNDRED))
-            return _decision("B1", shares, names,
-                             "%s直系亲属以初次接访为准" % note_zh,
-                             "%sdirect kin: the first reception owns" % note_en)
-        reported = (deal.original_reported_class or "").lower() in ("a", "b")
-        if reported and deal.kin_confirmed_on_win_day:
-            shares = _lines("B1", (original, "original", HUNDRED, HUNDRED))
+    relations = _deal_relations(deal)
+    rel = _kin_relation(deal, relations, closer)
+    if rel is not None:
+        original = rel.related.owner_id
+        kin_zh, kin_en = RELATION_NAMES[rel.relation_type]
+        won_day = office_date(deal.won_datetime, tz)
+        reported = _reported_class(rel.related, won_day)
+        confirmed = rel.confirmed_date is not None and rel.confirmed_date == won_day
+        if reported in ("a", "b") and confirmed:
+            shares = lines("B1", (original, "original", HUNDRED, HUNDRED))
             return _decision(
                 "B1", shares, names,
-                "%s原顾问已在晚会上报为%s类客户且成交当天确认直系亲属关系,%s补接一组客户" % (
-                    note_zh, deal.original_reported_class.upper(),
-                    _name(names, closer, "zh")),
-                "%sthe original reported the customer as class %s at the evening "
-                "review and the kin relation was confirmed on the day of the deal; "
-                "%s gets one make-up reception" % (
-                    note_en, deal.original_reported_class.upper(),
-                    _name(names, closer, "en")),
+                "%s%s由%s首次接待,原顾问已在晚会上报为%s类客户且成交当天(%s)确认直系亲属"
+                "关系,%s补接一组客户" % (
+                    note_zh, kin_zh, _name(names, original, "zh"), reported.upper(),
+                    won_day, _name(names, closer, "zh")),
+                "%sthe %s was received first by %s, reported as class %s at the "
+                "evening review, and the relation was confirmed on the day of the "
+                "deal (%s); %s gets one make-up reception" % (
+                    note_en, kin_en, _name(names, original, "en"), reported.upper(),
+                    won_day, _name(names, closer, "en")),
                 makeup=closer)
-        orig_b, closer_b = (to_decimal(v) for v in settings.relative_split)
-        shares = _lines("B1", (original, "original", HUNDRED, orig_b),
-                        (closer, "closer", ZERO, closer_b))
+        shares = _original_split("B1", original, closer, settings)
         return _decision(
             "B1", shares, names,
-            "%s直系亲属由其他顾问成交,成交当日未确认关系或未上报A/B类" % note_zh,
-            "%sdirect kin closed by another consultant, relation not confirmed on the "
-            "day of the deal or not reported as class A/B" % note_en)
+            "%s%s由%s首次接待,由其他顾问成交,成交当日(%s)未确认关系或未上报A/B类" % (
+                note_zh, kin_zh, _name(names, original, "zh"), won_day),
+            "%sthe %s was received first by %s and closed by another consultant; the "
+            "relation was not confirmed on the day of the deal (%s) or not reported "
+            "as class A/B" % (note_en, kin_en, _name(names, original, "en"), won_day))
 
     # A15 relative or friend of a contact, with evidence --------------------------
-    if (not deal.kin_direct and deal.contact_evidence and original is not None
-            and closer is not None and original != closer):
-        orig_b, closer_b = (to_decimal(v) for v in settings.relative_split)
-        shares = _lines("A15", (original, "original", HUNDRED, orig_b),
-                        (closer, "closer", ZERO, closer_b))
+    rel = _contact_relation(relations, closer) if closer is not None else None
+    if rel is not None:
+        original = rel.related.owner_id
+        shares = _original_split("A15", original, closer, settings)
+        kin_zh, kin_en = RELATION_NAMES[rel.relation_type]
         return _decision(
             "A15", shares, names,
-            "%s原顾问联系的客户的家人朋友由%s成交,有通讯证据" % (
-                note_zh, _name(names, closer, "zh")),
-            "%sa relative or friend of the original's contact was closed by %s, with "
-            "evidence of the contact" % (note_en, _name(names, closer, "en")))
+            "%s原顾问%s联系的客户从未到访,其%s由%s成交,有通讯证据" % (
+                note_zh, _name(names, original, "zh"), kin_zh,
+                _name(names, closer, "zh")),
+            "%sa %s of %s's contact, who never visited, was closed by %s, with "
+            "evidence of the contact" % (note_en, kin_en,
+                                         _name(names, original, "en"),
+                                         _name(names, closer, "en")))
 
     # B3a non-kin relatives, one unit: the buyer's consultant ----------------------
-    if deal.buyer_owner_id is not None:
-        shares = _lines("B3a", (deal.buyer_owner_id, "owner", HUNDRED, HUNDRED))
+    if _buyer_relation(deal, tz) is not None:
+        buyer_owner = (deal.buyer or deal.customer).owner_id
+        shares = lines("B3a", (buyer_owner, "owner", HUNDRED, HUNDRED))
         return _decision(
             "B3a", shares, names,
-            "%s非直系亲属购买一套,归买受人所接待的顾问" % note_zh,
-            "%snon-kin relatives bought one unit, the buyer's consultant takes all"
+            "%s非直系亲属不同天到访、不同顾问接待、购买一套,归买受人所接待的顾问" % note_zh,
+            "%snon-kin relatives visited on different days with different "
+            "consultants and bought one unit, the buyer's consultant takes all"
             % note_en)
 
     # A1 default -------------------------------------------------------------------
     owner = deal.owner_id if deal.owner_id is not None else deal.closer_id
     if owner is None:
-        shares = _lines("A1", (None, "company", HUNDRED, HUNDRED))
+        shares = lines("A1", (None, "company", HUNDRED, HUNDRED))
         return _decision("A1", shares, names, "%s未记录归属顾问" % note_zh,
                          "%sno owner is recorded" % note_en)
-    shares = _lines("A1", (owner, "owner", HUNDRED, HUNDRED))
+    shares = lines("A1", (owner, "owner", HUNDRED, HUNDRED))
     return _decision("A1", shares, names, "%s归属顾问全额" % note_zh,
                      "%sthe owner takes all" % note_en)
-
-
-def validate_shares(shares):
-    """Raise :class:`ShareError` unless ``shares`` can be written as split lines.
-
-    Each of performance and bonus sums to exactly 100; no share is negative or above
-    100 or has more than two decimals; roles are known; no user appears twice with the
-    same role.
-    """
-    if not shares:
-        raise ShareError("没有分配行", "there are no split lines")
-    seen = set()
-    for s in shares:
-        if s.role not in ROLES:
-            raise ShareError("未知角色:%s" % s.role, "unknown role: %s" % s.role)
-        for value in (s.performance_share, s.bonus_share):
-            if not value.is_finite() or value < 0 or value > HUNDRED:
-                raise ShareError(
-                    "分配比例必须在0到100之间:%s" % value,
-                    "a share must be between 0 and 100: %s" % value)
-            if value != value.quantize(CENT, rounding=ROUND_FLOOR):
-                raise ShareError(
-                    "分配比例最多两位小数:%s" % value,
-                    "a share has at most two decimals: %s" % value)
-        key = (s.user_id, s.role)
-        if key in seen:
-            raise ShareError("同一人同一角色出现两次:%s/%s" % key,
-                             "the same user and role appear twice: %s/%s" % key)
-        seen.add(key)
-    for column, zh, en in (("performance_share", "业绩", "performance"),
-                           ("bonus_share", "奖金", "bonus")):
-        total = sum((getattr(s, column) for s in shares), ZERO)
-        if total != HUNDRED:
-            raise ShareError(
-                "%s比例合计必须为100%%,现为%s%%" % (zh, fmt_pct(total)),
-                "%s shares must sum to 100%%, they sum to %s%%" % (en, fmt_pct(total)))
-    return True
-
-
-def _largest_remainder(exacts, total):
-    """Round ``exacts`` to cents summing to ``total``; ties go to the earlier line."""
-    floors = [e.quantize(CENT, rounding=ROUND_FLOOR) for e in exacts]
-    left = int(((total - sum(floors, ZERO)) / CENT).to_integral_value())
-    order = sorted(range(len(exacts)), key=lambda i: (-(exacts[i] - floors[i]), i))
-    if left >= 0:
-        for i in order[:left]:
-            floors[i] += CENT
-    else:  # not reachable with shares summing to 100; kept for safety
-        for i in list(reversed(order))[:-left]:
-            floors[i] -= CENT
-    return floors
-
-
-def allocate_amounts(shares, revenue, bonus_rate):
-    """Amounts of each line: ``((share, performance_amount, bonus_amount), ...)``.
-
-    Performance total is ``revenue`` and bonus total ``revenue x bonus_rate %``, each
-    rounded half-up to the cent; each column is shared out by largest remainder so it
-    sums to its total exactly (leftover cents to the largest remainders, ties to the
-    earlier line). Shares are validated first.
-    """
-    shares = tuple(shares)
-    validate_shares(shares)
-    revenue = to_decimal(revenue)
-    pool = revenue * to_decimal(bonus_rate) / HUNDRED
-    perf_total = revenue.quantize(CENT, rounding=ROUND_HALF_UP)
-    bonus_total = pool.quantize(CENT, rounding=ROUND_HALF_UP)
-    perf = _largest_remainder([revenue * s.performance_share / HUNDRED for s in shares],
-                              perf_total)
-    bonus = _largest_remainder([pool * s.bonus_share / HUNDRED for s in shares],
-                               bonus_total)
-    return tuple(zip(shares, perf, bonus))

@@ -1,5 +1,6 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 from odoo.tools import html_escape
 
 from .attribution_visit import rule_code_selection
@@ -75,11 +76,13 @@ class AttributionDecision(models.Model):
 
     @api.model
     def _open_leads(self, partner):
-        """Open (not won, active) leads and opportunities of the customer."""
+        """Open (active, not won) leads and opportunities of the customer."""
         # sudo: ownership moves the customer's leads whoever may see them.
-        return self.env["crm.lead"].sudo().search([
-            ("partner_id", "=", partner.id),
-            "|", ("stage_id", "=", False), ("stage_id.probability", "<", 100)])
+        leads = self.env["crm.lead"].sudo()
+        not_won = ["!"] + expression.normalize_domain(leads._attribution_won_domain())
+        # "active" named in the domain: the ORM no longer adds it by itself
+        return leads.search([("partner_id", "=", partner.id), ("active", "=", True)]
+                            + not_won)
 
     @api.model
     def _log(self, partner, owner, rule_code, explanation_zh, explanation_en,

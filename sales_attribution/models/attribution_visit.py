@@ -303,9 +303,10 @@ class AttributionVisit(models.Model):
     def _first_won_date(self, partner):
         """Date of the customer's first won deal (B8), or None."""
         # sudo: the referrer's deals belong to other consultants.
-        leads = self.env["crm.lead"].sudo().with_context(active_test=False).search([
-            "|", ("partner_id", "=", partner.id), ("buyer_partner_id", "=", partner.id),
-            ("stage_id.probability", "=", 100)])
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False)
+        leads = leads.search(leads._attribution_won_domain() + [
+            "|", ("partner_id", "=", partner.id),
+            ("buyer_partner_id", "=", partner.id)])
         dates = [d for d in leads.mapped("date_closed") if d]
         return self._dt(min(dates)).date() if dates else None
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from ..attribution import terms
 from .common import make_user
 
 
@@ -36,10 +37,17 @@ class SplitsCase(SavepointCase):
         cls.won_stage = cls.env["crm.stage"].create({
             "name": "Won (split tests)", "probability": 100, "on_change": True,
             "sequence": 999})
-        # the won date of the split lines is the UTC date of date_closed
-        cls.today = fields.Datetime.now()[:10]
+        # the won date of the split lines is the office date of date_closed
+        cls.tz = cls.env.user.company_id._attribution_tz()
+        cls.today = cls.office_day(fields.Datetime.now())
 
     # ------------------------------------------------------------------ helpers
+
+    @classmethod
+    def office_day(cls, utc):
+        """The office date (string) of the UTC datetime string ``utc``."""
+        return fields.Date.to_string(
+            terms.office_date(fields.Datetime.from_string(utc), cls.tz))
 
     @classmethod
     def partner(cls, name, owner=None, **vals):

@@ -22,7 +22,7 @@ class TestSplitRules(SplitsCase):
         self.assertEqual(self.shares(lead), {(self.alice, "owner"): (100, 100, "A1")})
         self.assertEqual(lines.performance_amount, REVENUE)
         self.assertEqual(lines.bonus_amount, POOL)
-        self.assertEqual(lines.date, lead.date_closed[:10])
+        self.assertEqual(lines.date, self.office_day(lead.date_closed))
         self.assertIn("A1", lines.explanation)
         self.assertEqual(lead.attribution_split_rule_code, "A1")
 
@@ -177,6 +177,28 @@ class TestSplitRules(SplitsCase):
         lead.action_compute_splits()
         lead.action_compute_splits()
         self.assertEqual(bob_member.makeup_credits, 1, "one make-up reception per deal")
+
+    def test_B01_confirmed_on_the_office_day_of_a_deal_won_after_midnight(self):
+        """Won at 00:30 Beijing time on 21 March (16:30 UTC on the 20th): the
+        relation confirmed on the 21st is confirmed on the day of the deal."""
+        self.assertEqual(self.tz, "Asia/Shanghai")
+        lead = self._kin_deal(confirmed_date="2026-03-21", intent_class="b",
+                              reported="2026-03-20")
+        self.win(lead)
+        lead.write({"date_closed": "2026-03-20 16:30:00"})
+        lead.sudo(self.manager).action_compute_splits()
+        self.assertEqual(self.shares(lead),
+                         {(self.alice, "original"): (100, 100, "B1")})
+        self.assertEqual(lead.split_line_ids.date, "2026-03-21")
+        self.assertIn("2026-03-21", lead.split_line_ids.explanation)
+        # the same deal confirmed on the UTC date only: not the day of the deal
+        lead.partner_id.attribution_relation_ids.filtered(
+            lambda rel: rel.related_partner_id.name == "B01 wife").write(
+                {"confirmed_date": "2026-03-20"})
+        lead.sudo(self.manager).action_compute_splits()
+        self.assertEqual(self.shares(lead), {
+            (self.alice, "original"): (100, 50, "B1"),
+            (self.bob, "closer"): (0, 50, "B1")})
 
     def test_B02_two_deals_independent(self):
         cousin_a = self.partner("B02 cousin A", self.alice)

@@ -130,10 +130,10 @@ class TestSplitBatch(SplitsCase):
             (1, lines[self.bob].id, {"bonus_share": 40})]})
 
         # the facts of a deal do not depend on the other deals of the batch
-        batch_facts = leads._prepare_deals_facts()
+        batch_facts = leads._attribution_deal_facts()
         for lead in leads:
-            self.assertEqual(lead._prepare_deal_facts(), batch_facts[lead.id],
-                             lead.name)
+            self.assertEqual(lead._attribution_deal_facts(),
+                             {lead.id: batch_facts[lead.id]}, lead.name)
 
         as_manager = leads.sudo(self.manager)
         self._reset(leads, manual_lead)
