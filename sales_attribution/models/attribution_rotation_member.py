@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..attribution import rotation as policy
+from ..attribution import terms
 
 
 class AttributionRotationMember(models.Model):
@@ -95,7 +96,10 @@ class AttributionRotationMember(models.Model):
                 member.is_next = position == 1
 
     def _compute_dashboard_counts(self):
-        today = fields.Date.context_today(self)
+        # the day of the context's fixed now (terms.CTX_NOW, UTC) or of the clock
+        now = self.env.context.get(terms.CTX_NOW)
+        today = fields.Date.context_today(
+            self, fields.Datetime.from_string(now) if now else None)
         month_start = today[:8] + "01"
         users = self.mapped("user_id")
         # sudo: counts for the manager's dashboard; a consultant's record rules would

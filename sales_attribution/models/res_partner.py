@@ -84,14 +84,15 @@ class ResPartner(models.Model):
             partner.attribution_visit_count = counts.get(partner.id, 0)
 
     @api.model
-    def _cron_attribution_phone_lapse(self):
+    def _cron_attribution_phone_lapse(self, today=None):
         """A14 (scheduled): phone-only customers whose follow-up window has passed
-        become natural customers: owner cleared, decision A14 logged."""
+        become natural customers: owner cleared, decision A14 logged. ``today``
+        (``YYYY-MM-DD``; default: today) is the day the windows are judged on."""
         # sudo: the scheduled action looks at every consultant's customers.
         partners = self.sudo().search([
             ("attribution_owner_id", "!=", False), ("last_visit_date", "=", False),
             ("last_followup_date", "!=", False)])
-        today = fields.Date.from_string(fields.Date.context_today(self))
+        today = fields.Date.from_string(today or fields.Date.context_today(self))
         Decision = self.env["attribution.decision"]
         for partner in partners:
             company = partner.company_id or self.env.user.company_id
