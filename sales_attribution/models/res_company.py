@@ -6,7 +6,8 @@ import pytz
 from ..attribution import ownership, terms
 
 
-def _timezones():
+def _timezones(model):
+    """The selection of office time zones (Odoo calls it with the model)."""
     return [(tz, tz) for tz in pytz.common_timezones]
 
 
