@@ -5,7 +5,7 @@ import time
 
 import openpyxl
 
-from conftest import MANAGER
+from conftest import MANAGER, Odoo
 
 
 def _menu(page, xmlid):
@@ -41,9 +41,14 @@ def test_split_export_downloads_xlsx(page, users, admin):
     rows = [r for r in sheet.iter_rows(values_only=True)
             if any(c is not None for c in r)]
     assert len(rows) >= 2, "the export is empty: %r" % rows
-    # the default period is this month up to today; every line of it is in the file
+    # the default period is this month up to today, in the manager's time zone (at
+    # 01:00 in Beijing on the 1st it is already the new month): every line of the
+    # period the wizard proposed to the manager is in the file
+    period = Odoo(MANAGER, MANAGER)("attribution.split.export.wizard", "default_get",
+                                    ["date_from", "date_to"])
     lines = admin("attribution.split.line", "search_read",
-                  [("date", ">=", time.strftime("%Y-%m-01"))], fields=["lead_id"])
+                  [("date", ">=", period["date_from"]),
+                   ("date", "<=", period["date_to"])], fields=["lead_id"])
     text = " ".join(str(c) for r in rows for c in r if c is not None)
     for line in lines:
         assert line["lead_id"][1] in text, \

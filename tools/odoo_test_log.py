@@ -7,6 +7,11 @@ reported test failure (an install that broke, a traceback outside a test) counts
 more failure, so nothing goes unnoticed.
 
     python odoo_test_log.py LOGFILE
+    python odoo_test_log.py --by-module LOGFILE
+
+``--by-module`` prints one line per tested module instead (``module: N tests, F failed,
+S skipped``, the module read from the test logger ``odoo.addons.<module>.tests...``),
+for the peer phase, which runs the suites of several modules in one log.
 """
 # pylint: disable=print-used  # a command-line tool: what it prints is its output
 import re
@@ -17,6 +22,8 @@ LINE = re.compile(
     r"(?P<logger>[\w.]+): (?P<msg>.*)$")
 RAN = re.compile(r"^Ran (\d+) tests? in")
 MODULE_FAIL = re.compile(r"^Module (\S+): (\d+) failures, (\d+) errors")
+SKIPPED = re.compile(r"^(?:OK|FAILED) \(.*\bskipped=(\d+)")
+TEST_LOGGER = re.compile(r"^odoo\.addons\.(\w+)\.tests\b")
 
 
 def count(lines):
@@ -41,8 +48,39 @@ def count(lines):
     return ran, failed, stray
 
 
-def main(path):
+def by_module(lines):
+    """``{module: [ran, failed, skipped]}``, in the order the modules were tested."""
+    modules = {}
+    for raw in lines:
+        m = LINE.match(raw)
+        if not m:
+            continue
+        msg, logger = m.group("msg"), m.group("logger")
+        f = MODULE_FAIL.match(msg)
+        if f:
+            row = modules.setdefault(f.group(1), [0, 0, 0])
+            row[1] += int(f.group(2)) + int(f.group(3))
+            continue
+        t = TEST_LOGGER.match(logger)
+        if not t:
+            continue
+        row = modules.setdefault(t.group(1), [0, 0, 0])
+        r = RAN.match(msg)
+        if r:
+            row[0] += int(r.group(1))
+        s = SKIPPED.match(msg)
+        if s:
+            row[2] += int(s.group(1))
+    return modules
+
+
+def main(path, per_module=False):
     with open(path, encoding="utf-8", errors="replace") as fh:
+        if per_module:
+            for module, (ran, failed, skipped) in by_module(fh).items():
+                print("%-12s %4d tests, %d failed, %d skipped"
+                      % (module, ran, failed, skipped))
+            return
         ran, failed, stray = count(fh)
     passed = max(ran - failed, 0)
     if stray:
@@ -53,4 +91,7 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--by-module":
+        main(sys.argv[2], per_module=True)
+    else:
+        main(sys.argv[1])

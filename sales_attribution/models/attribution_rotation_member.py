@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..attribution import rotation as policy
+from ..attribution import terms
 
 
 class AttributionRotationMember(models.Model):
@@ -95,9 +96,10 @@ class AttributionRotationMember(models.Model):
                 member.is_next = position == 1
 
     def _compute_dashboard_counts(self):
-        # "today" and "this month" are the office's (company time zone)
+        # "today" and "this month" are the office's (company time zone), at the
+        # context's fixed now (terms.CTX_NOW, UTC) or the clock
         company = self.env.user.company_id
-        day = company._attribution_office_date()
+        day = company._attribution_office_date(self.env.context.get(terms.CTX_NOW))
         today = fields.Date.to_string(day)
         month_start = today[:8] + "01"
         users = self.mapped("user_id")

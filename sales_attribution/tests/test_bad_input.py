@@ -303,11 +303,13 @@ def _rows():
     row("rotation_nobody_present", UserError, "is present")(nobody_present)
     row("rotation_member_same_position", ValidationError, "turn position")(
         lambda c: c.rotation.member_ids[1].write({"sequence": 10}))
-    row("violation_dated_tomorrow", ValidationError, "in the future")(
+    # two days after the server's date: a future day in every time zone (the rule
+    # reads the day in the user's or the office's zone, up to a day ahead of UTC)
+    row("violation_dated_the_day_after_tomorrow", ValidationError, "in the future")(
         lambda c: c.env["attribution.violation"].create({
             "user_id": c.alice.id, "category": "late",
             "date": fields.Date.to_string(
-                fields.Date.from_string(fields.Date.today()) + timedelta(days=1))}))
+                fields.Date.from_string(fields.Date.today()) + timedelta(days=2))}))
 
     def check_in_when_absent(c):
         c.duty.sudo(c.manager).action_mark_absent()

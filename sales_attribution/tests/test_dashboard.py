@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 
+from ..attribution import terms
+
 
 class TestDashboard(SavepointCase):
     """The manager's reception queue (A3, B1) and counters on rotation members."""
@@ -55,12 +57,19 @@ class TestDashboard(SavepointCase):
 
     def test_A03_visits_today_counts_received_customers(self):
         partner = self.env["res.partner"].create({"name": "Dash Customer"})
+        # the dashboard's clock fixed at noon at the office (Beijing), the visit an hour
+        # earlier, one the day before: the count does not depend on the time of the run
+        now = "2026-03-02 04:00:00"
         visit = self.env["attribution.visit"].create({
             "partner_id": partner.id, "team_id": self.team.id,
-            "receiver_id": self.users[0].id, "asked_prior_visit": True})
+            "receiver_id": self.users[0].id, "asked_prior_visit": True,
+            "visit_datetime": "2026-03-02 03:00:00"})
+        self.env["attribution.visit"].create({
+            "partner_id": self.env["res.partner"].create({"name": "Dash Earlier"}).id,
+            "team_id": self.team.id, "receiver_id": visit.receiver_id.id,
+            "asked_prior_visit": True, "visit_datetime": "2026-03-01 03:00:00"})
         # the rules may hand a walk-in to whoever is next: count on the actual receiver
-        members = self.rotation.member_ids
-        members.invalidate_cache()
+        members = self.rotation.member_ids.with_context(**{terms.CTX_NOW: now})
         receiving = members.filtered(lambda m: m.user_id == visit.receiver_id)
         self.assertEqual(receiving.visits_today, 1)
         self.assertEqual(sum((members - receiving).mapped("visits_today")), 0)

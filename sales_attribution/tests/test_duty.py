@@ -10,14 +10,18 @@ def stamp(dt):
     return fields.Datetime.to_string(dt)
 
 
+# The tests' clock (UTC): 01:30 on 1 March at the office (Beijing), still 28 February
+# on the server. Shifts are placed around it and the crons are given it.
+NOW = datetime(2026, 2, 28, 17, 30)
+
+
 class TestDuty(ConductCase):
     """Duty attendance (售楼部工作制度: 提前5-10分钟到岗, 不得迟到早退旷工)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        now = datetime.utcnow().replace(second=0, microsecond=0)
-        cls.shift = now - timedelta(hours=2)
+        cls.shift = NOW - timedelta(hours=2)
         cls.Duty = cls.env["attribution.duty"]
 
     def duty(self, user, shift=None, **vals):
@@ -74,9 +78,9 @@ class TestDuty(ConductCase):
 
     def test_duty_cron_marks_absence_after_grace(self):
         overdue = self.duty(self.c1)
-        within = self.duty(self.c2, shift=datetime.utcnow() - timedelta(minutes=10))
-        future = self.duty(self.c3, shift=datetime.utcnow() + timedelta(hours=3))
-        self.Duty._cron_mark_absences()
+        within = self.duty(self.c2, shift=NOW - timedelta(minutes=10))
+        future = self.duty(self.c3, shift=NOW + timedelta(hours=3))
+        self.Duty._cron_mark_absences(now=stamp(NOW))
         self.assertEqual(overdue.status, "absence")
         self.assertFalse(self.member(self.c1).present)
         self.assertEqual(within.status, "planned")
@@ -105,8 +109,8 @@ class TestDuty(ConductCase):
                 "shift_start": stamp(self.shift + timedelta(days=1))})
 
     def test_duty_daily_reset_from_roster(self):
-        today = fields.Date.context_today(self.Duty.with_context(tz="Asia/Shanghai"))
-        shift = fields.Datetime.from_string(today + " 01:00:00")  # 09:00 in Shanghai
+        today = "2026-03-01"  # the office's day of NOW
+        shift = datetime(2026, 3, 1, 1, 0)  # 09:00 in Shanghai
         self.duty(self.c1, shift=shift, arrival=stamp(shift - timedelta(minutes=8)))
         self.duty(self.c2, shift=shift)
         self.member(self.c3).present = True

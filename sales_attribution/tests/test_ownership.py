@@ -206,11 +206,13 @@ class TestOwnership(AttributionCase):
         self.assertEqual((named.rule_code, named.owner_id), ("A14", self.wang))
 
     def test_A14_scheduled_lapse_clears_the_owner(self):
+        # the run's day is fixed: 30 days kept, 31 lapsed, whatever the clock says
+        # (the office's day is not the server's between 00:00 and 08:00 Beijing time)
         partner = self.customer("电话客户丁", owner=self.wang,
-                                last_followup_date=self.date_ago(31))
+                                last_followup_date="2026-01-30")
         kept = self.customer("电话客户戊", owner=self.wang,
-                             last_followup_date=self.date_ago(30))
-        self.env["res.partner"]._cron_attribution_phone_lapse()
+                             last_followup_date="2026-01-31")
+        self.env["res.partner"]._cron_attribution_phone_lapse(now="2026-03-02 04:00:00")
         self.assertFalse(partner.attribution_owner_id)
         self.assertEqual(kept.attribution_owner_id, self.wang)
         decision = partner.attribution_decision_ids[:1]

@@ -26,7 +26,13 @@ class TestSplitExport(SplitsCase):
         cls.lead_b5 = cls.lead(b5_customer, cls.bob, revenue=800000.0)
         cls.lead_carol = cls.lead(cls.partner("Export carol", cls.carol), cls.carol,
                                   revenue=300000.0)
-        (cls.lead_a1 | cls.lead_a2 | cls.lead_b5 | cls.lead_carol).action_set_won()
+        leads = cls.lead_a1 | cls.lead_a2 | cls.lead_b5 | cls.lead_carol
+        leads.action_set_won()
+        # won at a fixed moment (noon at the office, 04:00 UTC), the lines computed
+        # again: the period of the export does not depend on the time of the run
+        leads.write({"date_closed": "2026-03-02 04:00:00"})
+        leads.action_compute_splits()
+        cls.today = "2026-03-02"
 
     def export(self, user=None, users=None, date_from=None, date_to=None):
         Wizard = self.env["attribution.split.export.wizard"]

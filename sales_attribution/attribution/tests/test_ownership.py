@@ -47,8 +47,9 @@ class OwnershipCase(unittest.TestCase):
                 self.assertIsInstance(decision, Decision)
                 self.assertIn(decision.rule_code, RULES)
                 for attr, value in expected.items():
-                    message = "%s: %s (%s)" % (why, attr, decision.explanation_en)
-                self.assertEqual(getattr(decision, attr), value, message)
+                    with self.subTest(attr=attr):
+                        self.assertEqual(getattr(decision, attr), value,
+                                         decision.explanation_en)
                 code = decision.rule_code
                 self.assertTrue(decision.explanation_zh.startswith(code + ":"))
                 self.assertTrue(decision.explanation_en.startswith(code + ": "))
