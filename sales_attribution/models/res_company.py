@@ -6,7 +6,8 @@ import pytz
 from ..attribution import ownership, terms
 
 
-def _timezones():
+def _timezones(model):
+    """Selection of IANA zones (Odoo 11 calls a selection function with the model)."""
     return [(tz, tz) for tz in pytz.common_timezones]
 
 
