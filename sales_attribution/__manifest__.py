@@ -52,4 +52,5 @@
     ],
     "installable": True,
     "application": True,
+    "external_dependencies": {"python": ["phonenumbers"]},
 }
