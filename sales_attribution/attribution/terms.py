@@ -78,6 +78,9 @@ CTX_SPLIT_COMPUTE = "attribution_split_compute"
 CTX_RELATION_INVERSE = "attribution_relation_inverse"
 #: set once the A8 poaching violation of a conflict is recorded
 CTX_POACHING_RECORDED = "attribution_poaching_recorded"
+#: set while the customers' phone rows are written by the partner sync or the merge
+#: (``attribution.partner.phone``): the rows of mobile/phone may change then
+CTX_PHONE_SYNC = "attribution_phone_sync"
 #: the ``now`` of an event send run (string, UTC), so every message of a run agrees
 CTX_NOW = "attribution_now"
 

@@ -21,3 +21,4 @@ from . import attribution_duty
 from . import attribution_sms_gateway
 from . import attribution_sms_message
 from . import attribution_message_log
+from . import attribution_partner_phone

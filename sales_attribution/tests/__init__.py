@@ -27,3 +27,5 @@ from . import test_event_sends_bulk
 from odoo.tools import config as _config  # noqa: E402
 if not _config.get("without_demo"):
     from . import test_rotation_parallel
+from . import test_partner_phones
+from . import test_partner_merge

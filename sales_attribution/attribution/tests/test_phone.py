@@ -143,7 +143,8 @@ class TestNormalizePhone(unittest.TestCase):
 #: Beijing (010), Shanghai (021) and Shenzhen (0755)
 MAINLAND = st.one_of(
     st.builds("{}{:08d}".format, st.sampled_from(
-        ["130", "135", "138", "139", "150", "186", "199"]), st.integers(0, 10 ** 8 - 1)),
+        ["130", "135", "138", "139", "150", "186", "199"]),
+        st.integers(0, 10 ** 8 - 1)),
     st.builds("{}{}{:07d}".format, st.sampled_from(["010", "021", "0755"]),
               st.sampled_from("2356"), st.integers(0, 10 ** 7 - 1)),
 )
