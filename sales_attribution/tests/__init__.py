@@ -29,3 +29,5 @@ if not _config.get("without_demo"):
     from . import test_rotation_parallel
 from . import test_partner_phones
 from . import test_partner_merge
+if not _config.get("without_demo"):
+    from . import test_partner_phones_parallel

@@ -101,7 +101,7 @@ class TestAccessMatrix(SavepointCase):
         env = cls.env
         partner = env["res.partner"].create({
             "name": "Customer %s" % consultant.name, "phone": "010-8888 666%s" % digit,
-            "mobile": "1380013800%s" % digit, "attribution_owner_id": consultant.id})
+            "mobile": "1380013890%s" % digit, "attribution_owner_id": consultant.id})
         relative = env["res.partner"].create({
             "name": "Relative %s" % consultant.name,
             "attribution_owner_id": consultant.id})
@@ -293,8 +293,8 @@ class TestAccessMatrix(SavepointCase):
             with self.assertRaises(AccessError):
                 theirs.read([name])
         Partner = self.env["res.partner"].sudo(self.user_a)
-        self.assertFalse(Partner.search([("mobile", "=", "13800138002")]))
-        self.assertFalse(Partner.search([("attribution_phone", "=", "13800138002")]))
+        self.assertFalse(Partner.search([("mobile", "=", "13800138902")]))
+        self.assertFalse(Partner.search([("attribution_phone", "=", "13800138902")]))
         self.assertFalse([r for r in Partner.name_search("Customer Acl Consultant B")])
         self.assertEqual([p["phone"] for p in Partner.search_read(
             [("phone", "ilike", "8888 666")], ["phone"])], ["010-8888 6661"])
@@ -305,7 +305,7 @@ class TestAccessMatrix(SavepointCase):
             self.rec["b"]["lead"].sudo(self.user_a).read(["phone", "mobile"])
         # their own customer's phone is readable
         own = self.rec["a"]["partner"].sudo(self.user_a).read(["mobile"])[0]
-        self.assertEqual(own["mobile"], "13800138001")
+        self.assertEqual(own["mobile"], "13800138901")
 
     def test_portal_user_reads_no_customer(self):
         for key in ("a", "b"):
