@@ -5,6 +5,7 @@ import psycopg2.errorcodes
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
 
 from ..attribution.phone import InvalidPhone, normalize_phone
 from ..attribution.terms import CTX_PHONE_SYNC
@@ -91,12 +92,16 @@ class AttributionPartnerPhone(models.Model):
         # sudo: a consultant may not read the other customer; only its name and
         # owner's name leave this method
         other = holder_partner.sudo()
+        return self._collision_message(number, other.name or "#%d" % other.id,
+                                       other.attribution_owner_id.name)
+
+    @api.model
+    def _collision_message(self, number, customer_name, owner_name):
         return ValidationError(_(
             "The number %s already belongs to customer %s (owner: %s); two customers "
             "cannot share a number. If they are the same person, ask the manager to "
             "merge the two customers.") % (
-            number, other.name or "#%d" % other.id,
-            other.attribution_owner_id.name or _("none")))
+            number, customer_name, owner_name or _("none")))
 
     @api.model
     def _check_free(self, number, partner_id):
@@ -109,27 +114,30 @@ class AttributionPartnerPhone(models.Model):
         """Create a row; a parallel writer of the same number that committed first
         makes the unique index refuse it: answered in words too."""
         try:
-            with self.env.cr.savepoint():
+            # mute: the refused insert is answered below, it is no server error
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 return super(AttributionPartnerPhone, self).create(vals)
         except psycopg2.IntegrityError as err:
             if err.pgcode != psycopg2.errorcodes.UNIQUE_VIOLATION:
                 raise
             holder = self._committed_holder(vals["phone"])
             if holder:
-                raise self._collision_error(vals["phone"], holder)
+                raise self._collision_message(vals["phone"], *holder)
             raise ValidationError(_(
                 "The number %s was just registered to another customer at the same "
                 "moment; two customers cannot share a number.") % vals["phone"])
 
     def _committed_holder(self, number):
-        """The customer holding ``number`` as committed by a parallel transaction
-        (invisible to this one's snapshot): read in a cursor of its own."""
+        """``(customer name, owner name)`` of the customer holding ``number`` as
+        committed by a parallel transaction (invisible to this one's snapshot), read
+        in a cursor of its own; None when there is none."""
         with self.pool.cursor() as cr:
-            cr.execute("SELECT partner_id FROM attribution_partner_phone "
-                       "WHERE phone = %s", (number,))
-            row = cr.fetchone()
-        partner = self.env["res.partner"].sudo().browse(row[0]) if row else None
-        return partner if partner and partner.exists() else None
+            cr.execute("SELECT p.name, op.name FROM attribution_partner_phone ph "
+                       "JOIN res_partner p ON p.id = ph.partner_id "
+                       "LEFT JOIN res_users u ON u.id = p.attribution_owner_id "
+                       "LEFT JOIN res_partner op ON op.id = u.partner_id "
+                       "WHERE ph.phone = %s", (number,))
+            return cr.fetchone()
 
     # ------------------------------------------------------------------ CRUD
 
@@ -175,7 +183,7 @@ class AttributionPartnerPhone(models.Model):
                 raise ValidationError(_("The number %s is already recorded on this "
                                         "customer.") % number)
         try:
-            with self.env.cr.savepoint():
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 return super().write(vals)
         except psycopg2.IntegrityError as err:
             if err.pgcode != psycopg2.errorcodes.UNIQUE_VIOLATION:

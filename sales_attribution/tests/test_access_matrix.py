@@ -27,6 +27,8 @@ RIGHTS = {
     "attribution.message.log": {"consultant": "r", "manager": "r"},
     "attribution.sms.message": {"consultant": "r", "manager": "rw"},
     "attribution.sms.gateway": {"manager": "rwcu"},
+    # every number of a customer: as private as the customer, edited on the form
+    "attribution.partner.phone": {"consultant": "rwcu", "manager": "rwcu"},
 }
 #: model -> which records a consultant finds: "own" (theirs only) or "all"
 CONSULTANT_SCOPE = {
@@ -40,6 +42,7 @@ CONSULTANT_SCOPE = {
     "attribution.rotation.member": "all",
     "attribution.violation": "own",
     "attribution.duty": "own",
+    "attribution.partner.phone": "own",
 }
 #: a harmless field to write per model (value taken from the record itself)
 WRITE_FIELD = {
@@ -53,6 +56,7 @@ WRITE_FIELD = {
     "attribution.rotation.member": "present",
     "attribution.violation": "description",
     "attribution.duty": "note",
+    "attribution.partner.phone": "note",
 }
 OPS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 
@@ -144,6 +148,9 @@ class TestAccessMatrix(SavepointCase):
                 "shift_start": "2026-01-05 01:00:00"}),
         })
         rec["attribution.rotation.member"] = rec["attribution.rotation"].member_ids
+        rec["attribution.partner.phone"] = env["attribution.partner.phone"].create({
+            "partner_id": partner.id, "phone": "0755 2345 67%s0" % digit,
+            "note": "office"})
 
     # ------------------------------------------------------------------ helpers
 
@@ -177,6 +184,9 @@ class TestAccessMatrix(SavepointCase):
             "attribution.violation": {"user_id": user.id, "category": "other"},
             "attribution.duty": {"user_id": user.id, "team_id": team.id,
                                  "shift_start": "2026-01-07 01:00:00"},
+            "attribution.partner.phone": {
+                "partner_id": partner.id,
+                "phone": "0755 2345 68%s0" % partner.mobile[-1]},
         }[model]
 
     def attempt(self, operation):
