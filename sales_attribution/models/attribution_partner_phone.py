@@ -110,22 +110,42 @@ class AttributionPartnerPhone(models.Model):
             raise self._collision_error(number, holder.partner_id)
         return holder
 
-    def _insert(self, vals):
-        """Create a row; a parallel writer of the same number that committed first
-        makes the unique index refuse it: answered in words too."""
-        try:
-            # mute: the refused insert is answered below, it is no server error
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-                return super(AttributionPartnerPhone, self).create(vals)
-        except psycopg2.IntegrityError as err:
-            if err.pgcode != psycopg2.errorcodes.UNIQUE_VIOLATION:
-                raise
-            holder = self._committed_holder(vals["phone"])
-            if holder:
-                raise self._collision_message(vals["phone"], *holder)
-            raise ValidationError(_(
-                "The number %s was just registered to another customer at the same "
-                "moment; two customers cannot share a number.") % vals["phone"])
+    def _race_error(self, err, number):
+        """The answer to a unique-index refusal: a parallel writer of ``number``
+        committed first (the index made this one wait, then refused it)."""
+        if err.pgcode != psycopg2.errorcodes.UNIQUE_VIOLATION:
+            return err
+        holder = self._committed_holder(number) if number else None
+        if holder:
+            return self._collision_message(number, *holder)
+        return ValidationError(_(
+            "The number %s was just registered to another customer at the same "
+            "moment; two customers cannot share a number.") % number)
+
+    def _check_rows_free(self, vals):
+        """Before ``write``: the rows' numbers after ``vals`` belong to no one else
+        and are not twice on one customer."""
+        for row in self:
+            number = vals.get("phone", row.phone)
+            partner_id = vals.get("partner_id", row.partner_id.id)
+            holder = self._holder(number)
+            if not holder or holder == row:
+                continue
+            if holder.partner_id.id != partner_id:
+                raise self._collision_error(number, holder.partner_id)
+            raise ValidationError(_("The number %s is already recorded on this "
+                                    "customer.") % number)
+
+    def _check_user_may_change(self, vals):
+        """Rows of mobile/phone change through the customer's fields only."""
+        if not {"phone", "partner_id"} & set(vals):
+            return
+        fixed = self.filtered(lambda r: r.source != "extra")
+        if fixed:
+            labels = dict(self._fields["source"]._description_selection(self.env))
+            raise UserError(_(
+                "The number %s is the customer's %s: change it in that field of the "
+                "customer.") % (fixed[0].phone, labels[fixed[0].source]))
 
     def _committed_holder(self, number):
         """``(customer name, owner name)`` of the customer holding ``number`` as
@@ -149,48 +169,31 @@ class AttributionPartnerPhone(models.Model):
         if not vals.get("partner_id"):
             raise ValidationError(_("A phone number needs its customer."))
         vals["phone"] = self._normalise(vals.get("phone"))
-        holder = self._check_free(vals["phone"], vals["partner_id"])
-        if holder:
+        if self._check_free(vals["phone"], vals["partner_id"]):
             raise ValidationError(_("The number %s is already recorded on this "
                                     "customer.") % vals["phone"])
-        return self._insert(vals)
+        try:
+            # mute: a refused insert is answered in words, it is no server error
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+                return super().create(vals)
+        except psycopg2.IntegrityError as err:
+            raise self._race_error(err, vals["phone"])
 
     @api.multi
     def write(self, vals):
         vals = dict(vals)
-        synced = self.env.context.get(CTX_PHONE_SYNC)
-        if not synced:
+        if not self.env.context.get(CTX_PHONE_SYNC):
             vals.pop("source", None)
-            if {"phone", "partner_id"} & set(vals):
-                fixed = self.filtered(lambda r: r.source != "extra")
-                if fixed:
-                    raise UserError(_(
-                        "The number %s is the customer's %s: change it in that field "
-                        "of the customer.") % (fixed[0].phone, dict(
-                            self._fields["source"]._description_selection(self.env)
-                        )[fixed[0].source]))
-        if vals.get("phone") is not None or vals.get("partner_id"):
-            if "phone" in vals:
-                vals["phone"] = self._normalise(vals["phone"])
-            for row in self:
-                number = vals.get("phone", row.phone)
-                partner_id = vals.get("partner_id", row.partner_id.id)
-                holder = self._holder(number)
-                if not holder or holder == row:
-                    continue
-                if holder.partner_id.id != partner_id:
-                    raise self._collision_error(number, holder.partner_id)
-                raise ValidationError(_("The number %s is already recorded on this "
-                                        "customer.") % number)
+            self._check_user_may_change(vals)
+        if "phone" in vals:
+            vals["phone"] = self._normalise(vals["phone"])
+        if "phone" in vals or vals.get("partner_id"):
+            self._check_rows_free(vals)
         try:
             with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
                 return super().write(vals)
         except psycopg2.IntegrityError as err:
-            if err.pgcode != psycopg2.errorcodes.UNIQUE_VIOLATION:
-                raise
-            raise ValidationError(_(
-                "The number %s was just registered to another customer at the same "
-                "moment; two customers cannot share a number.") % vals.get("phone"))
+            raise self._race_error(err, vals.get("phone"))
 
     @api.multi
     def unlink(self):
@@ -262,9 +265,8 @@ class AttributionPartnerPhone(models.Model):
                     if row.source != name:
                         row.write({"source": name})
                     continue
-                Phone._check_free(number, partner.id)
-                Phone._insert({"partner_id": partner.id, "phone": number,
-                               "source": name})
+                Phone.create({"partner_id": partner.id, "phone": number,
+                              "source": name})
             # a number moved from one field to the other keeps one row, its source
             # the field it is in now
             for row in rows.exists():

@@ -273,23 +273,28 @@ class AttributionVisit(models.Model):
                     })
                 vals["partner_id"] = partner.id
             else:
-                holder = self._find_customer_by_phone(phone)
-                if not holder:
-                    self._claim_phone(phone)
-                    holder = self._find_customer_by_phone(phone)
-                if not holder:
-                    # sudo: the desk records the number the customer gave, on a
-                    # customer the consultant may not write
-                    self.env["attribution.partner.phone"].sudo().create({
-                        "partner_id": vals["partner_id"], "phone": phone,
-                        "note": _("Given at the visit desk")})
-                elif holder.id != vals["partner_id"]:
-                    self._flag_phone_collision(phone, vals["partner_id"], holder,
-                                               vals.get("team_id"))
+                self._record_desk_number(phone, vals["partner_id"], vals.get("team_id"))
         elif vals.get("partner_id"):
             partner = self.env["res.partner"].sudo().browse(vals["partner_id"])
             vals["phone"] = partner.attribution_phone or False
         return vals
+
+    @api.model
+    def _record_desk_number(self, phone, partner_id, team_id=None):
+        """A number typed at the desk for the chosen customer ``partner_id``: recorded
+        on them when nobody holds it, else a collision for the manager."""
+        holder = self._find_customer_by_phone(phone)
+        if not holder:
+            self._claim_phone(phone)
+            holder = self._find_customer_by_phone(phone)
+        if not holder:
+            # sudo: the desk records the number the customer gave, on a customer
+            # the consultant may not write
+            self.env["attribution.partner.phone"].sudo().create({
+                "partner_id": partner_id, "phone": phone,
+                "note": _("Given at the visit desk")})
+        elif holder.id != partner_id:
+            self._flag_phone_collision(phone, partner_id, holder, team_id)
 
     @api.model
     def _flag_phone_collision(self, phone, partner_id, holder, team_id=None):

@@ -90,58 +90,65 @@ class MergePartnerAutomatic(models.TransientModel):
         Rel = self.env["attribution.relation"].sudo()
         merged_ids = set((src_partners | dst_partner).ids)
         notes = []
-        rows = Rel.search([("partner_id", "in", src_partners.ids)])
-        for rel in rows:
-            if not rel.exists():
-                continue  # removed with its inverse
-            evidence = rel.evidence or ""
-            label = "%s → %s (%s)" % (
-                rel.partner_id.name, rel.related_partner_id.name, rel.relation_type)
-            if rel.related_partner_id.id in merged_ids:
-                notes.append(_("Relation %s removed: after the merge it would relate "
-                               "the customer to themselves. Evidence: %s") % (
-                    label, evidence or _("none")))
-                rel.unlink()
-                continue
-            same = Rel.search([("partner_id", "=", dst_partner.id),
-                               ("related_partner_id", "=", rel.related_partner_id.id),
-                               ("relation_type", "=", rel.relation_type)], limit=1)
-            if same:
-                vals = {}
-                if evidence and evidence not in (same.evidence or ""):
-                    vals["evidence"] = "\n".join(
-                        t for t in (same.evidence, evidence) if t)
-                earlier = rel.confirmed_date and (
-                    not same.confirmed_date or rel.confirmed_date < same.confirmed_date)
-                if earlier:
-                    vals["confirmed_date"] = rel.confirmed_date
-                files = rel.evidence_attachment_ids - same.evidence_attachment_ids
-                if files:
-                    vals["evidence_attachment_ids"] = [(4, f.id) for f in files]
-                if vals:
-                    same.write(vals)
-                notes.append(_("Relation %s merged into the same relation of the "
-                               "customer, its evidence kept.") % label)
-                rel.unlink()
-                continue
-            rel.write({"partner_id": dst_partner.id})  # the inverse row follows
+        for rel in Rel.search([("partner_id", "in", src_partners.ids)]):
+            if rel.exists():  # else removed with its inverse
+                self._attribution_merge_relation(rel, dst_partner, merged_ids, notes)
         # rows pointing at a source whose inverse is gone (or never written)
         for rel in Rel.search([("related_partner_id", "in", src_partners.ids)]):
             if rel.partner_id.id in merged_ids:
                 rel.unlink()
                 continue
-            same = Rel.search([("partner_id", "=", rel.partner_id.id),
-                               ("related_partner_id", "=", dst_partner.id),
-                               ("relation_type", "=", rel.relation_type)], limit=1)
+            same = self._attribution_same_relation(rel.partner_id, dst_partner,
+                                                   rel.relation_type)
             if same:
-                if rel.evidence and rel.evidence not in (same.evidence or ""):
-                    same.write({"evidence": "\n".join(
-                        t for t in (same.evidence, rel.evidence) if t)})
+                self._attribution_keep_evidence(rel, same)
                 rel.unlink()
             else:
                 rel.with_context(attribution_relation_inverse=True).write(
                     {"related_partner_id": dst_partner.id})
         return notes
+
+    def _attribution_same_relation(self, partner, related, relation_type):
+        return self.env["attribution.relation"].sudo().search([
+            ("partner_id", "=", partner.id), ("related_partner_id", "=", related.id),
+            ("relation_type", "=", relation_type)], limit=1)
+
+    def _attribution_merge_relation(self, rel, dst_partner, merged_ids, notes):
+        """One relation of a source: removed (self-relation), merged (the destination
+        has it) or re-pointed with its inverse."""
+        label = "%s → %s (%s)" % (
+            rel.partner_id.name, rel.related_partner_id.name, rel.relation_type)
+        if rel.related_partner_id.id in merged_ids:
+            notes.append(_("Relation %s removed: after the merge it would relate "
+                           "the customer to themselves. Evidence: %s") % (
+                label, rel.evidence or _("none")))
+            rel.unlink()
+            return
+        same = self._attribution_same_relation(dst_partner, rel.related_partner_id,
+                                               rel.relation_type)
+        if same:
+            self._attribution_keep_evidence(rel, same)
+            notes.append(_("Relation %s merged into the same relation of the "
+                           "customer, its evidence kept.") % label)
+            rel.unlink()
+            return
+        rel.write({"partner_id": dst_partner.id})  # the inverse row follows
+
+    @staticmethod
+    def _attribution_keep_evidence(rel, same):
+        """Copy ``rel``'s evidence (text, files, earlier confirmation) onto ``same``."""
+        vals = {}
+        if rel.evidence and rel.evidence not in (same.evidence or ""):
+            vals["evidence"] = "\n".join(t for t in (same.evidence, rel.evidence) if t)
+        earlier = rel.confirmed_date and (
+            not same.confirmed_date or rel.confirmed_date < same.confirmed_date)
+        if earlier:
+            vals["confirmed_date"] = rel.confirmed_date
+        files = rel.evidence_attachment_ids - same.evidence_attachment_ids
+        if files:
+            vals["evidence_attachment_ids"] = [(4, f.id) for f in files]
+        if vals:
+            same.write(vals)
 
     def _attribution_merge_phones(self, src_partners, dst_partner):
         """Every number of the sources becomes a further number of the destination."""
