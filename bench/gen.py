@@ -153,6 +153,11 @@ class Loader:
         self.cr.execute("UPDATE res_partner SET commercial_partner_id = id "
                         "WHERE id >= %s AND commercial_partner_id IS NULL",
                         (self.partners[0],))
+        if self.table_columns("attribution_partner_phone"):
+            # every number of a customer is a row (the desk matches on them)
+            self.insert("attribution_partner_phone", [
+                {"partner_id": pid, "phone": row["mobile"], "source": "mobile",
+                 "sequence": 10} for pid, row in zip(self.partners, rows)])
 
     def load_relations(self):
         pairs = []  # (partner, related, type, evidence)

@@ -44,6 +44,7 @@
         "views/attribution_dashboard_views.xml",
         "report/report_assets_templates.xml",
         "wizards/attribution_settings_wizard_views.xml",
+        "security/attribution_partner_phone_security.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
@@ -52,4 +53,5 @@
     ],
     "installable": True,
     "application": True,
+    "external_dependencies": {"python": ["phonenumbers"]},
 }

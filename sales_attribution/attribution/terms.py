@@ -111,6 +111,9 @@ CTX_SPLIT_COMPUTE = "attribution_split_compute"
 CTX_RELATION_INVERSE = "attribution_relation_inverse"
 #: set once the A8 poaching violation of a conflict is recorded
 CTX_POACHING_RECORDED = "attribution_poaching_recorded"
+#: set while the customers' phone rows are written by the partner sync or the merge
+#: (``attribution.partner.phone``): the rows of mobile/phone may change then
+CTX_PHONE_SYNC = "attribution_phone_sync"
 #: the ``now`` (string, UTC) the models read instead of the clock: the one of an event
 #: send run, so every message of a run agrees; the dashboard's day; a fixed now in tests
 CTX_NOW = "attribution_now"

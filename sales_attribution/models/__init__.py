@@ -23,3 +23,4 @@ from . import attribution_sms_message
 from . import attribution_message_log
 from . import attribution_owner_notice
 from . import attribution_phone_claim
+from . import attribution_partner_phone

@@ -203,15 +203,30 @@ class AttributionVisit(models.Model):
 
     @api.model
     def _find_customer_by_phone(self, phone):
-        """The customer with this normalised phone (``res.partner``, maybe empty)."""
+        """The customer any of whose numbers (mobile, phone or a further number:
+        ``attribution.partner.phone``) is the normalised ``phone``; an empty
+        ``res.partner`` when none. Archived customers are found too: a number keeps
+        belonging to its customer."""
         # sudo: the desk must find customers owned by other consultants (the record
         # rules hide them from a consultant), otherwise it would create duplicates.
-        return self.env["res.partner"].sudo().search(
-            [("attribution_phone", "=", phone)], order="id", limit=1)
+        row = self.env["attribution.partner.phone"]._holder(phone)
+        return row.partner_id.sudo() if row else self.env["res.partner"].sudo()
 
     @api.model
     def _prepare_customer_vals(self, vals):
-        """Find or create the customer by normalised phone; fill ``partner_id``."""
+        """Find or create the customer by normalised phone; fill ``partner_id``.
+
+        - phone only: the customer holding that number (any of their numbers), else
+          a new customer (``partner_name``) with it as mobile;
+        - customer and a phone nobody holds: the number is recorded on the customer as
+          a further number (next time it finds them);
+        - customer and a phone of *another* customer: the visit is registered for the
+          chosen customer, the number stays with its holder, and the team's manager
+          gets an activity to settle the collision (same person: merge the
+          customers; else correct the number): ``_flag_phone_collision``;
+        - customer only: the visit's phone is the customer's main number.
+        A phone that cannot be read is a ValidationError in the user's language.
+        """
         raw = vals.get("phone")
         if raw:
             try:
@@ -241,10 +256,52 @@ class AttributionVisit(models.Model):
                         "customer": True,
                     })
                 vals["partner_id"] = partner.id
+            else:
+                self._record_desk_number(phone, vals["partner_id"], vals.get("team_id"))
         elif vals.get("partner_id"):
             partner = self.env["res.partner"].sudo().browse(vals["partner_id"])
             vals["phone"] = partner.attribution_phone or False
         return vals
+
+    @api.model
+    def _record_desk_number(self, phone, partner_id, team_id=None):
+        """A number typed at the desk for the chosen customer ``partner_id``: recorded
+        on them when nobody holds it, else a collision for the manager."""
+        holder = self._find_customer_by_phone(phone)
+        if not holder:
+            self.env["attribution.phone.claim"]._claim(phone)
+            holder = self._find_customer_by_phone(phone)
+        if not holder:
+            # sudo: the desk records the number the customer gave, on a customer
+            # the consultant may not write
+            self.env["attribution.partner.phone"].sudo().create({
+                "partner_id": partner_id, "phone": phone,
+                "note": _("Given at the visit desk")})
+        elif holder.id != partner_id:
+            self._flag_phone_collision(phone, partner_id, holder, team_id)
+
+    @api.model
+    def _flag_phone_collision(self, phone, partner_id, holder, team_id=None):
+        """The number ``phone`` typed at the desk for customer ``partner_id`` belongs
+        to ``holder``: an activity on the chosen customer for the manager of the
+        visit's team (else the registering user), naming both customers and their
+        owners. Nothing moves: the manager merges the customers (same person) or
+        corrects the number."""
+        # sudo: both customers may be other consultants' customers
+        chosen = self.env["res.partner"].sudo().browse(partner_id)
+        holder = holder.sudo()
+        team = self.env["crm.team"].sudo().browse(team_id) if team_id else \
+            self.env["crm.team"].sudo()._get_default_team_id()
+        manager = team.user_id or self.env.user
+        note = _("Phone collision at the visit desk: the number %s given for %s "
+                 "(owner: %s) belongs to customer %s (owner: %s). Same person: merge "
+                 "the two customers (Contacts, Action, Merge); otherwise correct the "
+                 "number.") % (
+            phone, chosen.name, chosen.attribution_owner_id.name or _("none"),
+            holder.name, holder.attribution_owner_id.name or _("none"))
+        self.env["attribution.conflict"]._schedule_activity(
+            chosen, manager, _("Phone collision: %s") % phone, note)
+        return True
 
     @api.model
     def _read_committed_if_first(self):

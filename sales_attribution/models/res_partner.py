@@ -17,6 +17,16 @@ class ResPartner(models.Model):
         index=True,
         help="Mobile (else phone) as digits without country prefix or separators; "
              "customers are matched on it from the form, XML-RPC and imports alike.")
+    attribution_phone_ids = fields.One2many(
+        "attribution.partner.phone", "partner_id", string="Phone Numbers",
+        help="Every number of this customer, normalised: mobile, phone and further "
+             "numbers. Visits, the desk and imports find the customer by any of them; "
+             "a number of another customer is refused.")
+    attribution_extra_phone_ids = fields.One2many(
+        "attribution.partner.phone", "partner_id", string="Further Numbers",
+        domain=[("source", "=", "extra")],
+        help="Numbers of this customer besides mobile and phone (landline, second "
+             "mobile, Hong Kong number...).")
     first_visit_date = fields.Date(
         compute="_compute_visit_dates", store=True, compute_sudo=True,
         help="Date of the customer's first registered visit to the showroom, on the "
@@ -123,3 +133,27 @@ class ResPartner(models.Model):
                               decision.explanation_zh, decision.explanation_en,
                               previous_owner=owner)
         return True
+
+    # ------------------------------------------------------------ phone numbers
+    # Every number of a customer is a row of attribution.partner.phone (unique): the
+    # rows of mobile and phone follow these fields on every create and write.
+
+    @api.model
+    def create(self, vals):
+        numbers = vals.get("mobile") or vals.get("phone")
+        if numbers:
+            self.env["attribution.partner.phone"]._check_partner_vals(self, vals)
+        partner = super().create(vals)
+        if numbers:
+            self.env["attribution.partner.phone"]._sync_partners(partner)
+        return partner
+
+    @api.multi
+    def write(self, vals):
+        numbers = "mobile" in vals or "phone" in vals
+        if numbers:
+            self.env["attribution.partner.phone"]._check_partner_vals(self, vals)
+        res = super().write(vals)
+        if numbers:
+            self.env["attribution.partner.phone"]._sync_partners(self)
+        return res

@@ -30,3 +30,7 @@ from . import test_side_tables
 from odoo.tools import config as _config  # noqa: E402
 if not _config.get("without_demo"):
     from . import test_rotation_parallel
+from . import test_partner_phones
+from . import test_partner_merge
+if not _config.get("without_demo"):
+    from . import test_partner_phones_parallel

@@ -37,7 +37,7 @@ def build_office(env, prefix=""):
                          ("industrial", "赵")):
         partners[key] = Partner.create({
             "name": surname, "email": "%s@example.invalid" % key,
-            "mobile": "+86 138-0013-80%02d" % len(partners),
+            "mobile": "+86 138-0019-80%02d" % len(partners),
             "industry_id": industries[key].id})
     partners["generic"] = Partner.create({"name": "孙", "email": "sun@example.invalid"})
     partners["sms_only"] = Partner.create({"name": "周", "mobile": "13700137000"})

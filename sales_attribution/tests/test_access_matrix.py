@@ -30,6 +30,8 @@ RIGHTS = {
     # side tables of the engine (claims, queue): written by the code, read by nobody
     "attribution.owner.notice": {},
     "attribution.phone.claim": {},
+    # every number of a customer: as private as the customer, edited on the form
+    "attribution.partner.phone": {"consultant": "rwcu", "manager": "rwcu"},
 }
 #: model -> which records a consultant finds: "own" (theirs only) or "all"
 CONSULTANT_SCOPE = {
@@ -43,6 +45,7 @@ CONSULTANT_SCOPE = {
     "attribution.rotation.member": "all",
     "attribution.violation": "own",
     "attribution.duty": "own",
+    "attribution.partner.phone": "own",
 }
 #: a harmless field to write per model (value taken from the record itself)
 WRITE_FIELD = {
@@ -56,6 +59,7 @@ WRITE_FIELD = {
     "attribution.rotation.member": "present",
     "attribution.violation": "description",
     "attribution.duty": "note",
+    "attribution.partner.phone": "note",
 }
 OPS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 
@@ -104,7 +108,7 @@ class TestAccessMatrix(SavepointCase):
         env = cls.env
         partner = env["res.partner"].create({
             "name": "Customer %s" % consultant.name, "phone": "010-8888 666%s" % digit,
-            "mobile": "1380013800%s" % digit, "attribution_owner_id": consultant.id})
+            "mobile": "1380013890%s" % digit, "attribution_owner_id": consultant.id})
         relative = env["res.partner"].create({
             "name": "Relative %s" % consultant.name,
             "attribution_owner_id": consultant.id})
@@ -147,6 +151,9 @@ class TestAccessMatrix(SavepointCase):
                 "shift_start": "2026-01-05 01:00:00"}),
         })
         rec["attribution.rotation.member"] = rec["attribution.rotation"].member_ids
+        rec["attribution.partner.phone"] = env["attribution.partner.phone"].create({
+            "partner_id": partner.id, "phone": "0755 2345 67%s0" % digit,
+            "note": "office"})
 
     # ------------------------------------------------------------------ helpers
 
@@ -180,6 +187,9 @@ class TestAccessMatrix(SavepointCase):
             "attribution.violation": {"user_id": user.id, "category": "other"},
             "attribution.duty": {"user_id": user.id, "team_id": team.id,
                                  "shift_start": "2026-01-07 01:00:00"},
+            "attribution.partner.phone": {
+                "partner_id": partner.id,
+                "phone": "0755 2345 68%s0" % partner.mobile[-1]},
         }[model]
 
     def attempt(self, operation):
@@ -296,8 +306,8 @@ class TestAccessMatrix(SavepointCase):
             with self.assertRaises(AccessError):
                 theirs.read([name])
         Partner = self.env["res.partner"].sudo(self.user_a)
-        self.assertFalse(Partner.search([("mobile", "=", "13800138002")]))
-        self.assertFalse(Partner.search([("attribution_phone", "=", "13800138002")]))
+        self.assertFalse(Partner.search([("mobile", "=", "13800138902")]))
+        self.assertFalse(Partner.search([("attribution_phone", "=", "13800138902")]))
         self.assertFalse([r for r in Partner.name_search("Customer Acl Consultant B")])
         self.assertEqual([p["phone"] for p in Partner.search_read(
             [("phone", "ilike", "8888 666")], ["phone"])], ["010-8888 6661"])
@@ -308,7 +318,7 @@ class TestAccessMatrix(SavepointCase):
             self.rec["b"]["lead"].sudo(self.user_a).read(["phone", "mobile"])
         # their own customer's phone is readable
         own = self.rec["a"]["partner"].sudo(self.user_a).read(["mobile"])[0]
-        self.assertEqual(own["mobile"], "13800138001")
+        self.assertEqual(own["mobile"], "13800138901")
 
     def test_portal_user_reads_no_customer(self):
         for key in ("a", "b"):

@@ -172,7 +172,7 @@ def _rows():
         return action
     for label, raw in (("letters", "138oo138000"), ("words", "call me"),
                        ("too_short", "12345"), ("too_long", "1380013800012345"),
-                       ("foreign", "+1 415 555 0100"), ("blank", "   "),
+                       ("foreign_invalid", "+852 1234 5678"), ("blank", "   "),
                        ("extension", "010-8888 6666 转801")):
         row("visit_phone_%s" % label, ValidationError, "cannot be read")(
             phone_visit(raw))

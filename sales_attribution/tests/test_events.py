@@ -84,7 +84,7 @@ class TestEventMessages(SavepointCase):
         sms = self.sms(self.regs["service"])
         self.assertEqual(len(sms), 1)
         self.assertEqual(sms.body, expected_text(self.regs["service"], "E1", now))
-        self.assertEqual(sms.number, "13800138000")
+        self.assertEqual(sms.number, "13800198000")
         self.assertEqual((sms.code, sms.state), ("E1", "queued"))
         self.assertFalse(self.sms(self.regs["generic"]), "no mobile, no SMS")
         # SMS only: no mail, an SMS, a note in the chatter
@@ -335,4 +335,4 @@ class TestEventMessages(SavepointCase):
                          {self.regs[k].id for k in ("service", "fmcg", "industrial",
                                                     "generic", "sms_only")})
         theirs = Sms.sudo(other).search([])
-        self.assertEqual(theirs.mapped("number"), ["13800138001"])
+        self.assertEqual(theirs.mapped("number"), ["13800198001"])

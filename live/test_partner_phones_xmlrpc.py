@@ -1,0 +1,86 @@
+"""Every number of a customer over the wire (issue 17, points 4 and 5): a consultant
+registers visits by a Hong Kong number and by a customer's second number; a number of
+another consultant's customer is refused naming that customer and owner only."""
+import random
+import xmlrpc.client
+
+import pytest
+
+from conftest import fault_text
+
+WARNING = 2  # Odoo's fault code of a UserError / ValidationError
+
+
+@pytest.fixture(scope="module")
+def desk(office, admin):
+    """Team A with a rotation of its consultant, so that consultant A can register."""
+    team = office["team_a"]
+    if not admin.call("attribution.rotation", "search", [("team_id", "=", team)]):
+        admin.call("attribution.rotation", "create", {
+            "team_id": team, "member_ids": [(0, 0, {
+                "user_id": office["uid"]["consultant_a"], "present": True})]})
+    digits = office["stamp"][-6:]
+    return {"team": team, "digits": digits,
+            "mobile_b": "139%s02" % digits, "landline_b": "0106%s2" % digits}
+
+
+def register(client, uid, team, phone, **vals):
+    vals.update({"phone": phone, "team_id": team, "receiver_id": uid,
+                 "asked_prior_visit": True, "kind": "walk_in"})
+    visit = client.call("attribution.visit", "create", vals)
+    return client.call("attribution.visit", "read", [visit],
+                       ["partner_id", "phone", "owner_id"])[0]
+
+
+def test_consultant_registers_hong_kong_walk_in_and_revisit(office, desk):
+    a = office["clients"]["consultant_a"]
+    uid = office["uid"]["consultant_a"]
+    number = "9%07d" % random.randrange(10 ** 7)
+    first = register(a, uid, desk["team"], "+852 %s %s" % (number[:4], number[4:]),
+                     partner_name="Live HK %s" % office["stamp"])
+    assert first["phone"] == "+852" + number
+    assert first["owner_id"][0] == uid
+    mobile = a.call("res.partner", "read", [first["partner_id"][0]],
+                    ["mobile"])[0]["mobile"]
+    assert mobile == "+852" + number
+    again = register(a, uid, desk["team"], "00852-%s" % number,
+                     customer_recalls_consultant=True)
+    assert again["partner_id"][0] == first["partner_id"][0]
+
+
+def test_consultant_registers_visit_by_customers_second_number(office, desk):
+    a = office["clients"]["consultant_a"]
+    uid = office["uid"]["consultant_a"]
+    second = "021%08d" % random.randrange(2 * 10 ** 7, 6 * 10 ** 7)
+    a.call("res.partner", "write", [office["partner_a"]], {
+        "attribution_extra_phone_ids": [(0, 0, {"phone": second,
+                                                "note": "office landline"})]})
+    visit = register(a, uid, desk["team"], "+86 21 %s" % second[3:],
+                     customer_recalls_consultant=True)
+    assert visit["partner_id"][0] == office["partner_a"]
+
+
+@pytest.mark.parametrize("how", ["new customer", "further number"])
+def test_collision_error_names_customer_and_owner_only(office, desk, admin, how):
+    admin.call("res.partner", "write", [office["partner_b"]],
+               {"email": "private-b-%s@example.invalid" % office["stamp"]})
+    a = office["clients"]["consultant_a"]
+    taken = "+86 %s" % desk["mobile_b"]
+    with pytest.raises(xmlrpc.client.Fault) as caught:
+        if how == "new customer":
+            a.call("res.partner", "create", {"name": "Live dup %s" % office["stamp"],
+                                             "mobile": taken})
+        else:
+            a.call("res.partner", "write", [office["partner_a"]], {
+                "attribution_extra_phone_ids": [(0, 0, {"phone": taken})]})
+    fault = caught.value
+    text = fault_text(fault)
+    assert fault.faultCode == WARNING, text
+    assert "Traceback" not in fault.faultString
+    assert "Live Customer B %s" % office["stamp"] in text
+    assert "Live Consultant B" in text
+    assert "private-b-" not in text
+    assert desk["landline_b"] not in text
+    names = a.call("res.partner", "search",
+                   [("name", "=", "Live dup %s" % office["stamp"])])
+    assert names == []
