@@ -44,6 +44,7 @@
         "views/attribution_dashboard_views.xml",
         "report/report_assets_templates.xml",
         "wizards/attribution_settings_wizard_views.xml",
+        "wizards/attribution_handover_wizard_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -27,3 +27,7 @@ from . import test_event_sends_bulk
 from odoo.tools import config as _config  # noqa: E402
 if not _config.get("without_demo"):
     from . import test_rotation_parallel
+from . import test_late_entry
+from . import test_departed
+from . import test_cover
+from . import test_handover
