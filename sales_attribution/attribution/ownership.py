@@ -303,6 +303,9 @@ class Decision:
     proposed_owner_id: Optional[int] = None
     #: the consultant on duty recorded as covering receiver (A2/A4/B3b/B4/B8)
     cover_user_id: Optional[int] = None
+    #: a cover is due but ``VisitFacts.duty_user_id`` was not given: the caller asks
+    #: the rotation (``rotation.peek``) and decides again with it
+    needs_cover: bool = False
 
     def resolve_rotation(self, turn, names=None):
         """Complete a ``needs_rotation`` decision with a ``rotation.Turn``."""
@@ -449,6 +452,7 @@ class _Draft(object):
         self.notes_en = []  # type: List[str]
         self.proposed_id = None
         self.cover_id = None
+        self.needs_cover = False
 
     def fact(self, zh, en):
         self.facts_zh.append(zh)
@@ -968,7 +972,7 @@ def _render(code, pending, owner_id, open_conflict, claimants):
 
 def _complete(code, pending, owner_id, receiver_id, needs_rotation, notify_manager,
               notify_user_ids, show_no_phone_notice, ignored_request,
-              previous_owner_id, cover_user_id=None):
+              previous_owner_id, cover_user_id=None, needs_cover=False):
     if needs_rotation:
         open_conflict, claimants = False, ()
         zh, en = _render(code, pending, None, False, ())
@@ -994,6 +998,7 @@ def _complete(code, pending, owner_id, receiver_id, needs_rotation, notify_manag
         pending=pending,
         proposed_owner_id=claimants[0] if open_conflict and claimants else None,
         cover_user_id=cover_user_id,
+        needs_cover=needs_cover,
     )
 
 
@@ -1105,7 +1110,8 @@ def decide(facts, settings=None, now=None):
         None if draft.needs_rotation else draft.receiver_id,
         draft.needs_rotation, draft.notify_manager, draft.notify_user_ids,
         draft.show_no_phone_notice, draft.ignored_request, previous,
-        cover_user_id=None if draft.needs_rotation else draft.cover_id)
+        cover_user_id=None if draft.needs_rotation else draft.cover_id,
+        needs_cover=draft.needs_cover)
 
 
 # ------------------------------------------------- late entries, departures, cover
@@ -1227,7 +1233,10 @@ def _record_cover(draft, facts, names):
             or draft.code not in NAMED_CODES:
         return
     cover = _cover_id(facts)
-    if cover is None or cover == draft.owner_id:
+    if cover is None:
+        draft.needs_cover = facts.duty_user_id is None
+        return
+    if cover == draft.owner_id:
         return
     draft.receiver_id = cover
     draft.cover_id = cover

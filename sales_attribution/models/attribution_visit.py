@@ -483,7 +483,6 @@ class AttributionVisit(models.Model):
             lambda m: m.present and m.user_id.id not in departed).mapped("user_id")
         for user in present:
             uid(user)
-        duty = rotation._duty_user() if rotation else self.env["res.users"]
         developer_counts = {}
         if partner.is_developer_related and present:
             groups = self.env["res.partner"].sudo().read_group(
@@ -518,11 +517,10 @@ class AttributionVisit(models.Model):
             developer_notice_date=self._date(partner.developer_notice_date),
             developer_counts=developer_counts,
             ruling=ruling,
-            names=self._user_names({u.id for u in users} | set(duty.ids)),
+            names=self._user_names({u.id for u in users}),
             is_late_entry=visit.is_late_entry,
             entered_at=self._dt(visit.create_date),
             departed_user_ids=departed,
-            duty_user_id=duty.id or None,
         )
         return facts
 
@@ -535,6 +533,17 @@ class AttributionVisit(models.Model):
         try:
             decision = policy.decide(facts, self._attribution_settings(),
                                      now=self._dt(fields.Datetime.now()))
+            if decision.needs_cover:
+                # an absent owner and no receiver: the consultant on duty covers
+                # (asked only then: a plain walk-in does not read the desk twice)
+                rotation = self._rotation()
+                duty = rotation._duty_user() if rotation else rotation.env["res.users"]
+                if duty:
+                    facts = dataclasses.replace(
+                        facts, duty_user_id=duty.id,
+                        names={**(facts.names or {}), duty.id: duty.name})
+                    decision = policy.decide(facts, self._attribution_settings(),
+                                             now=self._dt(fields.Datetime.now()))
         except policy.InvalidFacts as err:
             raise ValidationError(err.message_en)
         if decision.needs_rotation:

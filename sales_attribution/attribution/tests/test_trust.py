@@ -4,6 +4,7 @@
 Users: 1 张伟, 2 李娜, 3 王芳, 4 刘洋, 5 陈静. Datetimes are UTC (02:00 = 10:00 at the
 office).
 """
+import dataclasses
 import datetime as dt
 import unittest
 
@@ -225,6 +226,15 @@ class TestCover(unittest.TestCase):
                       present_user_ids=frozenset({2, 3}), duty_user_id=3)
         d = decide(facts, SETTINGS, NOW)
         self.assertEqual((d.rule_code, d.owner_id, d.cover_user_id), ("B8", 1, 3))
+
+    def test_A02_cover_asks_for_the_duty_consultant_when_not_given(self):
+        facts = visit(requested_user_id=1, present_user_ids=frozenset({2, 3}))
+        d = decide(facts, SETTINGS, NOW)
+        self.assertEqual((d.needs_cover, d.cover_user_id), (True, None))
+        again = decide(dataclasses.replace(facts, duty_user_id=2), SETTINGS, NOW)
+        self.assertEqual((again.needs_cover, again.cover_user_id), (False, 2))
+        walk_in = decide(visit(receiver_id=2), SETTINGS, NOW)
+        self.assertFalse(walk_in.needs_cover)
 
     def test_A02_cover_nobody_on_duty(self):
         facts = visit(requested_user_id=1, present_user_ids=frozenset())
