@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
-from .common import make_user
+from .common import keep_history, make_user
 
 
 class SplitsCase(SavepointCase):
@@ -14,6 +14,7 @@ class SplitsCase(SavepointCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        lang="en_US"))
+        keep_history(cls.env)
         consultant = cls.env.ref("sales_attribution.group_consultant")
         manager = cls.env.ref("sales_attribution.group_manager")
 

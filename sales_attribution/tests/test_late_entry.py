@@ -57,6 +57,17 @@ class TestLateEntry(AttributionCase):
         self.assertEqual(self.env["res.partner"].search_count([]), partners)
         self.assertFalse(self.env["attribution.visit"].search([("phone", "=", phone)]))
 
+    def test_late_entry_refusal_reads_in_chinese(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["sales_attribution"], ["zh_CN"])
+        self.zhang.lang = "zh_CN"
+        desk = self.env["attribution.visit"].sudo(self.zhang).with_context(
+            lang="zh_CN")
+        with self.assertRaises(UserError) as caught:
+            desk.create({"phone": self.phone(), "team_id": self.team.id,
+                         "asked_prior_visit": True, "visit_datetime": self.ago(3)})
+        self.assertIn("补登须由经理办理", caught.exception.name)
+
     def test_late_entry_by_a_consultant_with_a_reason_is_refused(self):
         with self.assertRaises(UserError):
             self.register(desk=self.zhang, phone=self.phone(),
