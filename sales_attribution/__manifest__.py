@@ -45,6 +45,7 @@
         "report/report_assets_templates.xml",
         "wizards/attribution_settings_wizard_views.xml",
         "security/attribution_partner_phone_security.xml",
+        "wizards/attribution_handover_wizard_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -39,6 +39,7 @@ RULES = OrderedDict([
     ("B7", ("发展商员工及非销售人员介绍,归当值顾问", "Staff referral: consultant on duty")),
     ("B8", ("两组老客户带新客户,以老客户成交先后为准",
             "Two referrers: the earlier deal's consultant")),
+    ("H1", ("离职交接", "Departed consultant's customers handed over")),
     ("E1", ("确认到场短信(分行业)", "Attendance confirmation message by industry")),
     ("E2", ("前一晚行程提示", "Evening-before logistics message")),
     ("E3", ("当天确认电话", "Confirmation phone call on the day")),

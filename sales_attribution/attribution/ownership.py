@@ -95,6 +95,35 @@ Interpretations of the seed, where SPEC and the brief leave room:
   whether the customer had come before (A5: the caller logs it against the receiver).
 - ``claimant_ids`` lists the decided owner first: that is the conflict's proposal.
 
+- Late entries (补登, company rules of SPEC): a registration is entered late when it
+  was entered (``entered_at``, the record's creation) more than
+  ``Settings.late_entry_minutes`` after its visit time (``entered_late``). The rules
+  judge a visit as of its arrival with the registrations before it, but every
+  registration of the customer is a fact: one after the visit time is named in the
+  decision and a customer with any registration is never called "never visited"
+  (A14 applies only without any). A late entry (``VisitFacts.is_late_entry``) that
+  would give the customer to someone else than the current owner does not move it:
+  the owner is kept and a conflict opens for the manager, code A10 (A6 when the sheet
+  holds no registration entered in time), proposing the owner of the earliest
+  registration entered in time (the sheet as kept at the time), else the current
+  owner; the decision says what the rules would have given and why it is held. A
+  settled or forfeited ruling still applies (the manager decided, not the entry).
+- Departed consultants (``VisitFacts.departed_user_ids``: archived, or no longer in
+  the sales groups) never own in a new decision and carry no claim. A visit naming
+  one (A2, A4, B3b, B4, B8) goes to the current owner if there is one who is still
+  with the office, else to the rotation, under the naming rule's code; any other rule
+  whose owner has left (a revisit, A11, B1, a ruling's winner) gives code H1: the
+  current owner if handed over (and still with the office), else the rotation. The
+  decision names who left. Where a late entry holds the current owner, a departed
+  current owner is kept until the manager rules or hands over.
+- Cover (A2, A4, B3b, B4, B8 with the owner absent): when the desk left the receiver
+  empty, the consultant on duty (``VisitFacts.duty_user_id``, the rotation's next
+  present member, ``rotation.peek``) is the covering receiver
+  (``Decision.cover_user_id``) and is told; they get no claim. B4 decides whenever
+  the old customer brought the new one in person, present or not; A4 is the new
+  customer naming the absent original consultant. The "do not leave your number"
+  notice shows whenever the owner is absent.
+
 Where the seed and SPEC read differently, the seed is followed:
 
 - B6 / A1: the seed counts 30 days between the two visits (二次来访相隔在30日内) and gives
@@ -143,12 +172,15 @@ class InvalidFacts(BilingualError):
 
 @dataclass(frozen=True)
 class Registration:
-    """A prior visit of this customer on the registration sheet (来访登记表)."""
+    """Another visit of this customer on the registration sheet (来访登记表), earlier
+    or later than the one judged; ``entered_at``: when it was entered (naive UTC,
+    ``None``: at the visit time)."""
 
     partner_id: Optional[int]
     owner_id: Optional[int]
     visit_datetime: datetime.datetime
     receiver_id: Optional[int] = None
+    entered_at: Optional[datetime.datetime] = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +208,7 @@ class Settings:
     (an IANA name; an unknown one raises ``pytz.UnknownTimeZoneError``)."""
 
     protection_days: int = 30
+    late_entry_minutes: int = 30
     followup_days: int = 30
     timezone: str = DEFAULT_TIMEZONE
 
@@ -209,6 +242,13 @@ class VisitFacts:
     developer_counts: Dict[int, int] = field(default_factory=dict)
     ruling: Optional[Ruling] = None
     names: Dict[int, str] = field(default_factory=dict)
+    #: this visit was entered late (see ``entered_late``); ``entered_at`` when
+    is_late_entry: bool = False
+    entered_at: Optional[datetime.datetime] = None
+    #: consultants who left the office (archived or out of the sales groups)
+    departed_user_ids: FrozenSet[int] = frozenset()
+    #: the rotation's next present member, without serving a turn (the cover)
+    duty_user_id: Optional[int] = None
 
 
 # ------------------------------------------------------------------------ decision
@@ -232,6 +272,8 @@ class _Pending:
     force_conflict: bool = False
     asked_prior_visit: bool = True
     names: Tuple[Tuple[int, str], ...] = ()
+    departed_ids: FrozenSet[int] = frozenset()
+    proposed_id: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -251,6 +293,13 @@ class Decision:
     previous_owner_id: Optional[int] = None
     not_asked_collision: bool = False
     pending: _Pending = field(default_factory=_Pending, repr=False, compare=False)
+    #: the conflict's proposal (first claimant); ``None`` without a conflict
+    proposed_owner_id: Optional[int] = None
+    #: the consultant on duty recorded as covering receiver (A2/A4/B3b/B4/B8)
+    cover_user_id: Optional[int] = None
+    #: a cover is due but ``VisitFacts.duty_user_id`` was not given: the caller asks
+    #: the rotation (``rotation.peek``) and decides again with it
+    needs_cover: bool = False
 
     def resolve_rotation(self, turn, names=None):
         """Complete a ``needs_rotation`` decision with a ``rotation.Turn``."""
@@ -272,6 +321,24 @@ def resolve(decision, user_id, names=None):
                      decision.notify_manager, decision.notify_user_ids,
                      decision.show_no_phone_notice, decision.ignored_request,
                      decision.previous_owner_id)
+
+
+def entered_late(visit_datetime, entered_at, minutes):
+    """Whether a visit at ``visit_datetime`` entered at ``entered_at`` (both naive UTC;
+    ``None``: entered at the time) is a late entry (补登): entered more than
+    ``minutes`` after the visit time.
+
+    >>> at = datetime.datetime(2026, 3, 1, 2, 0)
+    >>> entered_late(at, at + datetime.timedelta(minutes=30), 30)
+    False
+    >>> entered_late(at, at + datetime.timedelta(minutes=31), 30)
+    True
+    >>> entered_late(at, None, 30)
+    False
+    """
+    if entered_at is None or visit_datetime is None:
+        return False
+    return entered_at - visit_datetime > datetime.timedelta(minutes=minutes)
 
 
 # ------------------------------------------------------------------------- helpers
@@ -374,6 +441,9 @@ class _Draft(object):
         self.outcome_en = ""
         self.notes_zh: List[str] = []
         self.notes_en: List[str] = []
+        self.proposed_id = None
+        self.cover_id = None
+        self.needs_cover = False
 
     def fact(self, zh, en):
         self.facts_zh.append(zh)
@@ -490,7 +560,7 @@ def _rule_developer(facts, settings, names, regs):
                    % _en(facts.current_owner_id, names))
         draft.owns(facts.current_owner_id, names)
         return draft
-    present = sorted(facts.present_user_ids)
+    present = sorted(set(facts.present_user_ids) - set(facts.departed_user_ids))
     if not present:
         draft.fact("当前无在岗顾问", "no consultant is present")
         draft.owns(None, names, "由销售负责人分配", "the sales head allocates")
@@ -507,7 +577,18 @@ def _rule_developer(facts, settings, names, regs):
 
 
 def _present(user_id, facts):
+    if user_id in facts.departed_user_ids:
+        return False
     return user_id in facts.present_user_ids or user_id == facts.receiver_id
+
+
+def _cover_id(facts):
+    """Who receives for an absent owner: the desk's receiver, else the duty consultant
+    (``None`` when nobody is on duty)."""
+    if facts.receiver_id is not None:
+        return facts.receiver_id
+    duty = facts.duty_user_id
+    return duty if duty is not None and duty not in facts.departed_user_ids else None
 
 
 def _rule_referral(facts, names, is_new):
@@ -525,20 +606,30 @@ def _rule_referral(facts, names, is_new):
         how_zh = "由老客户亲自带来" if brought else "新客户指明找老客户的顾问"
         how_en = "brought in person by the old customer" if brought else \
             "the new customer names the old customer's consultant"
-        if _present(owner, facts):
+        present = _present(owner, facts)
+        if present:
             draft = _Draft("B4")
             draft.fact("老带新,%s,原顾问%s在场" % (how_zh, _zh(owner, names)),
                        "referral %s, original consultant %s present"
                        % (how_en, _en(owner, names)))
+        elif brought:
+            # B4: 不管原顾问是否在场,归原顾问; the A4 notice still applies to the cover
+            draft = _Draft("B4")
+            draft.fact("老带新,%s,不管原顾问是否在场均归原顾问;%s不在场,代接待者不得留"
+                       "自己电话(A4)" % (how_zh, _zh(owner, names)),
+                       "referral %s: the original consultant owns, present or not; %s "
+                       "is absent, the covering receiver must not leave their number "
+                       "(A4)" % (how_en, _en(owner, names)))
         else:
             draft = _Draft("A4")
-            draft.covering = True
-            draft.show_no_phone_notice = True
             draft.fact("老带新,%s,原顾问%s不在场,代接待者不得留自己电话"
                        % (how_zh, _zh(owner, names)),
                        "referral %s, original consultant %s absent, the covering "
                        "receiver must not leave their number"
                        % (how_en, _en(owner, names)))
+        if not present:
+            draft.covering = True
+            draft.show_no_phone_notice = True
         draft.receiver_id = facts.receiver_id
         if draft.receiver_id is None and draft.code == "B4" and \
                 owner in facts.present_user_ids:
@@ -625,7 +716,7 @@ def _rule_named(facts, names, own_regs):
         draft.covering = True
         draft.notify_manager = True
         draft.receiver_id = facts.receiver_id
-        receiver = facts.receiver_id
+        receiver = _cover_id(facts)
         cover_zh = _zh(receiver, names) if receiver is not None else "其他顾问"
         cover_en = _en(receiver, names) if receiver is not None \
             else "another consultant"
@@ -758,16 +849,19 @@ def _rule_kin(facts, settings, names):
     if first is None:
         draft.forced = list(tied)
         draft.force_conflict = True
-        draft.fact("客户本人无来访记录,其直系亲属于%s同时由%s接待" % (
+        draft.fact("客户本人此前无归属登记,其直系亲属于%s同时由%s接待" % (
             day, "、".join(_zh(o, names) for o in tied)),
-            "no own visit; direct kin were received on %s by %s at the same time" % (
-            day, ", ".join(_en(o, names) for o in tied)))
+            "no earlier own registration with an owner; direct kin were received on "
+            "%s by %s at the same time" % (
+                day, ", ".join(_en(o, names) for o in tied)))
         draft.notify_user_ids = list(tied)
         _undecided(draft, facts, names, "无法确认初次接访", "no first reception")
         return draft
-    draft.fact("客户本人无来访记录,其%s于%s初次由%s接待" % (rel_zh, day, _zh(first, names)),
-               "no own visit; the customer's %s was first received on %s by %s"
-               % (rel_en, day, _en(first, names)))
+    own_zh, own_en = ("客户本人此前无归属登记", "no earlier own registration with an "
+                      "owner") if facts.all_regs else ("客户本人无来访记录", "no own visit")
+    draft.fact("%s,其%s于%s初次由%s接待" % (own_zh, rel_zh, day, _zh(first, names)),
+               "%s; the customer's %s was first received on %s by %s"
+               % (own_en, rel_en, day, _en(first, names)))
     draft.notify_user_ids = [first]
     draft.owns(first, names, "以初次接访为准归属%s,已通知经理及%s" % (
         _zh(first, names), _zh(first, names)),
@@ -784,13 +878,21 @@ def _rule_new(facts, names):
         asked_zh = "已询问以前是否来过" if facts.asked_prior_visit else "未询问以前是否来过"
         asked_en = "asked about prior visits" if facts.asked_prior_visit \
             else "prior visits not asked"
-        draft.fact("%s,来访表无登记记录" % asked_zh, "%s, no registration on record"
-                   % asked_en)
+        if facts.later:
+            draft.fact("%s,来访表上此前无登记记录" % asked_zh,
+                       "%s, no earlier registration on record" % asked_en)
+        else:
+            draft.fact("%s,来访表无登记记录" % asked_zh, "%s, no registration on record"
+                       % asked_en)
         draft.owns(facts.receiver_id, names, "归接待顾问%s" % _zh(facts.receiver_id, names),
                    "the receiver %s owns" % _en(facts.receiver_id, names))
     else:
         draft = _Draft("A3")
-        draft.fact("自然来访,无登记记录,无人指定", "walk-in with no record and no claim")
+        if facts.later:
+            draft.fact("自然来访,此前无登记记录,无人指定",
+                       "walk-in with no earlier record and no claim")
+        else:
+            draft.fact("自然来访,无登记记录,无人指定", "walk-in with no record and no claim")
         draft.rotation()
     if facts.customer_recalls_consultant:
         draft.notify_manager = True
@@ -814,9 +916,11 @@ def _claims(owner_id, pending):
     claimants: List[int] = []
 
     def add(user_id):
-        if user_id is not None and user_id not in claimants:
+        if user_id is not None and user_id not in claimants \
+                and user_id not in pending.departed_ids:
             claimants.append(user_id)
 
+    add(pending.proposed_id)
     add(owner_id)
     for user_id in pending.forced_claimant_ids:
         add(user_id)
@@ -842,14 +946,15 @@ def _render(code, pending, owner_id, open_conflict, claimants):
     zh += list(pending.notes_zh)
     en += list(pending.notes_en)
     if open_conflict:
-        others = [c for c in claimants if c != owner_id]
-        if others and owner_id is not None:
+        proposal = claimants[0] if claimants else owner_id
+        others = [c for c in claimants if c != proposal]
+        if others and proposal is not None:
             zh.append("与%s撞单,已开撞单协商或由经理裁决(建议归属%s)" % (
-                "、".join(_zh(c, names) for c in others), _zh(owner_id, names)))
+                "、".join(_zh(c, names) for c in others), _zh(proposal, names)))
             en.append("collides with %s: conflict opened for negotiation or the "
                       "manager's ruling (proposal: %s)"
                       % (", ".join(_en(c, names) for c in others),
-                         _en(owner_id, names)))
+                         _en(proposal, names)))
         else:
             zh.append("已开撞单由经理裁决")
             en.append("conflict opened for the manager's ruling")
@@ -858,7 +963,7 @@ def _render(code, pending, owner_id, open_conflict, claimants):
 
 def _complete(code, pending, owner_id, receiver_id, needs_rotation, notify_manager,
               notify_user_ids, show_no_phone_notice, ignored_request,
-              previous_owner_id):
+              previous_owner_id, cover_user_id=None, needs_cover=False):
     if needs_rotation:
         open_conflict, claimants = False, ()
         zh, en = _render(code, pending, None, False, ())
@@ -882,15 +987,22 @@ def _complete(code, pending, owner_id, receiver_id, needs_rotation, notify_manag
         not_asked_collision=bool(open_conflict and not pending.asked_prior_visit
                                  and pending.given_receiver_id is not None),
         pending=pending,
+        proposed_owner_id=claimants[0] if open_conflict and claimants else None,
+        cover_user_id=cover_user_id,
+        needs_cover=needs_cover,
     )
 
 
 class _Facts(object):
-    """``VisitFacts`` plus the office-local visit date (frozen facts stay untouched)."""
+    """``VisitFacts`` plus the office-local visit date and the registrations split at
+    the visit time (``all_regs``, ``later``: oldest first; frozen facts stay
+    untouched)."""
 
-    def __init__(self, facts, local_visit):
+    def __init__(self, facts, local_visit, all_regs=(), later=()):
         self._facts = facts
         self.local_visit = local_visit
+        self.all_regs = tuple(all_regs)
+        self.later = tuple(later)
 
     def __getattr__(self, name):
         return getattr(self._facts, name)
@@ -906,9 +1018,12 @@ def decide(facts, settings=None, now=None):
     visit_at = facts.visit_datetime or now
     if visit_at is None:
         raise InvalidFacts("缺少来访时间。", "The visit time is missing.")
-    f = _Facts(facts, _local_date(visit_at, settings))
     names = tuple(sorted((facts.names or {}).items()))
-    regs = sorted(facts.registrations, key=_reg_order)
+    all_regs = sorted(facts.registrations, key=_reg_order)
+    # judged as of the arrival: the registrations before it; later ones are facts too
+    regs = [r for r in all_regs if r.visit_datetime <= visit_at]
+    later = [r for r in all_regs if r.visit_datetime > visit_at]
+    f = _Facts(facts, _local_date(visit_at, settings), all_regs, later)
     chain = _chain(regs, settings)
     original, _tied, _owners, _reg = _first_owners(chain, settings)
     current = facts.current_owner_id
@@ -923,12 +1038,12 @@ def decide(facts, settings=None, now=None):
     if draft is None:
         draft = _rule_developer(f, settings, names, regs)
     if draft is None and facts.kind == "referral":
-        draft = _rule_referral(f, names, is_new=not has_claims and not regs)
+        draft = _rule_referral(f, names, is_new=not has_claims and not all_regs)
     if draft is None:
         draft = _rule_named(f, names, regs)
     if draft is None and _owners:
         draft = _rule_registrations(f, settings, names, chain)
-    if draft is None and not regs and current is not None:
+    if draft is None and not all_regs and current is not None:
         draft = _rule_phone_only(f, settings, names)
     if draft is None:
         draft = _rule_kin(f, settings, names)
@@ -953,6 +1068,12 @@ def decide(facts, settings=None, now=None):
                                       rel_en, day, _en(kin_first, names),
                                       _en(kin_first, names)))
 
+    if later:
+        _note_later(draft, later, settings, names)
+    draft = _leave_departed(draft, f, names)
+    draft = _hold_late_entry(draft, f, settings, names, all_regs)
+    _record_cover(draft, f, names)
+
     assert draft.code in RULES
     pending = _Pending(
         facts_zh=tuple(draft.facts_zh),
@@ -970,6 +1091,8 @@ def decide(facts, settings=None, now=None):
         force_conflict=draft.force_conflict,
         asked_prior_visit=bool(facts.asked_prior_visit),
         names=names,
+        departed_ids=frozenset(facts.departed_user_ids),
+        proposed_id=draft.proposed_id,
     )
     previous = current if current is not None else (
         draft.previous_owner_id if draft.previous_owner_id is not None else original)
@@ -977,7 +1100,141 @@ def decide(facts, settings=None, now=None):
         draft.code, pending, draft.owner_id,
         None if draft.needs_rotation else draft.receiver_id,
         draft.needs_rotation, draft.notify_manager, draft.notify_user_ids,
-        draft.show_no_phone_notice, draft.ignored_request, previous)
+        draft.show_no_phone_notice, draft.ignored_request, previous,
+        cover_user_id=None if draft.needs_rotation else draft.cover_id,
+        needs_cover=draft.needs_cover)
+
+
+# ------------------------------------------------- late entries, departures, cover
+
+#: rules that give the customer to a consultant the customer named or came for
+NAMED_CODES = ("A2", "A4", "B3b", "B4", "B8")
+
+
+def _note_later(draft, later, settings, names):
+    """Name the registrations after the visit time: the sheet holds them too."""
+    shown = [r for r in later if r.owner_id is not None or r.receiver_id is not None]
+    if not shown:
+        return
+    draft.notes_zh.append("登记表上另有来访时间晚于本次的登记:%s" % "、".join(
+        "%s由%s" % (_fmt(_local_date(r.visit_datetime, settings)),
+                   _zh(r.owner_id if r.owner_id is not None else r.receiver_id, names))
+        for r in shown))
+    draft.notes_en.append("the sheet also holds registrations after this visit time: %s"
+                          % ", ".join(
+                              "%s by %s" % (_fmt(_local_date(r.visit_datetime,
+                                                             settings)),
+                                            _en(r.owner_id if r.owner_id is not None
+                                                else r.receiver_id, names))
+                              for r in shown))
+
+
+def _leave_departed(draft, facts, names):
+    """A decided owner who has left the office: the current owner if still with the
+    office (handed over), else the rotation; the naming rules keep their code, any
+    other rule gives H1."""
+    left = draft.owner_id
+    departed = facts.departed_user_ids
+    if draft.needs_rotation or left is None or left not in departed:
+        return draft
+    current = facts.current_owner_id
+    if draft.code not in NAMED_CODES:
+        draft.code = "H1"
+    draft.covering = False
+    draft.show_no_phone_notice = False
+    draft.notify_manager = True
+    draft.notify_user_ids = [u for u in draft.notify_user_ids if u not in departed]
+    draft.forced = [u for u in draft.forced if u not in departed]
+    draft.fact("%s已离职,不再归属新客户" % _zh(left, names),
+               "%s has left the office and owns no customer any more"
+               % _en(left, names))
+    if current is not None and current != left and current not in departed:
+        draft.owns(current, names, "客户已交接给%s,归属%s" % (
+            _zh(current, names), _zh(current, names)),
+            "the customer was handed over to %s, who owns" % _en(current, names))
+        if draft.receiver_id in departed:
+            draft.receiver_id = None
+    else:
+        draft.transfer = True
+        draft.owner_id = None
+        draft.rotation("归当值顾问%s" % _OWNER, "the consultant on duty%s owns" % _OWNER)
+    return draft
+
+
+def _hold_late_entry(draft, facts, settings, names, all_regs):
+    """A late entry that would change the current owner: owner kept, conflict opened
+    with the earliest registration entered in time as proposal (A10, else A6)."""
+    current = facts.current_owner_id
+    if not facts.is_late_entry or current is None:
+        return draft
+    if facts.ruling is not None and draft.code in ("A6", "A7") and \
+            facts.ruling.state in SETTLED_STATES + ("forfeited",):
+        return draft  # the manager's ruling decides, not the entry
+    if not draft.needs_rotation and draft.owner_id == current:
+        return draft
+    departed = facts.departed_user_ids
+    in_time = sorted((r for r in all_regs if r.owner_id is not None
+                      and r.owner_id not in departed
+                      and not entered_late(r.visit_datetime, r.entered_at,
+                                           settings.late_entry_minutes)),
+                     key=_reg_order)
+    first = in_time[0] if in_time else None
+    proposal = first.owner_id if first is not None else current
+    held = _Draft("A10" if first is not None else "A6")
+    held.receiver_id = facts.receiver_id
+    held.covering = True  # the late entrant's receiver claims through ``forced`` only
+    held.notify_manager = True
+    held.notify_user_ids = list(draft.notify_user_ids)
+    held.notes_zh, held.notes_en = list(draft.notes_zh), list(draft.notes_en)
+    visit_day = _fmt(facts.local_visit)
+    entered = _local_date(facts.entered_at, settings) if facts.entered_at else None
+    held.fact("补登:来访时间%s,录入%s,晚于%s分钟" % (
+        visit_day, _fmt(entered) if entered else "事后", settings.late_entry_minutes),
+        "late entry: visit on %s, entered %s, more than %s minutes after" % (
+        visit_day, _fmt(entered) if entered else "afterwards",
+        settings.late_entry_minutes))
+    for zh, en in zip(draft.facts_zh, draft.facts_en):
+        held.fact(zh, en)
+    if draft.needs_rotation:
+        would_zh, would_en = "本应按%s重新轮接" % draft.code, \
+            "%s would give the customer to the rotation" % draft.code
+    else:
+        would_zh = "按%s本应归属%s" % (draft.code, _zh(draft.owner_id, names))
+        would_en = "%s would give the customer to %s" % (
+            draft.code, _en(draft.owner_id, names))
+    held.fact(would_zh, would_en)
+    if first is not None:
+        held.fact("按时登记的登记表上最早为%s由%s登记" % (
+            _fmt(_local_date(first.visit_datetime, settings)), _zh(proposal, names)),
+            "the sheet as entered in time shows %s first, on %s" % (
+            _en(proposal, names), _fmt(_local_date(first.visit_datetime, settings))))
+    held.owns(current, names, "补登不能自行改变归属,暂维持%s" % _zh(current, names),
+              "a late entry cannot move the customer by itself: %s kept meanwhile"
+              % _en(current, names))
+    held.proposed_id = proposal
+    held.forced = [u for u in (proposal, current, draft.owner_id, facts.receiver_id)
+                   if u is not None]
+    held.force_conflict = True
+    return held
+
+
+def _record_cover(draft, facts, names):
+    """The duty consultant covers for an absent owner when the desk named nobody."""
+    if draft.needs_rotation or not draft.covering or facts.receiver_id is not None \
+            or draft.code not in NAMED_CODES:
+        return
+    cover = _cover_id(facts)
+    if cover is None:
+        draft.needs_cover = facts.duty_user_id is None
+        return
+    if cover == draft.owner_id:
+        return
+    draft.receiver_id = cover
+    draft.cover_id = cover
+    if cover not in draft.notify_user_ids:
+        draft.notify_user_ids.append(cover)
+    draft.fact("当值顾问%s代为接待,不取得归属" % _zh(cover, names),
+               "the consultant on duty %s covers without a claim" % _en(cover, names))
 
 
 def lapse_phone_only(owner_id, last_followup_date, today, visited=False,

@@ -12,6 +12,9 @@ from just after the pointer, wrapping round:
   Absent members passed over lose that turn (A3: 轮到某个置业顾问接待客户时,其因个人原因
   不在,下一个置业顾问接待成交后,则算后一个置业顾问的业绩). They collect no backlog: when
   they are back they are served when the pointer reaches them again, not before.
+- A departed member (``departed``: the user was archived or left the sales groups) is
+  never served, whatever ``present`` says, and is named apart in the explanation; the
+  manager hands their customers over (H1) and removes them from the desk.
 - The pointer is a sequence number, not a position in a list, so adding or removing a
   member mid-round keeps the order (a removed member's sequence still works as a
   pointer; a member added after the pointer is served this round, one added before it
@@ -24,6 +27,9 @@ refuses such a desk rather than guess.
 Nothing here takes a lock; the caller reads the members and the pointer with
 ``SELECT ... FOR UPDATE`` on the rotation row, calls ``serve`` and writes
 ``Turn.new_last_sequence`` (and the make-up credit) back in the same transaction.
+``peek`` names the consultant on duty (the member ``serve`` would give the next turn
+to) without serving: the desk records them as covering receiver (A2, A4, B3b, B4, B8)
+and, unless the office says covering uses the turn, the pointer stays.
 """
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -47,6 +53,12 @@ class Member:
     sequence: int
     present: bool = True
     makeup_credits: int = 0
+    departed: bool = False
+
+    @property
+    def on_duty(self):
+        """Present today and still with the office."""
+        return self.present and not self.departed
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,7 @@ def serve(members: Iterable[Member], last_sequence: Optional[int],
     members = list(members)
     _check_unique(members)
     ordered = _ordered_from(members, last_sequence)
-    if not any(m.present for m in ordered):
+    if not any(m.on_duty for m in ordered):
         raise NoReceiver(
             "轮接无人可接待:当值名单中没有在岗的置业顾问。",
             "No one can receive: no consultant on the rotation is present.",
@@ -120,7 +132,7 @@ def serve(members: Iterable[Member], last_sequence: Optional[int],
         else "from the start"
 
     for member in ordered:
-        if member.present and member.makeup_credits > 0:
+        if member.on_duty and member.makeup_credits > 0:
             who = _name(member.user_id, names)
             return Turn(
                 user_id=member.user_id,
@@ -136,7 +148,11 @@ def serve(members: Iterable[Member], last_sequence: Optional[int],
             )
 
     skipped: List[int] = []
+    departed: List[int] = []
     for member in ordered:
+        if member.departed:
+            departed.append(member.user_id)
+            continue
         if not member.present:
             skipped.append(member.user_id)
             continue
@@ -144,14 +160,20 @@ def serve(members: Iterable[Member], last_sequence: Optional[int],
         if skipped:
             absent = "、".join(_name(u, names) for u in skipped)
             absent_en = ", ".join(_name(u, names) for u in skipped)
-            zh = "A3:轮接从%s开始,%s不在岗失去本轮,由%s(序号%s)接待。" % (
+            zh = "A3:轮接从%s开始,%s不在岗失去本轮,由%s(序号%s)接待" % (
                 pointer_zh, absent, who, member.sequence)
             en = "A3: rotation %s; %s absent and lose this turn, %s (sequence %s) " \
-                 "receives." % (pointer_en, absent_en, who, member.sequence)
+                 "receives" % (pointer_en, absent_en, who, member.sequence)
         else:
-            zh = "A3:轮接从%s开始,轮到%s(序号%s)接待。" % (pointer_zh, who, member.sequence)
-            en = "A3: rotation %s; it is the turn of %s (sequence %s) to receive." % (
+            zh = "A3:轮接从%s开始,轮到%s(序号%s)接待" % (pointer_zh, who, member.sequence)
+            en = "A3: rotation %s; it is the turn of %s (sequence %s) to receive" % (
                 pointer_en, who, member.sequence)
+        if departed:
+            zh += ",已离职的%s不再轮接" % "、".join(_name(u, names) for u in departed)
+            en += "; %s left the office and no longer take turns" % ", ".join(
+                _name(u, names) for u in departed)
+        zh += "。"
+        en += "."
         return Turn(
             user_id=member.user_id,
             rule_code="A3",
@@ -164,10 +186,28 @@ def serve(members: Iterable[Member], last_sequence: Optional[int],
     raise AssertionError("unreachable: a present member exists")  # pragma: no cover
 
 
+def peek(members: Iterable[Member], last_sequence: Optional[int],
+         names: Optional[Dict[int, str]] = None) -> "Turn":
+    """The turn ``serve`` would give now, without serving it: the consultant on duty.
+
+    Same arguments, result and errors as ``serve``; nothing moves (the caller writes
+    nothing back). The desk records this member as the covering receiver when a named
+    or original consultant is absent (A2, A4, B3b, B4, B8).
+
+    >>> desk = [Member(1, 10), Member(2, 20, departed=True), Member(3, 30)]
+    >>> peek(desk, 10).user_id, peek(desk, 10).user_id
+    (3, 3)
+    >>> serve(desk, 10).skipped_user_ids
+    ()
+    """
+    return serve(members, last_sequence, names)
+
+
 def queue(members: Iterable[Member], last_sequence: Optional[int]) -> List[int]:
     """Who the desk will serve next, in order, without serving anyone: the user ids of
     the present members, each at the first turn they would get (make-up turns first,
-    then the normal order from the pointer). Absent members are not in the queue. Used
+    then the normal order from the pointer). Absent and departed members are not in
+    the queue. Used
     by the manager's dashboard; ``serve`` stays the only function that moves the turn.
 
     >>> queue([Member(1, 10), Member(2, 20, present=False), Member(3, 30)], 10)
@@ -175,13 +215,14 @@ def queue(members: Iterable[Member], last_sequence: Optional[int]) -> List[int]:
     >>> queue([Member(1, 10), Member(2, 20), Member(3, 30, makeup_credits=1)], 10)
     [3, 2, 1]
     """
-    desk = [Member(m.user_id, m.sequence, m.present, m.makeup_credits) for m in members]
-    if not any(m.present for m in desk):
+    desk = [Member(m.user_id, m.sequence, m.present, m.makeup_credits,
+                   getattr(m, "departed", False)) for m in members]
+    if not any(m.on_duty for m in desk):
         return []
     order: List[int] = []
     pointer = last_sequence
     # every present member is served within one round plus the make-up turns owed
-    for _ in range(sum(1 + max(m.makeup_credits, 0) for m in desk if m.present)):
+    for _ in range(sum(1 + max(m.makeup_credits, 0) for m in desk if m.on_duty)):
         turn = serve(desk, pointer)
         if turn.used_makeup:
             for member in desk:

@@ -30,9 +30,39 @@ class AttributionRotation(models.Model):
 
     def _policy_members(self):
         self.ensure_one()
+        members = self.member_ids.sorted(lambda m: (m.sequence, m.id))
+        departed = self._departed_user_ids(members.mapped("user_id").ids)
         return [policy.Member(user_id=m.user_id.id, sequence=m.sequence,
-                              present=m.present, makeup_credits=m.makeup_credits)
-                for m in self.member_ids.sorted(lambda m: (m.sequence, m.id))]
+                              present=m.present, makeup_credits=m.makeup_credits,
+                              departed=m.user_id.id in departed)
+                for m in members]
+
+    @api.model
+    def _departed_user_ids(self, user_ids):
+        """The ids among ``user_ids`` of consultants who left the office: archived
+        users, or users no longer in the addon's consultant group (the manager group
+        implies it). One query; ``frozenset``."""
+        user_ids = tuple(u for u in set(user_ids) if u)
+        if not user_ids:
+            return frozenset()
+        group = self.env.ref("sales_attribution.group_consultant")
+        self.env.cr.execute("""
+            SELECT u.id FROM res_users u
+             WHERE u.id IN %s
+               AND (NOT u.active OR NOT EXISTS (
+                    SELECT 1 FROM res_groups_users_rel r
+                     WHERE r.uid = u.id AND r.gid = %s))""", (user_ids, group.id))
+        return frozenset(row[0] for row in self.env.cr.fetchall())
+
+    def _duty_user(self):
+        """The consultant on duty: whom the next turn would serve (``rotation.peek``),
+        without serving it; an empty ``res.users`` when nobody is present."""
+        self.ensure_one()
+        try:
+            turn = policy.peek(self._policy_members(), self.last_sequence)
+        except (policy.NoReceiver, policy.DuplicateSequence):
+            return self.env["res.users"]
+        return self.env["res.users"].browse(turn.user_id)
 
     @api.multi
     def next_receiver(self):

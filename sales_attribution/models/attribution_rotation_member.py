@@ -29,6 +29,11 @@ class AttributionRotationMember(models.Model):
     last_assigned = fields.Datetime(
         readonly=True, help="When this member last received a customer from the "
                             "rotation.")
+    is_departed = fields.Boolean(
+        compute="_compute_is_departed", string="Left the Office",
+        help="The consultant was archived or removed from the sales attribution "
+             "groups: never served by the rotation, never given a customer. Hand "
+             "their customers over (Departed Consultant Handover) and remove them.")
 
     _sql_constraints = [
         ("user_unique", "unique(rotation_id, user_id)",
@@ -47,6 +52,12 @@ class AttributionRotationMember(models.Model):
             if "sequence" not in vals or vals["sequence"] in taken:
                 vals = dict(vals, sequence=max(taken or [0]) + 10)
         return super().create(vals)
+
+    def _compute_is_departed(self):
+        departed = self.env["attribution.rotation"]._departed_user_ids(
+            self.mapped("user_id").ids)
+        for member in self:
+            member.is_departed = member.user_id.id in departed
 
     @api.constrains("rotation_id", "sequence")
     def _check_sequence_unique(self):

@@ -40,3 +40,9 @@ class AttributionSettingsMixin(models.AbstractModel):
         return {name: company[self._fields[name].related[1]] for name in fields_list
                 if name in self._fields and self._fields[name].related
                 and self._fields[name].related[0] == "company_id"}
+
+    # late entries (补登) and the cover at the desk (A2/A4/B3b/B4/B8)
+    attribution_late_entry_minutes = fields.Integer(
+        related="company_id.attribution_late_entry_minutes")
+    attribution_cover_uses_turn = fields.Boolean(
+        related="company_id.attribution_cover_uses_turn")

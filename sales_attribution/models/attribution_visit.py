@@ -1,4 +1,5 @@
-from datetime import timedelta
+import dataclasses
+from datetime import datetime, timedelta
 
 import psycopg2.extensions
 
@@ -121,6 +122,20 @@ class AttributionVisit(models.Model):
         string="Do Not Leave Your Number", readonly=True, copy=False,
         help="A4: the customer came for another consultant who is absent; the receiver "
              "only covers and must not leave their own phone number.")
+    is_late_entry = fields.Boolean(
+        string="Late Entry", readonly=True, copy=False, index=True,
+        help="补登: entered more than the office's late-entry minutes after the visit "
+             "time, by a manager with a reason. A late entry never moves the "
+             "customer by itself: where it would, a conflict is opened.")
+    late_entry_reason = fields.Text(
+        string="Late Entry Reason", copy=False,
+        help="Required for a late entry (补登): why the visit was not registered at "
+             "the desk at the time. Only a manager can make a late entry.")
+    cover_user_id = fields.Many2one(
+        "res.users", string="Covering Consultant", readonly=True, copy=False,
+        help="The consultant on duty who received the customer for an absent named "
+             "or original consultant (A2, A4, B3b, B4, B8) when the desk named "
+             "nobody. Covering gives no claim on the customer.")
 
     @api.depends("partner_id", "visit_datetime")
     def _compute_name(self):
@@ -136,6 +151,17 @@ class AttributionVisit(models.Model):
             if not visit.partner_id and not visit.phone:
                 raise ValidationError(
                     _("A visit needs the customer or their phone number."))
+
+    @api.constrains("receiver_id")
+    def _check_receiver_with_office(self):
+        departed = self.env["attribution.rotation"]._departed_user_ids(
+            self.mapped("receiver_id").ids)
+        for visit in self:
+            if visit.receiver_id.id in departed:
+                raise ValidationError(_(
+                    "%s has left the office and cannot receive customers: leave the "
+                    "receiver empty (the rotation serves) or name a consultant on "
+                    "duty.") % visit.receiver_id.name)
 
     @api.constrains("visit_datetime")
     def _check_not_future(self):
@@ -153,6 +179,7 @@ class AttributionVisit(models.Model):
     @api.model
     def create(self, vals):
         check_vals(self, vals)
+        vals = self._prepare_late_entry_vals(dict(vals))
         self._read_committed_if_first()
         vals = self._prepare_customer_vals(dict(vals))
         if vals.get("partner_id"):
@@ -173,13 +200,14 @@ class AttributionVisit(models.Model):
         "phone", "partner_id", "partner_name", "visit_datetime", "team_id", "kind",
         "asked_prior_visit", "customer_recalls_consultant", "receiver_id",
         "requested_user_id", "appointment_user_id", "referrer_partner_ids",
-        "brought_in_person", "companion_partner_ids"})
+        "brought_in_person", "companion_partner_ids", "late_entry_reason"})
 
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
         if self.env.uid != SUPERUSER_ID:
-            result_fields = {"owner_id", "decision_id", "no_phone_notice"} & set(vals)
+            result_fields = {"owner_id", "decision_id", "no_phone_notice",
+                             "is_late_entry", "cover_user_id"} & set(vals)
             if result_fields:
                 raise AccessError(_(
                     "The owner of a visit is decided by the rule book and cannot be "
@@ -198,6 +226,51 @@ class AttributionVisit(models.Model):
                     % (decided[0].name, decided[0].rule_code,
                        ", ".join(sorted(decisive))))
         return super().write(vals)
+
+    # ------------------------------------------------------------ late entry (补登)
+
+    def _attribution_entry_time(self):
+        """The moment of entry (naive UTC ``datetime``): now, by the server's clock."""
+        return fields.Datetime.from_string(fields.Datetime.now())
+
+    @api.model
+    def _prepare_late_entry_vals(self, vals):
+        """Set ``is_late_entry`` from the visit time and the moment of entry.
+
+        A visit dated more than the company's ``attribution_late_entry_minutes`` before
+        now is a late entry: a consultant is refused (UserError: the manager enters
+        it), a manager must give ``late_entry_reason``. Checked before anything is
+        written. Data files loaded by the superuser at install (demo history) are the
+        sheet as it was kept, not late entries.
+        """
+        visit_at = vals.get("visit_datetime") or fields.Datetime.now()
+        if not isinstance(visit_at, datetime):
+            try:
+                visit_at = fields.Datetime.from_string(visit_at)
+            except (TypeError, ValueError):
+                raise ValidationError(_("The visit time %s cannot be read.")
+                                      % (vals.get("visit_datetime"),))
+        minutes = self.env.user.company_id.attribution_late_entry_minutes
+        late = policy.entered_late(visit_at, self._attribution_entry_time(), minutes)
+        if late and self.env.uid == SUPERUSER_ID and \
+                self.env.context.get("install_mode_data"):
+            late = False
+        vals["is_late_entry"] = late
+        if not late:
+            return vals
+        if not self.env.user.has_group("sales_attribution.group_manager"):
+            raise UserError(_(
+                "This visit is dated %s, more than %s minutes before now: a late entry "
+                "(补登) needs the manager. Register visits at the desk when the "
+                "customer arrives, or ask the sales manager to enter it with a "
+                "reason.") % (self._desk_time(fields.Datetime.to_string(visit_at)),
+                              minutes))
+        if not (vals.get("late_entry_reason") or "").strip():
+            raise UserError(_(
+                "This visit is dated %s, more than %s minutes before now: give the "
+                "reason for the late entry (补登).") % (
+                    self._desk_time(fields.Datetime.to_string(visit_at)), minutes))
+        return vals
 
     # ------------------------------------------------------------------ customer
 
@@ -340,7 +413,10 @@ class AttributionVisit(models.Model):
     # ------------------------------------------------------------------ facts
 
     def _attribution_settings(self):
-        return self.env.user.company_id._attribution_ownership_settings()
+        company = self.env.user.company_id
+        return dataclasses.replace(
+            company._attribution_ownership_settings(),
+            late_entry_minutes=company.attribution_late_entry_minutes)
 
     def _rotation(self):
         self.ensure_one()
@@ -396,14 +472,16 @@ class AttributionVisit(models.Model):
                 return user.id
             return None
 
-        prior = self.sudo().search([
-            ("partner_id", "=", partner.id), ("id", "!=", visit.id),
-            ("visit_datetime", "<=", visit.visit_datetime)])
+        # every registration of the customer, earlier and later: a back-dated entry
+        # must see the visits entered before it (the policy judges as of arrival)
+        others = self.sudo().search([
+            ("partner_id", "=", partner.id), ("id", "!=", visit.id)])
         registrations = tuple(
             policy.Registration(partner_id=partner.id, owner_id=uid(v.owner_id),
                                 visit_datetime=self._dt(v.visit_datetime),
-                                receiver_id=uid(v.receiver_id))
-            for v in prior)
+                                receiver_id=uid(v.receiver_id),
+                                entered_at=self._dt(v.create_date))
+            for v in others)
         kin = []
         for rel in partner.attribution_relation_ids:
             for v in self.sudo().search([
@@ -418,7 +496,14 @@ class AttributionVisit(models.Model):
                             first_won_date=self._first_won_date(ref))
             for ref in visit.referrer_partner_ids)
         rotation = visit._rotation()
-        present = rotation.member_ids.filtered("present").mapped("user_id")
+        Rotation = self.env["attribution.rotation"]
+        members = rotation.member_ids.mapped("user_id")
+        named = (visit.receiver_id | visit.requested_user_id | visit.appointment_user_id
+                 | partner.attribution_owner_id | others.mapped("owner_id")
+                 | visit.referrer_partner_ids.mapped("attribution_owner_id"))
+        departed = Rotation._departed_user_ids((members | named).ids)
+        present = rotation.member_ids.filtered(
+            lambda m: m.present and m.user_id.id not in departed).mapped("user_id")
         for user in present:
             uid(user)
         developer_counts = {}
@@ -456,6 +541,9 @@ class AttributionVisit(models.Model):
             developer_counts=developer_counts,
             ruling=ruling,
             names=self._user_names({u.id for u in users}),
+            is_late_entry=visit.is_late_entry,
+            entered_at=self._dt(visit.create_date),
+            departed_user_ids=departed,
         )
         return facts
 
@@ -468,6 +556,17 @@ class AttributionVisit(models.Model):
         try:
             decision = policy.decide(facts, self._attribution_settings(),
                                      now=self._dt(fields.Datetime.now()))
+            if decision.needs_cover:
+                # an absent owner and no receiver: the consultant on duty covers
+                # (asked only then: a plain walk-in does not read the desk twice)
+                rotation = self._rotation()
+                duty = rotation._duty_user() if rotation else rotation.env["res.users"]
+                if duty:
+                    facts = dataclasses.replace(
+                        facts, duty_user_id=duty.id,
+                        names={**(facts.names or {}), duty.id: duty.name})
+                    decision = policy.decide(facts, self._attribution_settings(),
+                                             now=self._dt(fields.Datetime.now()))
         except policy.InvalidFacts as err:
             raise ValidationError(
                 err.message(self.env.context.get("lang") or self.env.user.lang))
@@ -479,6 +578,18 @@ class AttributionVisit(models.Model):
                     self.team_id.name or _("(none)")))
             user, turn = rotation._serve_turn()
             decision = decision.resolve_rotation(turn, {user.id: user.name})
+        elif decision.cover_user_id and \
+                self.env.user.company_id.attribution_cover_uses_turn:
+            # the office counts covering as a turn: serve it (row lock) and, when
+            # another desk served the duty consultant meanwhile, decide again with
+            # the one served now
+            user, _turn = self._rotation()._serve_turn()
+            if user.id != decision.cover_user_id:
+                facts = dataclasses.replace(
+                    facts, duty_user_id=user.id,
+                    names={**(facts.names or {}), user.id: user.name})
+                decision = policy.decide(facts, self._attribution_settings(),
+                                         now=self._dt(fields.Datetime.now()))
         return decision
 
     def _apply_attribution(self):
@@ -503,6 +614,7 @@ class AttributionVisit(models.Model):
                 "receiver_id": receiver.id or False,
                 "decision_id": logged.id,
                 "no_phone_notice": decision.show_no_phone_notice,
+                "cover_user_id": decision.cover_user_id or False,
             })
             if decision.open_conflict:
                 conflict = visit._open_conflict(decision, logged)
@@ -519,9 +631,22 @@ class AttributionVisit(models.Model):
                 visit._schedule_attribution_activity(visit.team_id.user_id, summary,
                                                      logged.explanation)
             for user in Users.browse(decision.notify_user_ids):
+                if user.id == decision.cover_user_id:
+                    continue  # told below, with what covering means
                 if user != visit.team_id.user_id or not decision.notify_manager:
                     visit._schedule_attribution_activity(user, summary,
                                                          logged.explanation)
+            if decision.cover_user_id:
+                visit._schedule_attribution_activity(
+                    Users.browse(decision.cover_user_id),
+                    _("Cover at the desk: %s") % visit.partner_id.sudo().display_name,
+                    "<p>%s</p><p>%s</p>" % (html_escape(
+                        (_("You receive this customer for %s, who is absent; the "
+                           "customer stays theirs. Do not leave your own phone "
+                           "number.") if decision.show_no_phone_notice else
+                         _("You receive this customer for %s, who is absent; the "
+                           "customer stays theirs.")) % owner.name),
+                        html_escape(logged.explanation)))
         return True
 
     def _schedule_attribution_activity(self, user, summary, note):
@@ -552,7 +677,8 @@ class AttributionVisit(models.Model):
             "visit_id": self.id,
             "team_id": self.team_id.id or False,
             "claimant_ids": [(6, 0, claimants.ids)],
-            "proposed_owner_id": decision.owner_id or False,
+            "proposed_owner_id": decision.proposed_owner_id or decision.owner_id
+            or False,
             "proposal_reason": logged.explanation,
         })
         if self.team_id.user_id:

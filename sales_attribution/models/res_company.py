@@ -53,6 +53,17 @@ class ResCompany(models.Model):
         help="A duty shift with nobody arrived this many minutes after its start is "
              "marked absent by the scheduled check.")
 
+    attribution_late_entry_minutes = fields.Integer(
+        string="Late Entry After (minutes)", default=30,
+        help="补登: a visit dated more than this many minutes before it is entered is a "
+             "late entry. Only a manager can enter it, with a reason; it never moves "
+             "a customer by itself (a conflict is opened instead).")
+    attribution_cover_uses_turn = fields.Boolean(
+        string="Covering Uses the Turn", default=False,
+        help="When the consultant on duty covers for an absent named or original "
+             "consultant (A2, A4, B3b, B4, B8), the cover counts as their rotation "
+             "turn. Off: covering does not move the rotation.")
+
     attribution_timezone = fields.Selection(
         _timezones, string="Office Time Zone", default=terms.DEFAULT_TIMEZONE,
         required=True,
@@ -81,6 +92,12 @@ class ResCompany(models.Model):
             if company.attribution_duty_early_minutes < 0 \
                     or company.attribution_duty_grace_minutes < 0:
                 raise ValidationError(_("Duty arrival minutes cannot be negative."))
+
+    @api.constrains("attribution_late_entry_minutes")
+    def _check_attribution_late_entry_minutes(self):
+        for company in self:
+            if company.attribution_late_entry_minutes < 0:
+                raise ValidationError(_("The late-entry minutes cannot be negative."))
 
     def _attribution_tz(self):
         """The office's time zone name (IANA, e.g. ``Asia/Shanghai``) of this company

@@ -34,3 +34,7 @@ from . import test_partner_phones
 from . import test_partner_merge
 if not _config.get("without_demo"):
     from . import test_partner_phones_parallel
+from . import test_late_entry
+from . import test_departed
+from . import test_cover
+from . import test_handover

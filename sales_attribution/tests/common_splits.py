@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.tests.common import SavepointCase
 
 from ..attribution import terms
-from .common import make_user
+from .common import keep_history, make_user
 
 
 class SplitsCase(SavepointCase):
@@ -15,6 +15,7 @@ class SplitsCase(SavepointCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        lang="en_US"))
+        keep_history(cls.env)
         consultant = cls.env.ref("sales_attribution.group_consultant")
         manager = cls.env.ref("sales_attribution.group_manager")
 

@@ -11,6 +11,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests.common import SavepointCase
 
+from .common import keep_history
+
 #: model -> role -> operations allowed by the access rights (r, w, c, u)
 RIGHTS = {
     "attribution.visit": {"consultant": "rwc", "manager": "rwcu"},
@@ -76,6 +78,7 @@ class TestAccessMatrix(SavepointCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        lang="en_US", no_reset_password=True))
+        keep_history(cls.env)
         group_consultant = cls.env.ref("sales_attribution.group_consultant")
         group_manager = cls.env.ref("sales_attribution.group_manager")
         Users = cls.env["res.users"]

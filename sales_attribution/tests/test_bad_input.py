@@ -17,7 +17,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
 
-from .common import make_user
+from .common import keep_history, make_user
 
 #: models whose tables are counted before and after every row
 COUNTED_MODELS = ("res.partner", "crm.lead", "attribution.visit",
@@ -42,6 +42,7 @@ class BadInputCase(SavepointCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        lang="en_US", no_reset_password=True))
+        keep_history(cls.env)
         group_consultant = cls.env.ref("sales_attribution.group_consultant")
         group_manager = cls.env.ref("sales_attribution.group_manager")
         employee = cls.env.ref("base.group_user")

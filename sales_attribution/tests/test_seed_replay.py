@@ -49,7 +49,9 @@ class TestSeedReplay(AttributionCase):
                                      receiver_id=self.wang.id,
                                      visit_datetime=self.ago(10))
         self.assertEqual((friend_visit.rule_code, friend_visit.owner_id,
-                          friend_visit.receiver_id), ("A4", self.li, self.wang))
+                          friend_visit.receiver_id), ("B4", self.li, self.wang))
+        # brought in person: B4 decides, present or not; the cover still sees A4's
+        # "do not leave your number" notice
         self.assertTrue(friend_visit.no_phone_notice)
         friend = friend_visit.partner_id
         self.assertEqual(friend.attribution_owner_id, self.li)

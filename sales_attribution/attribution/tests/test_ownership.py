@@ -48,8 +48,8 @@ class OwnershipCase(unittest.TestCase):
                 self.assertIn(decision.rule_code, RULES)
                 for attr, value in expected.items():
                     with self.subTest(attr=attr):
-                        self.assertEqual(getattr(decision, attr), value,
-                                         decision.explanation_en)
+                        message = "%s: %s (%s)" % (why, attr, decision.explanation_en)
+                        self.assertEqual(getattr(decision, attr), value, message)
                 code = decision.rule_code
                 self.assertTrue(decision.explanation_zh.startswith(code + ":"))
                 self.assertTrue(decision.explanation_en.startswith(code + ": "))
@@ -147,8 +147,8 @@ class TestVisitPrinciples(OwnershipCase):
             ("brought in person, consultant absent",
              visit("referral", referrers=(old,), brought_in_person=True, receiver_id=3,
                    present_user_ids=frozenset({3})),
-             dict(rule_code="A4", owner_id=1, receiver_id=3,
-                  show_no_phone_notice=True)),
+             dict(rule_code="B4", owner_id=1, receiver_id=3,
+                  show_no_phone_notice=True, open_conflict=False)),
         ])
 
     def test_A05_no_record_no_recollection_receiver_owns(self):
