@@ -1168,7 +1168,7 @@ def _hold_late_entry(draft, facts, settings, names, all_regs):
     if not facts.is_late_entry or current is None:
         return draft
     if facts.ruling is not None and draft.code in ("A6", "A7") and \
-            facts.ruling.state in SETTLED_STATES + ("forfeited",):
+            facts.ruling.state in SETTLED + ("forfeited",):
         return draft  # the manager's ruling decides, not the entry
     if not draft.needs_rotation and draft.owner_id == current:
         return draft
