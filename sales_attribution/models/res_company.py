@@ -6,7 +6,8 @@ import pytz
 from ..attribution import ownership, terms
 
 
-def _timezones():
+def _timezones(_model=None):
+    """Time zones offered; a related field (settings) calls it with its model."""
     return [(tz, tz) for tz in pytz.common_timezones]
 
 
