@@ -80,6 +80,8 @@ CTX_RELATION_INVERSE = "attribution_relation_inverse"
 CTX_POACHING_RECORDED = "attribution_poaching_recorded"
 #: the ``now`` of an event send run (string, UTC), so every message of a run agrees
 CTX_NOW = "attribution_now"
+#: a consultant's own check-in: the arrival is recorded, presence stays the desk's
+CTX_ARRIVAL_ONLY = "attribution_arrival_only"
 
 # ------------------------------------------------------------------ time
 
