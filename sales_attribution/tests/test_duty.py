@@ -89,10 +89,10 @@ class TestDuty(ConductCase):
         self.assertEqual(duty.status, "on_time")
         self.assertFalse(self.member(self.c1).present,
                          "presence is the desk's, not the consultant's")
-        by_manager = self.duty(self.c2, shift=datetime.utcnow() + timedelta(hours=1))
-        self.member(self.c2).present = False
+        by_manager = self.duty(self.c3, shift=datetime.utcnow() + timedelta(hours=1))
+        self.member(self.c3).present = False
         by_manager.sudo(self.manager).action_check_in()
-        self.assertTrue(self.member(self.c2).present,
+        self.assertTrue(self.member(self.c3).present,
                         "an arrival the desk records puts them in the rotation")
         other = self.duty(self.c2, shift=datetime.utcnow() + timedelta(hours=1))
         with self.assertRaises(AccessError):
