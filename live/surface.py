@@ -175,7 +175,8 @@ class Snapshot:
         return queries
 
     def _exists(self, table):
-        return bool(self._rows("SELECT to_regclass(%s)", ('public."%s"' % table,))[0][0])
+        found = self._rows("SELECT to_regclass(%s)", ('public."%s"' % table,))
+        return bool(found[0][0])
 
     def take(self):
         state = {}

@@ -125,7 +125,8 @@ def duty(desk, user, minutes_ahead=20):
     start = datetime.datetime.utcnow() + datetime.timedelta(minutes=minutes_ahead)
     return [desk["admin"].call("attribution.duty", "create", {
         "user_id": user, "team_id": desk["team"],
-        "shift_start": (start + datetime.timedelta(seconds=serial(desk))).strftime(FMT)})]
+        "shift_start": (start + datetime.timedelta(seconds=serial(desk))
+                        ).strftime(FMT)})]
 
 
 def walk_in(desk):

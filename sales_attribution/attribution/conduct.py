@@ -198,7 +198,8 @@ def check_in_open(shift_start, now):
     arrival for a shift not yet worked).
 
     >>> start = _dt.datetime(2026, 3, 2, 1, 0)
-    >>> [check_in_open(start, start + _dt.timedelta(hours=h)) for h in (-3, -2, 0, 12, 13)]
+    >>> hours = (-3, -2, 0, 12, 13)
+    >>> [check_in_open(start, start + _dt.timedelta(hours=h)) for h in hours]
     [False, True, True, True, False]
     """
     return shift_start - CHECK_IN_OPENS <= now <= shift_start + CHECK_IN_CLOSES
@@ -206,5 +207,5 @@ def check_in_open(shift_start, now):
 
 __all__ = ["Violation", "ConductDecision", "classify", "strike_count",
            "counted_violations", "dismissal_due", "dismissal_explanation", "assess",
-           "duty_status", "duty_violation", "check_in_open", "CATEGORIES", "FAULT_CLASSES",
-           "CLASSIFICATION", "CATEGORY_NAMES"]
+           "duty_status", "duty_violation", "check_in_open", "CATEGORIES",
+           "FAULT_CLASSES", "CLASSIFICATION", "CATEGORY_NAMES"]
