@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 
 import psycopg2
 
@@ -173,6 +174,23 @@ class Snapshot:
             if self._exists(table):
                 queries[table] = 'SELECT 0, t::text FROM "%s" t' % table
         return queries
+
+    def wait_for_crons(self, timeout=180):
+        """Wait until no scheduled action runs (a running job locks its ``ir_cron``
+        row); the caller has made them inactive, so none starts after this."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                with self.cnx.cursor() as cr:
+                    cr.execute("BEGIN")
+                    cr.execute("SELECT id FROM ir_cron FOR UPDATE NOWAIT")
+                    cr.execute("ROLLBACK")
+                return
+            except psycopg2.OperationalError:
+                with self.cnx.cursor() as cr:
+                    cr.execute("ROLLBACK")
+                assert time.time() < deadline, "a scheduled action kept running"
+                time.sleep(1)
 
     def _exists(self, table):
         found = self._rows("SELECT to_regclass(%s)", ('public."%s"' % table,))
