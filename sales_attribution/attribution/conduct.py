@@ -183,7 +183,29 @@ def duty_violation(user_id, shift_start, arrival, early_minutes_min=5):
     return Violation(user_id, shift_start, status, classify(status)[0])
 
 
+#: a consultant checks in for their own shift from this long before its start ...
+CHECK_IN_OPENS = _dt.timedelta(hours=2)
+#: ... until this long after it (a late arrival is still recorded, as late)
+CHECK_IN_CLOSES = _dt.timedelta(hours=12)
+
+
+def check_in_open(shift_start, now):
+    """Whether a consultant may record their own arrival for the shift now.
+
+    The arrival is the desk's record of who is in the showroom: a consultant checks
+    in on the day of the shift, from ``CHECK_IN_OPENS`` before its start to
+    ``CHECK_IN_CLOSES`` after it, never days ahead (which would record an "on time"
+    arrival for a shift not yet worked).
+
+    >>> start = _dt.datetime(2026, 3, 2, 1, 0)
+    >>> hours = (-3, -2, 0, 12, 13)
+    >>> [check_in_open(start, start + _dt.timedelta(hours=h)) for h in hours]
+    [False, True, True, True, False]
+    """
+    return shift_start - CHECK_IN_OPENS <= now <= shift_start + CHECK_IN_CLOSES
+
+
 __all__ = ["Violation", "ConductDecision", "classify", "strike_count",
            "counted_violations", "dismissal_due", "dismissal_explanation", "assess",
-           "duty_status", "duty_violation", "CATEGORIES", "FAULT_CLASSES",
-           "CLASSIFICATION", "CATEGORY_NAMES"]
+           "duty_status", "duty_violation", "check_in_open", "CATEGORIES",
+           "FAULT_CLASSES", "CLASSIFICATION", "CATEGORY_NAMES"]

@@ -117,6 +117,8 @@ CTX_PHONE_SYNC = "attribution_phone_sync"
 #: the ``now`` (string, UTC) the models read instead of the clock: the one of an event
 #: send run, so every message of a run agrees; the dashboard's day; a fixed now in tests
 CTX_NOW = "attribution_now"
+#: a consultant's own check-in: the arrival is recorded, presence stays the desk's
+CTX_ARRIVAL_ONLY = "attribution_arrival_only"
 
 # ------------------------------------------------------------------ time
 

@@ -242,11 +242,21 @@ class AttributionConflict(models.Model):
 
     @api.multi
     def action_agree(self):
-        """A6: the consultants agreed among themselves; the manager approves next."""
+        """A6: the consultants agreed among themselves; the manager approves next.
+
+        A claimant records the agreement for a winner other than themselves (the one
+        who gives way records it) and among the claimants; the manager for anyone.
+        ``UserError`` otherwise: no consultant wins a conflict on their own word."""
+        manager = self._is_manager()
         for conflict in self:
             if not conflict.winner_id:
                 raise UserError(_("Name the consultant you agreed on before recording "
                                   "the agreement."))
+            if not manager and (conflict.winner_id == self.env.user or
+                                conflict.winner_id not in conflict.claimant_ids):
+                raise UserError(_("The agreement on conflict %s is recorded by the "
+                                  "consultant who gives the customer up, for another "
+                                  "claimant, or by the manager.") % conflict.name)
         return self._set_state("action_agree")
 
     @api.multi
@@ -261,7 +271,12 @@ class AttributionConflict(models.Model):
 
     @api.multi
     def action_accept(self):
-        """The claimants accept the agreement or ruling: it is final."""
+        """The claimants accept the manager's ruling, or the manager approves the
+        claimants' agreement (A6): it is final. A claimant never approves an
+        agreement (``AccessError``)."""
+        if not self._is_manager() and "agreed" in self.mapped("state"):
+            raise AccessError(_("Only a sales manager approves the consultants' "
+                                "agreement on a conflict (A6)."))
         self._check_shares()
         return self._set_state("action_accept")
 

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..attribution import conduct as policy
+from ..attribution import terms
 
 DUTY_STATES = [
     ("planned", "Planned"),
@@ -106,9 +107,12 @@ class AttributionDuty(models.Model):
 
     def _record_duty_violation(self):
         """A late arrival records a ``late`` violation (once per shift); an arrival
-        puts the consultant back in the rotation."""
+        recorded by the desk (a manager, the roster) puts the consultant back in the
+        rotation, a consultant's own check-in does not (context
+        ``terms.CTX_ARRIVAL_ONLY``): presence is the desk's."""
         for duty in self.filtered("arrival"):
-            duty._set_present(True)
+            if not self.env.context.get(terms.CTX_ARRIVAL_ONLY):
+                duty._set_present(True)
             if duty.status == "late" and not duty.violation_id:
                 duty._record("late")
 
@@ -143,17 +147,29 @@ class AttributionDuty(models.Model):
 
     @api.multi
     def action_check_in(self):
-        """The consultant reports at the desk now."""
+        """Record the arrival now. A manager does it for anyone, and the arrival puts
+        the consultant in the rotation; a consultant only for their own shift, on its
+        day (:func:`conduct.check_in_open`), and their presence in the rotation stays
+        the desk's (the manager's queue, the morning roster): no call of a consultant
+        changes who receives the next walk-in. Raises ``UserError`` otherwise."""
+        manager = self.env.user.has_group("sales_attribution.group_manager")
+        now = fields.Datetime.now()
         for duty in self:
-            if duty.user_id != self.env.user and not self.env.user.has_group(
-                    "sales_attribution.group_manager"):
+            if duty.user_id != self.env.user and not manager:
                 raise UserError(_("You can only check in for your own shift."))
             if duty.arrival:
                 raise UserError(_("The arrival is already recorded."))
             if duty.absent_marked:
                 raise UserError(_("This shift is already marked absent."))
+            if not manager and not policy.check_in_open(
+                    fields.Datetime.from_string(duty.shift_start),
+                    fields.Datetime.from_string(now)):
+                raise UserError(_("Check in on the day of the shift, from two hours "
+                                  "before it starts (shift %s, UTC).")
+                                % duty.shift_start)
             # sudo: a consultant records their own arrival without editing the roster
-            duty.sudo().write({"arrival": fields.Datetime.now()})
+            duty.sudo().with_context(**{terms.CTX_ARRIVAL_ONLY: not manager}).write(
+                {"arrival": now})
         return True
 
     @api.multi

@@ -1,5 +1,5 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 from ..attribution import rotation as policy
 
@@ -64,14 +64,28 @@ class AttributionRotation(models.Model):
             return self.env["res.users"]
         return self.env["res.users"].browse(turn.user_id)
 
+    def _check_desk_manager(self):
+        """The turn is the desk's: only a sales manager (or the superuser) moves the
+        rotation or its presence by hand; consultants serve a turn only by registering
+        a visit. Raises ``AccessError`` in the user's language."""
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group(
+                "sales_attribution.group_manager"):
+            raise AccessError(_(
+                "Only a sales manager can move the reception rotation by hand. A turn "
+                "is served when the desk registers a walk-in."))
+
     @api.multi
+    @api.returns("res.users", lambda user: user.id)
     def next_receiver(self):
-        """Serve the next turn and return the ``res.users`` who receives the customer.
+        """Serve the next turn and return the ``res.users`` who receives the customer
+        (its id over XML-RPC). Managers only (``AccessError`` otherwise): consultants
+        serve a turn by registering a visit, never by calling this.
 
         The rotation row is locked (``SELECT ... FOR UPDATE``) for the rest of the
         transaction, so parallel registrations in several workers are served one after
         the other and no turn is given twice or skipped.
         """
+        self._check_desk_manager()
         self.ensure_one()
         return self._serve_turn()[0]
 
@@ -115,5 +129,7 @@ class AttributionRotation(models.Model):
 
     @api.multi
     def action_all_present(self):
+        """Mark every member present (managers only)."""
+        self._check_desk_manager()
         self.mapped("member_ids").write({"present": True})
         return True

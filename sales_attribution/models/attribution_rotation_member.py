@@ -135,7 +135,9 @@ class AttributionRotationMember(models.Model):
     @api.multi
     def action_toggle_present(self):
         """The manager marks a consultant in or out of the showroom (A3). Returns the
-        web client's reload: the whole queue moves, not only this card."""
+        web client's reload: the whole queue moves, not only this card. Managers
+        only (``AccessError``)."""
+        self.mapped("rotation_id")._check_desk_manager()
         for member in self:
             member.present = not member.present
         return {"type": "ir.actions.client", "tag": "reload"}

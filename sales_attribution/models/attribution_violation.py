@@ -194,10 +194,10 @@ class AttributionViolation(models.Model):
             "attribution_dismissal_rule_code": decision.rule_code,
         })
         manager = self._dismissal_managers()
-        me.activity_schedule_dismissal(manager, text)
+        me._schedule_dismissal_activity(manager, text)
         me.message_post(body=text)
 
-    def activity_schedule_dismissal(self, manager, text):
+    def _schedule_dismissal_activity(self, manager, text):
         """Create the manager's to-do about the dismissal proposal on this violation."""
         self.ensure_one()
         activity_type = self.env.ref("mail.mail_activity_data_todo",

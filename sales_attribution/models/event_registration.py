@@ -100,9 +100,11 @@ class EventRegistration(models.Model):
 
     @api.multi
     def action_print_gift_receipt(self):
+        """The gift receipt (PDF) of the registrations. data={}: no options, and
+        None cannot travel over XML-RPC."""
         return self.env.ref(
             "sales_attribution.event_registration_gift_receipt_report"
-        ).report_action(self)
+        ).report_action(self, data={})
 
     # ------------------------------------------------------------------ facts
 

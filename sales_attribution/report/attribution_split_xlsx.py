@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from odoo import models
+from odoo import _, models
+from odoo.exceptions import UserError
 
 from ..attribution.splits import ROLE_NAMES
 
@@ -24,8 +25,11 @@ def _money(value):
 class AttributionSplitXlsx(models.AbstractModel):
     """Split lines per consultant for a period, with subtotals and a total.
 
-    Cells are written with ``write_string``/``write_number``: the generic ``write``
-    matches every string against xlsxwriter's patterns (URL, formula, number). Rows
+    Every text cell is a string cell (``write_string``), every amount and share a
+    number (``write_number``), never the generic ``write``: it turns a text starting
+    with ``=`` into a live formula (a consultant may name themselves
+    ``=HYPERLINK(...)``, a customer or deal may be called ``+1+1``), matches URLs and
+    numbers, and costs a pattern match per cell. The texts stay exactly as typed. Rows
     are written strictly in order: the workbook runs in ``constant_memory`` mode,
     where xlsxwriter flushes each row once the next one starts, so a large export
     streams instead of holding every cell in memory. What is left of the time is
@@ -43,6 +47,12 @@ class AttributionSplitXlsx(models.AbstractModel):
         return options
 
     def generate_xlsx_report(self, workbook, data, wizards):
+        """Fill ``workbook`` (an ``xlsxwriter.Workbook`` that report_xlsx creates) with
+        the split lines of ``wizards`` (``attribution.split.export.wizard``)."""
+        if not hasattr(workbook, "add_worksheet"):
+            # reachable over XML-RPC with whatever a client sends
+            raise UserError(_("The performance and bonus spreadsheet is made by its "
+                              "download (Export to Excel), not called directly."))
         bold = workbook.add_format({"bold": True})
         pct = workbook.add_format({"num_format": "0.00"})
         money = workbook.add_format({"num_format": "#,##0.00"})
@@ -52,7 +62,8 @@ class AttributionSplitXlsx(models.AbstractModel):
         sheet.set_column(2, 8, 12)
         row = 0
         for wizard in wizards:
-            sheet.write_row(row, 0, HEADERS, bold)
+            for col, header in enumerate(HEADERS):
+                sheet.write_string(row, col, header, bold)
             row += 1
             lines = wizard._get_split_lines()
             total_perf = total_bonus = Decimal(0)
@@ -72,7 +83,7 @@ class AttributionSplitXlsx(models.AbstractModel):
                             total_bonus += sub_bonus
                         user = user_id
                         sub_perf = sub_bonus = Decimal(0)
-                        sheet.write(row, 0, names.get(user) or COMPANY, bold)
+                        sheet.write_string(row, 0, names.get(user) or COMPANY, bold)
                         row += 1
                     sheet.write_string(row, 0, partner or "")
                     sheet.write_string(row, 1, lead or "")
@@ -91,7 +102,7 @@ class AttributionSplitXlsx(models.AbstractModel):
                                            sub_bonus, bold, money_bold)
                 total_perf += sub_perf
                 total_bonus += sub_bonus
-            sheet.write(row, 0, TOTAL, bold)
+            sheet.write_string(row, 0, TOTAL, bold)
             sheet.write_number(row, PERF_AMOUNT_COL, float(total_perf), money_bold)
             sheet.write_number(row, BONUS_AMOUNT_COL, float(total_bonus), money_bold)
             row += 2
@@ -125,8 +136,8 @@ class AttributionSplitXlsx(models.AbstractModel):
 
     @staticmethod
     def _write_subtotal(sheet, row, name, perf, bonus, bold, money_bold):
-        sheet.write(row, 0, SUBTOTAL, bold)
-        sheet.write(row, 1, name or COMPANY, bold)
+        sheet.write_string(row, 0, SUBTOTAL, bold)
+        sheet.write_string(row, 1, name or COMPANY, bold)
         sheet.write_number(row, PERF_AMOUNT_COL, float(perf), money_bold)
         sheet.write_number(row, BONUS_AMOUNT_COL, float(bonus), money_bold)
         return row + 1

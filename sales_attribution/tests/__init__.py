@@ -25,6 +25,8 @@ from . import test_event_sends_bulk
 from . import test_office_time
 from . import test_user_language
 from . import test_side_tables
+from . import test_rotation_turn
+from . import test_split_export_formulas
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402

@@ -300,7 +300,7 @@ def _rows():
     # --- rotation, conduct, duty ------------------------------------------------
     def nobody_present(c):
         c.rotation.member_ids.write({"present": False})
-        c.rotation.sudo(c.alice).next_receiver()
+        c.rotation.sudo(c.manager).next_receiver()
     row("rotation_nobody_present", UserError, "is present")(nobody_present)
     row("rotation_member_same_position", ValidationError, "turn position")(
         lambda c: c.rotation.member_ids[1].write({"sequence": 10}))

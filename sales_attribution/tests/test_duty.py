@@ -91,8 +91,13 @@ class TestDuty(ConductCase):
         self.member(self.c1).present = False
         duty.sudo(self.c1).action_check_in()
         self.assertEqual(duty.status, "on_time")
-        self.assertTrue(self.member(self.c1).present,
-                        "arrival puts them in the rotation")
+        self.assertFalse(self.member(self.c1).present,
+                         "presence is the desk's, not the consultant's")
+        by_manager = self.duty(self.c3, shift=datetime.utcnow() + timedelta(hours=1))
+        self.member(self.c3).present = False
+        by_manager.sudo(self.manager).action_check_in()
+        self.assertTrue(self.member(self.c3).present,
+                        "an arrival the desk records puts them in the rotation")
         other = self.duty(self.c2, shift=datetime.utcnow() + timedelta(hours=1))
         with self.assertRaises(AccessError):
             other.sudo(self.c1).action_check_in()

@@ -108,8 +108,9 @@ class TestOwnership(AttributionCase):
         partner, conflict = self._collision()
         self.assertEqual(conflict.state, "negotiation")
         lead = self.open_lead(partner, self.zhang)
-        conflict.sudo(self.li).write({"winner_id": self.li.id})
-        conflict.sudo(self.li).action_agree()
+        # the consultant who gives way records the agreement
+        conflict.sudo(self.zhang).write({"winner_id": self.li.id})
+        conflict.sudo(self.zhang).action_agree()
         conflict.sudo(self.manager).action_accept()
         self.assertEqual(conflict.state, "accepted")
         self.assertEqual(partner.attribution_owner_id, self.li)

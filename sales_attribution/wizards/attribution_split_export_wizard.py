@@ -54,7 +54,8 @@ class AttributionSplitExportWizard(models.TransientModel):
         """Download the XLSX report of the period (returns the report action)."""
         self.ensure_one()
         # config=False: the company logo/layout step of report_action is for PDF
-        # documents; the spreadsheet does not use them
+        # documents; the spreadsheet does not use them. data={}: no options (the web
+        # client prints the active ids); None cannot travel over XML-RPC.
         return self.env.ref(
             "sales_attribution.attribution_split_xlsx_report").report_action(
-                self, config=False)
+                self, data={}, config=False)

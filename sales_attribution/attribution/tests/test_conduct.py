@@ -124,3 +124,13 @@ def test_A12_duty_violation_feeds_late_and_absence():
     assert duty_violation(1, shift, shift) == Violation(1, shift, "late", "c")
     arrival = dt.datetime(2024, 6, 30, 0, 52)
     assert duty_status(shift, arrival, early_minutes_min=10) == "late"
+
+
+@pytest.mark.parametrize("hours, allowed", [
+    (-72, False), (-2.01, False), (-2, True), (-0.1, True), (0, True), (3, True),
+    (12, True), (12.01, False), (72, False)])
+def test_rotation_turn_check_in_only_around_the_shift(hours, allowed):
+    """A consultant checks in for their own shift on its day, never days ahead."""
+    from attribution.conduct import check_in_open
+    start = dt.datetime(2024, 6, 30, 1, 0)
+    assert check_in_open(start, start + dt.timedelta(hours=hours)) is allowed

@@ -1,0 +1,123 @@
+"""The turn is the desk's, not the consultant's (issue 17): run as the real users.
+
+A consultant serves a turn only by registering a visit; next_receiver, presence and
+the morning roster are the manager's. The same moves over the wire are in
+live/test_rpc_surface.py.
+"""
+from datetime import datetime, timedelta
+
+from odoo import api, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.modules.module import get_module_resource
+from odoo.tools.translate import trans_load
+
+from .common import AttributionCase
+
+
+class TestRotationTurn(AttributionCase):
+
+    def rotation_state(self):
+        self.rotation.invalidate_cache()
+        return (self.rotation.last_sequence,
+                [(m.user_id.id, m.present, m.makeup_credits, m.sequence,
+                  m.last_assigned) for m in self.rotation.member_ids])
+
+    def test_rotation_turn_next_receiver_refuses_a_consultant(self):
+        before = self.rotation_state()
+        for user in (self.zhang, self.li):
+            with self.assertRaises(AccessError) as caught:
+                self.rotation.sudo(user).next_receiver()
+            self.assertIn("manager", caught.exception.name)
+        self.assertEqual(self.rotation_state(), before, "no turn was served")
+
+    def test_rotation_turn_refusal_in_chinese_for_a_chinese_user(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        trans_load(self.env.cr, get_module_resource("sales_attribution", "i18n",
+                                                    "zh_CN.po"),
+                   "zh_CN", verbose=False, module_name="sales_attribution",
+                   context={"overwrite": True})
+        self.env["ir.translation"].clear_caches()
+        self.zhang.lang = "zh_CN"
+        try:
+            with self.assertRaises(AccessError) as caught:
+                self.rotation.sudo(self.zhang).with_context(
+                    lang="zh_CN").next_receiver()
+        finally:
+            # the translations loaded here are rolled back: forget the cached ones
+            self.env["ir.translation"].clear_caches()
+        self.assertIn("只有销售经理可以手动调整轮接", caught.exception.name)
+
+    def test_rotation_turn_manager_serves_and_rpc_gets_an_id(self):
+        first = self.rotation.sudo(self.manager).next_receiver()
+        self.assertEqual(first, self.zhang)
+        # what an XML-RPC client receives: the user's id, not a recordset
+        answer = api.call_kw(self.rotation.sudo(self.manager), "next_receiver",
+                             [self.rotation.ids], {})
+        self.assertEqual(answer, self.li.id)
+
+    def test_rotation_turn_presence_is_the_managers(self):
+        member = self.rotation.member_ids[0]
+        with self.assertRaises(AccessError):
+            member.sudo(self.zhang).action_toggle_present()
+        with self.assertRaises(AccessError):
+            self.rotation.sudo(self.zhang).action_all_present()
+        self.assertTrue(member.present)
+        member.sudo(self.manager).action_toggle_present()
+        self.assertFalse(member.present)
+        self.rotation.sudo(self.manager).action_all_present()
+        self.assertTrue(member.present)
+
+    def test_rotation_turn_served_by_a_walk_in_registration(self):
+        visit = self.register(desk=self.li, phone=self.phone(), kind="walk_in")
+        self.assertEqual((visit.receiver_id, visit.owner_id, visit.rule_code),
+                         (self.zhang, self.zhang, "A3"))
+        self.assertEqual(self.rotation.last_sequence, 10)
+
+    def test_rotation_turn_own_check_in_keeps_presence(self):
+        member = self.rotation.member_ids.filtered(lambda m: m.user_id == self.li)
+        member.present = False
+        duty = self.env["attribution.duty"].create({
+            "user_id": self.li.id, "team_id": self.team.id,
+            "shift_start": fields.Datetime.to_string(
+                datetime.utcnow() + timedelta(minutes=30))})
+        duty.sudo(self.li).action_check_in()
+        self.assertTrue(duty.arrival)
+        self.assertFalse(member.present, "the desk puts them in the queue")
+
+    def test_rotation_turn_no_check_in_days_ahead(self):
+        duty = self.env["attribution.duty"].create({
+            "user_id": self.li.id, "team_id": self.team.id,
+            "shift_start": fields.Datetime.to_string(
+                datetime.utcnow() + timedelta(days=3))})
+        with self.assertRaises(UserError):
+            duty.sudo(self.li).action_check_in()
+        self.assertFalse(duty.arrival)
+        duty.sudo(self.manager).action_check_in()
+        self.assertTrue(duty.arrival, "the manager records any arrival")
+
+    def _conflict(self):
+        partner = self.customer("Turn Conflict", owner=self.zhang)
+        return self.env["attribution.conflict"].create({
+            "partner_id": partner.id, "team_id": self.team.id,
+            "claimant_ids": [(6, 0, (self.zhang | self.li).ids)]})
+
+    def test_rotation_turn_no_claimant_wins_on_their_own_word(self):
+        conflict = self._conflict()
+        conflict.sudo(self.li).write({"winner_id": self.li.id})
+        with self.assertRaises(UserError):
+            conflict.sudo(self.li).action_agree()
+        conflict.sudo(self.li).write({"winner_id": self.wang.id})
+        with self.assertRaises(UserError):
+            conflict.sudo(self.li).action_agree()
+        self.assertEqual(conflict.state, "negotiation")
+        self.assertEqual(conflict.partner_id.attribution_owner_id, self.zhang)
+        # 张伟 gives way: the agreement is recorded; only the manager approves it
+        conflict.sudo(self.zhang).write({"winner_id": self.li.id})
+        conflict.sudo(self.zhang).action_agree()
+        self.assertEqual(conflict.state, "agreed")
+        for user in (self.zhang, self.li):
+            with self.assertRaises(AccessError):
+                conflict.sudo(user).action_accept()
+        self.assertEqual(conflict.state, "agreed")
+        conflict.sudo(self.manager).action_accept()
+        self.assertEqual(conflict.state, "accepted")
