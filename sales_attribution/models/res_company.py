@@ -6,7 +6,7 @@ import pytz
 from ..attribution import ownership, terms
 
 
-def _timezones():
+def _timezones(_model=None):
     return [(tz, tz) for tz in pytz.common_timezones]
 
 
