@@ -22,8 +22,10 @@ from . import test_dashboard
 from . import test_visit_desk
 from . import test_splits_batch
 from . import test_event_sends_bulk
+from . import test_salutation
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
 if not _config.get("without_demo"):
     from . import test_rotation_parallel
+    from . import test_pdf_reports
