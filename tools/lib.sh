@@ -231,6 +231,24 @@ ensure_browser() {
     ) >"$STATE/apt-chromium.log" 2>&1 || die "apt-get install chromium chromium-driver failed: see $STATE/apt-chromium.log"
 }
 
+# --- PDF: Odoo 11 prints reports through wkhtmltopdf (found on PATH); Chinese needs CJK
+# fonts or it prints as empty boxes; the tests read the PDFs back with poppler's
+# pdftotext. Debian 12: wkhtmltopdf 0.12.6, fonts-noto-cjk, poppler-utils.
+ensure_pdf() {
+    local missing=()
+    command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+    fc-list :lang=zh 2>/dev/null | grep -q . || missing+=(fonts-noto-cjk)
+    [ ${#missing[@]} = 0 ] && return 0
+    [ "$(id -u)" = 0 ] || die "printing PDFs in Chinese needs ${missing[*]}: run 'apt-get install -y wkhtmltopdf fonts-noto-cjk poppler-utils' as root."
+    say "installing ${missing[*]} (apt-get)"
+    (
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends \
+            wkhtmltopdf fonts-noto-cjk poppler-utils
+    ) >"$STATE/apt-pdf.log" 2>&1 || die "apt-get install wkhtmltopdf fonts-noto-cjk poppler-utils failed: see $STATE/apt-pdf.log"
+}
+
 find_python3_e2e() {
     local c
     for c in "${SA_E2E_PYTHON:-}" /usr/bin/python3 python3.11 python3.12 python3.13 python3; do

@@ -44,6 +44,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, FrozenSet, Optional
 
+from . import salutation
 from .terms import DEFAULT_TIMEZONE, office_date, utc_from_office
 
 MESSAGE_CODES = ("E1", "E2", "E3", "E4", "E5")
@@ -75,10 +76,10 @@ _E1_TAIL = "{date_range}{agenda}!{countdown},请安排好行程!{signature}"
 
 #: E1 confirmation text by industry version (Chinese).
 WORDING = {
-    version: "{name}总晚上好!{speaker_said}" + body + _E1_TAIL
+    version: "{salutation}晚上好!{speaker_said}" + body + _E1_TAIL
     for version, body in _SEED_INDUSTRY.items()
 }
-WORDING["generic"] = "{name}总晚上好!" + _E1_TAIL
+WORDING["generic"] = "{salutation}晚上好!" + _E1_TAIL
 
 _SEED_INDUSTRY_EN = {
     "service": "Service businesses are the most promising and also among the most "
@@ -100,10 +101,10 @@ _E1_TAIL_EN = "{date_range}: {agenda}! {countdown}, please plan your trip. {sign
 
 #: E1 confirmation text by industry version (English).
 WORDING_EN = {
-    version: "Good evening, {name}! {speaker_said}" + body + _E1_TAIL_EN
+    version: "Good evening, {salutation}! {speaker_said}" + body + _E1_TAIL_EN
     for version, body in _SEED_INDUSTRY_EN.items()
 }
-WORDING_EN["generic"] = "Good evening, {name}! " + _E1_TAIL_EN
+WORDING_EN["generic"] = "Good evening, {salutation}! " + _E1_TAIL_EN
 
 #: The three survey questions of E5:
 #: (registration field, zh, en, ((value, zh, en), ...)).
@@ -309,6 +310,10 @@ def _common(ctx, lang):
     zh = lang.startswith("zh")
     values = dict(ctx)
     values.setdefault("name", "")
+    # the greeting (称呼): the partner's salutation, else the default of the name
+    if not values.get("salutation"):
+        values["salutation"] = salutation.default_salutation(
+            values["name"], title=ctx.get("title")) or ("贵宾" if zh else "")
     if not values.get("signature"):
         values["signature"] = signature(ctx.get("consultant"), ctx.get("company"), lang)
     return values, zh
@@ -357,7 +362,7 @@ def _render_e2(ctx, lang):
     values, zh = _common(ctx, lang)
     seats = _seats(ctx)
     if zh:
-        parts = ["%s总,我到网上查了一下" % values["name"]]
+        parts = ["%s,我到网上查了一下" % values["salutation"]]
         if ctx.get("directions"):
             parts.append("从您过来的方向,%s" % ctx["directions"])
         if ctx.get("greeter"):
@@ -371,7 +376,7 @@ def _render_e2(ctx, lang):
         parts.append("早点休息,明天提前安排好工作")
         parts.append(values["signature"])
         return ",".join(parts) + "。"
-    parts = ["%s, I looked up your route for you" % (values["name"] or "Hello")]
+    parts = ["%s, I looked up your route for you" % (values["salutation"] or "Hello")]
     if ctx.get("directions"):
         parts.append("coming from your direction: %s" % ctx["directions"])
     if ctx.get("greeter"):
@@ -392,7 +397,7 @@ def _render_e3(ctx, lang):
     values, zh = _common(ctx, lang)
     seats = _seats(ctx)
     if zh:
-        parts = ["%s总,昨天我给您发的短信看到了吧" % values["name"]]
+        parts = ["%s,昨天我给您发的短信看到了吧" % values["salutation"]]
         if ctx.get("signin"):
             parts.append("您过来的时候到%s签到" % ctx["signin"])
         if seats:
@@ -400,7 +405,8 @@ def _render_e3(ctx, lang):
         if ctx.get("parking"):
             parts.append("停车位在%s" % ctx["parking"])
         return ",".join(parts) + "。"
-    parts = ["%s, did you see my message from yesterday?" % (values["name"] or "Hello")]
+    parts = ["%s, did you see my message from yesterday?"
+             % (values["salutation"] or "Hello")]
     if ctx.get("signin"):
         parts.append("When you arrive, please sign in at %s." % ctx["signin"])
     if seats:
@@ -441,7 +447,7 @@ def _render_e4(ctx, lang):
             "以感谢您一直以来对我的支持和关心,期盼在今后成长的过程中能得到您的大力支持与指导!\n"
             "敬祝工作顺心,生意兴隆,全家幸福,一生平安!\n"
             "%s 客户经理:%s" % (
-                values["name"] or "贵宾", company, when, values["event"],
+                values["salutation"], company, when, values["event"],
                 "(%s)" % gift if gift else "", company, consultant))
     when = (" on %s" % date if date else "") + (" at %s" % venue if venue else "")
     return (
@@ -454,7 +460,8 @@ def _render_e4(ctx, lang):
         "Wishing you success in your work and business, and happiness and peace to "
         "your family!\n"
         "%s, account manager: %s" % (
-            values["name"] or "valued guest", company or "We", values["event"], when,
+            values["salutation"] or "valued guest", company or "We", values["event"],
+            when,
             " (%s)" % gift if gift else "", company, consultant))
 
 
@@ -488,7 +495,7 @@ def _render_e5(ctx, lang):
         options = ["、".join("%s□" % o[1] for o in question[3]) for question in q]
         return (
             "感谢函\n"
-            "尊敬的%s%s:\n"
+            "尊敬的%s:\n"
             "非常遗憾由于您工作的繁忙未能参加我公司举办的%s,但我们还是要感谢您能接受我们的邀请。\n"
             "由于所有到场嘉宾的信赖和支持,我们的%s取得了极大的成功,赢得了众多嘉宾的认同。"
             "为了今后我们还能有机会为您提供优质服务,在此,我们衷心地希望您就投资理财计划谈一下"
@@ -503,7 +510,7 @@ def _render_e5(ctx, lang):
             "敬祝:合府安康!万事如意!\n"
             "%s\n"
             "%s" % (
-                values["name"], ctx.get("title") or "先生(女士)", values["event"],
+                values["salutation"], values["event"],
                 values["event"], q[0][1], options[0], q[1][1], options[1], q[2][1],
                 consultant, "(电话:%s)" % phone if phone else "", company or "我公司",
                 company, date)).rstrip("\n")
@@ -528,7 +535,7 @@ def _render_e5(ctx, lang):
         "With best wishes for your family's health and happiness,\n"
         "%s\n"
         "%s" % (
-            values["name"] or "valued guest", values["event"], values["event"],
+            values["salutation"] or "valued guest", values["event"], values["event"],
             q[0][2], options[0], q[1][2], options[1], q[2][2], consultant,
             " (phone %s)" % phone if phone else "", company or "our company", company,
             date)).rstrip("\n")
@@ -543,7 +550,9 @@ def render_sms(code, ctx, lang="zh_CN"):
 
     ``ctx`` keys (missing optional ones drop their clause or take a default):
 
-    - all: ``name`` (addressee, "{name}总"), ``consultant``, ``company`` or
+    - all: ``name`` (addressee), ``salutation`` (称呼, the greeting; default
+      :func:`attribution.salutation.default_salutation` of ``name`` and ``title``,
+      "贵宾" without a name), ``consultant``, ``company`` or
       ``signature``, ``event``, ``tz`` (the office's zone name, default
       Beijing)
     - E1: ``industry`` (name) or ``version``; ``date_range`` or ``date_begin`` (+
@@ -552,7 +561,7 @@ def render_sms(code, ctx, lang="zh_CN"):
     - E2: ``directions``, ``greeter``, ``signin``, ``seats``, ``parking``
     - E3: ``signin``, ``seats``, ``parking``
     - E4: ``event_date`` or ``date_begin``, ``venue``, ``gift``
-    - E5: ``consultant`` (required), ``consultant_phone``, ``title`` ("先生(女士)"),
+    - E5: ``consultant`` (required), ``consultant_phone``,
       ``letter_date``
     """
     if code not in _RENDERERS:

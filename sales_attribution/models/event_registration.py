@@ -175,6 +175,7 @@ class EventRegistration(models.Model):
         ctx = dict(shared[key])
         ctx.update({
             "name": partner.name or self.name or "",
+            "salutation": partner.attribution_salutation or "",
             "industry": partner.industry_id.name or "",
             "seats": self.seats_reserved,
             "gift": self.gift_description or "",

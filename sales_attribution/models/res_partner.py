@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from ..attribution import ownership as policy
 from ..attribution.phone import InvalidPhone, normalize_phone
+from ..attribution.salutation import default_salutation
 
 
 class ResPartner(models.Model):
@@ -66,6 +67,16 @@ class ResPartner(models.Model):
         "attribution.decision", "partner_id", string="Attribution Decisions")
     attribution_visit_count = fields.Integer(
         compute="_compute_attribution_visit_count", string="Visit Count")
+    attribution_salutation = fields.Char(
+        string="Salutation", compute="_compute_attribution_salutation",
+        inverse="_inverse_attribution_salutation", store=True,
+        help="How the messages and letters greet this contact (称呼): 王总, 李女士, "
+             "Mr Lee. Left empty it follows the name and title: surname + 总 (or "
+             "先生/女士 from the title), the company name for a company, Mr/Ms + family "
+             "name for a Latin-script name with a title. A value typed here sticks.")
+    attribution_salutation_manual = fields.Char(
+        string="Salutation Typed", copy=False,
+        help="The salutation typed by the office; empty when it follows the name.")
 
     @api.depends("mobile", "phone")
     def _compute_attribution_phone(self):
@@ -84,6 +95,35 @@ class ResPartner(models.Model):
     def _attribution_company(self):
         """The company whose rules and office time zone apply to this customer."""
         return self[:1].company_id or self.env.user.company_id
+
+    def _attribution_default_salutation(self):
+        """Default salutation from the name, title and company flag
+        (:func:`attribution.salutation.default_salutation`)."""
+        self.ensure_one()
+        title = self.title.with_context(lang=None)  # the untranslated title name
+        return default_salutation(
+            self.name, title=title.name or title.shortcut, is_company=self.is_company)
+
+    @api.depends("name", "is_company", "title", "attribution_salutation_manual")
+    def _compute_attribution_salutation(self):
+        for partner in self:
+            partner.attribution_salutation = (
+                partner.attribution_salutation_manual
+                or partner._attribution_default_salutation() or False)
+
+    def _inverse_attribution_salutation(self):
+        # a value equal to the default (the form sends back what it showed) or empty
+        # keeps following the name; anything else sticks
+        for partner in self:
+            value = " ".join((partner.attribution_salutation or "").split())
+            default = partner._attribution_default_salutation()
+            manual = value if value != default else ""
+            partner.attribution_salutation_manual = manual or False
+            # Odoo does not recompute the field being written: store the default (or
+            # the trimmed value) here; the nested write finds nothing more to do
+            target = value or default
+            if target != (partner.attribution_salutation or ""):
+                partner.attribution_salutation = target or False
 
     @api.depends("attribution_visit_ids.visit_datetime",
                  "company_id.attribution_timezone")

@@ -27,6 +27,7 @@ from . import test_user_language
 from . import test_side_tables
 from . import test_rotation_turn
 from . import test_split_export_formulas
+from . import test_salutation
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
@@ -40,3 +41,4 @@ from . import test_late_entry
 from . import test_departed
 from . import test_cover
 from . import test_handover
+    from . import test_pdf_reports

@@ -254,7 +254,9 @@ class TestEventSendsBulk(SavepointCase):
             payload = "".join(
                 part.get_payload(decode=True).decode()
                 for part in message.walk() if part.get_content_type() == "text/html")
-            self.assertIn("%s总晚上好!" % reg.partner_id.name, payload)
+            # greets with the salutation (称呼, "小总"), never the full name + 总
+            self.assertIn("%s晚上好!" % reg.partner_id.attribution_salutation, payload)
+            self.assertNotIn("%s总" % reg.partner_id.name, payload)
 
     def test_E1_sms_note_is_what_message_post_writes(self):
         self.run_cron(self.small)

@@ -73,7 +73,9 @@ def test_E1_industry_version(name, version):
 
 @pytest.mark.parametrize("version", ["service", "agency", "fmcg", "industrial"])
 def test_E1_each_industry_reproduces_the_seed_text(version):
-    assert render_sms("E1", dict(SEED_CTX, version=version)) == SEED_E1[version]
+    # the seed leaves the surname before 总 blank: 某 + 总 is the salutation of "某"
+    assert render_sms("E1", dict(SEED_CTX, version=version, name="某")) \
+        == "某" + SEED_E1[version]
 
 
 @pytest.mark.parametrize("industry, fragment", [
@@ -275,7 +277,7 @@ E4_CTX = dict(name="张伟", event="金裕人生理财规划讲座暨客户答�
 
 def test_E4_thank_you_letter_with_gift():
     text = render_sms("E4", E4_CTX)
-    assert text.startswith("感谢函\n尊敬的张伟:\n您好!\n")
+    assert text.startswith("感谢函\n尊敬的张总:\n您好!\n")  # the salutation, 称呼
     assert "阳光售楼处于2024年6月9日在百瑞酒店举行“金裕人生理财规划讲座暨客户答谢晚宴”" in text
     assert "未能莅临现场指导" in text and "精美礼品(茶具一套)" in text
     assert "由我专程送到您的府上" in text
@@ -296,13 +298,15 @@ def test_E4_gift_receipt():
 def test_E5_letter_has_three_questions_and_introduces_the_consultant():
     ctx = dict(E4_CTX, consultant_phone="13800000000", letter_date="2024年6月12日")
     text = render_sms("E5", ctx)
-    assert text.startswith("感谢函\n尊敬的张伟先生(女士):\n")
+    assert text.startswith("感谢函\n尊敬的张总:\n")
     assert "1、您是否对家庭投资理财有足够的了解? 了解□、不了解□" in text
     assert "2、您的家庭成员目前谁拥有养老规划? 丈夫□、妻子□、其他□" in text
     assert "3、您对我公司的服务是否有更好的建议?" in text
     assert "陈卫是我公司优秀的业务代表" in text and "13800000000" in text
     assert text.endswith("阳光售楼处\n2024年6月12日")
-    assert render_sms("E5", dict(ctx, title="女士")).startswith("感谢函\n尊敬的张伟女士:")
+    assert render_sms("E5", dict(ctx, title="女士")).startswith("感谢函\n尊敬的张女士:")
+    assert render_sms("E5", dict(ctx, salutation="张伟先生")).startswith(
+        "感谢函\n尊敬的张伟先生:")
     en = render_sms("E5", ctx, lang="en_US")
     assert "[ ] husband, [ ] wife, [ ] other" in en and "introduce 陈卫" in en
 
@@ -370,3 +374,16 @@ def test_E1_window_follows_daylight_saving():
     winter = EventFacts(9, dt.datetime(2024, 1, 10, 10, 0),
                         dt.datetime(2024, 1, 10, 18, 0), tz="Europe/London")
     assert code_window(winter, "E1")[0] == dt.datetime(2024, 1, 8, 9, 0)
+
+
+@pytest.mark.parametrize("code", ["E1", "E2", "E3", "E4", "E5"])
+def test_every_message_greets_with_the_salutation(code):
+    """称呼: the partner's salutation when given, else surname + 总; never the full name
+    + 总, never a company name + 总."""
+    ctx = dict(E4_CTX, now=EVENT.date_begin - dt.timedelta(days=2), seats=2)
+    assert "张伟总" not in render_sms(code, ctx)
+    assert "张总" in render_sms(code, ctx)
+    assert "李女士" in render_sms(code, dict(ctx, salutation="李女士"))
+    assert "张总" not in render_sms(code, dict(ctx, salutation="李女士"))
+    company = render_sms(code, dict(ctx, name="深圳市阳光置业有限公司"))
+    assert "深圳市阳光置业有限公司" in company and "有限公司总" not in company
