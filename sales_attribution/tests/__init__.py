@@ -28,17 +28,16 @@ from . import test_side_tables
 from . import test_rotation_turn
 from . import test_split_export_formulas
 from . import test_salutation
+from . import test_partner_phones
+from . import test_partner_merge
+from . import test_late_entry
+from . import test_departed
+from . import test_cover
+from . import test_handover
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
 if not _config.get("without_demo"):
     from . import test_rotation_parallel
-from . import test_partner_phones
-from . import test_partner_merge
-if not _config.get("without_demo"):
     from . import test_partner_phones_parallel
-from . import test_late_entry
-from . import test_departed
-from . import test_cover
-from . import test_handover
     from . import test_pdf_reports
