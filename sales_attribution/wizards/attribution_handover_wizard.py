@@ -102,7 +102,7 @@ class AttributionHandoverWizard(models.TransientModel):
         Decision = self.env["attribution.decision"]
         for customer in customers:
             successor = Users.browse(plan[customer.id])
-            Decision.log(
+            Decision._log(
                 customer, successor, "H1",
                 "H1:%s已离职,经理%s办理离职交接,客户交由%s负责。" % (
                     names["leaving"], names["manager"], successor.name),
