@@ -71,8 +71,11 @@ class ResPartner(models.Model):
 
     @api.depends("attribution_visit_ids.visit_datetime")
     def _compute_visit_dates(self):
+        # sudo: the dates are stored on the customer whoever creates or writes it (a
+        # CRM salesman outside the office's groups converts leads to customers too);
+        # reading them must not need the right to read visits
         for partner in self:
-            stamps = partner.attribution_visit_ids.mapped("visit_datetime")
+            stamps = partner.sudo().attribution_visit_ids.mapped("visit_datetime")
             partner.first_visit_date = min(stamps)[:10] if stamps else False
             partner.last_visit_date = max(stamps)[:10] if stamps else False
 

@@ -22,6 +22,7 @@ from . import test_dashboard
 from . import test_visit_desk
 from . import test_splits_batch
 from . import test_event_sends_bulk
+from . import test_peer_suites
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
