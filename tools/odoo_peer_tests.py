@@ -38,6 +38,10 @@ EXCLUDED = {
         "a base-only user cannot create a partner once mail/crm are installed",
     "odoo.addons.base.tests.test_search.test_search.test_13_m2o_order_loop_multi":
         "a base-only user cannot create a partner once mail/crm are installed",
+    # needs a CSV field over Python's default csv.field_size_limit (128 KiB), which
+    # Odoo 11's importer does not raise: _csv.Error (the same without the addon)
+    "odoo.addons.base_import.tests.test_base_import.test_failures.test_big_attachments":
+        "Python's csv field size limit (131072) in Odoo 11's importer",
 }
 
 _logger = logging.getLogger("odoo.modules.module")

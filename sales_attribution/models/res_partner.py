@@ -129,9 +129,11 @@ class ResPartner(models.Model):
                  "company_id.attribution_timezone")
     def _compute_visit_dates(self):
         """First and last visit as office dates (a visit at 07:30 Beijing time is on
-        that Beijing day, not on the UTC day before)."""
+        that Beijing day, not on the UTC day before). Read as superuser: the dates are
+        stored on the customer whoever creates or writes it (a CRM salesman outside the
+        office's groups converts leads to customers too)."""
         for partner in self:
-            stamps = partner.attribution_visit_ids.mapped("visit_datetime")
+            stamps = partner.sudo().attribution_visit_ids.mapped("visit_datetime")
             company = partner._attribution_company()
             partner.first_visit_date = fields.Date.to_string(
                 company._attribution_office_date(min(stamps))) if stamps else False
