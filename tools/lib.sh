@@ -170,6 +170,13 @@ template_db() {  # demo|nodemo -> name of a database with the dependencies insta
             psql -qc "DROP DATABASE IF EXISTS \"$name.tmp\"" >/dev/null 2>&1 || true
             odoo -d "$name.tmp" -i "$deps" "${demo[@]}" --stop-after-init --log-level=warn \
                 >"${OUT:-/tmp}/$name.log" 2>&1 || { cat "${OUT:-/tmp}/$name.log" >&2; die "could not install $deps"; }
+            # kept only when every dependency is really installed (Odoo can exit 0
+            # after a failed module, e.g. a serialization failure during the install)
+            local want got
+            want=$(echo "$deps" | tr ',' '\n' | wc -l)
+            got=$(psql -d "$name.tmp" -tAc "SELECT count(*) FROM ir_module_module
+                WHERE state = 'installed' AND name = ANY(string_to_array('$deps', ','))")
+            [ "$got" = "$want" ] || die "could not install $deps (template $name.tmp has $got of $want)"
             psql -qc "ALTER DATABASE \"$name.tmp\" RENAME TO \"$name\"" >/dev/null 2>&1 \
                 || db_exists "$name" || die "could not keep template $name"
         fi
