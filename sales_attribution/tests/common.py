@@ -104,7 +104,8 @@ class AttributionCase(SavepointCase):
     def won_lead(self, partner, user, days_ago):
         lead = self.env["crm.lead"].create({
             "name": "Deal %s" % partner.name, "partner_id": partner.id, "type":
-            "opportunity", "user_id": user.id, "stage_id": self.stage_won.id})
+            "opportunity", "user_id": user.id, "stage_id": self.stage_won.id,
+            "probability": 100})  # won as action_set_won writes it (terms)
         lead.date_closed = self.ago(days_ago)
         return lead
 
