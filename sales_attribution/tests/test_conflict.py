@@ -109,7 +109,7 @@ class TestConflict(AttributionCase):
         desk's conflict step (``_open_conflict``, as after a visit's decision)."""
         visit = self.partner.attribution_visit_ids.sorted("id")[-1]
         decision = SimpleNamespace(claimant_ids=[self.zhang.id, self.wang.id],
-                                   owner_id=self.zhang.id)
+                                   owner_id=self.zhang.id, proposed_owner_id=None)
         visit._open_conflict(decision, visit.decision_id)
         return self.conflicts(self.partner)
 
