@@ -403,15 +403,12 @@ def test_surface_is_read_from_the_registry(found):
 
 def test_consultant_calls_change_nothing_but_their_own_desk_work(desk, found):
     plan = plans(desk)
-    stale = [key for key in plan if key[1] not in found.get(key[0], {})
-             and key not in LEFT_TO_OTHERS]
+    stale = [key for key in plan if key[1] not in found.get(key[0], {})]
     snap = surface.Snapshot()
     problems, uncalled = [], []
     try:
         for model in sorted(found):
             for method, info in sorted(found[model].items()):
-                if (model, method) in LEFT_TO_OTHERS:
-                    continue
                 calls = plan.get((model, method)) or \
                     generic_calls(desk, model, method, info)
                 if not calls:
@@ -425,11 +422,6 @@ def test_consultant_calls_change_nothing_but_their_own_desk_work(desk, found):
     assert not problems, "\n\n".join(problems)
     assert not uncalled, "no record to call these on: %s" % uncalled
     assert not stale, "plans for methods that no longer exist: %s" % stale
-
-
-#: methods another branch makes private at the same time (issue 17): once merged
-#: they are no longer public and drop out of the registry's list
-LEFT_TO_OTHERS = {("attribution.decision", "log"), ("attribution.violation", "record")}
 
 
 def test_rotation_next_receiver_refused_in_words(desk):
