@@ -97,7 +97,9 @@ class AttributionPartnerPhone(models.Model):
 
     @api.model
     def _collision_message(self, number, customer_name, owner_name):
-        return ValidationError(_(
+        # UserError: Odoo 11 answers it over XML-RPC as a warning; a ValidationError
+        # would reach the client as a traceback
+        return UserError(_(
             "The number %s already belongs to customer %s (owner: %s); two customers "
             "cannot share a number. If they are the same person, ask the manager to "
             "merge the two customers.") % (

@@ -94,7 +94,7 @@ class TestPartnerPhones(AttributionCase):
         return message
 
     def test_consultant_creating_customer_with_taken_number_refused(self):
-        with self.assertRaises(ValidationError) as caught:
+        with self.assertRaises(UserError) as caught:
             self.env["res.partner"].sudo(self.zhang).create({
                 "name": "Duplicate", "mobile": "+86 139-0013-0901"})
         message = self.assert_refused_naming_li_customer(caught)
@@ -102,7 +102,7 @@ class TestPartnerPhones(AttributionCase):
 
     def test_consultant_writing_taken_number_on_own_customer_refused(self):
         own = self.customer("张的客户", owner=self.zhang)
-        with self.assertRaises(ValidationError) as caught:
+        with self.assertRaises(UserError) as caught:
             own.sudo(self.zhang).write({"phone": "(010) 8888-6601"})
         message = self.assert_refused_naming_li_customer(caught)
         self.assertNotIn("13900130901", message)
@@ -110,11 +110,11 @@ class TestPartnerPhones(AttributionCase):
 
     def test_consultant_adding_taken_further_number_refused(self):
         own = self.customer("张的客户", owner=self.zhang)
-        with self.assertRaises(ValidationError) as caught:
+        with self.assertRaises(UserError) as caught:
             own.sudo(self.zhang).write({"attribution_extra_phone_ids": [
                 (0, 0, {"phone": "13900130901"})]})
         self.assert_refused_naming_li_customer(caught)
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError):
             self.Phone.sudo(self.zhang).create(
                 {"partner_id": own.id, "phone": "8613900130901"})
 

@@ -9,7 +9,7 @@ import random
 import uuid
 
 from odoo import api
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests.common import TransactionCase, at_install, post_install
 
 from .parallel import run_in_parallel, worker_env
@@ -28,7 +28,7 @@ class TestPartnerPhonesParallel(TransactionCase):
                 try:
                     partner = env["res.partner"].create({
                         "name": "Parallel %s %s" % (tag, index), "mobile": number})
-                except ValidationError as err:
+                except (UserError, ValidationError) as err:
                     env.cr.rollback()
                     return err.name
                 env.cr.commit()
