@@ -7,6 +7,7 @@ teams, two consultants, a manager, a portal user) with logins unique to the run.
 Environment (set by bin/test): SA_LIVE_URL, SA_LIVE_DB, SA_LIVE_LOG (server log),
 SA_LIVE_VISITS (size of the concurrency test).
 """
+import importlib.util
 import os
 import time
 import xmlrpc.client
@@ -15,6 +16,7 @@ import pytest
 
 URL = os.environ.get("SA_LIVE_URL", "http://127.0.0.1:8069")
 DB = os.environ.get("SA_LIVE_DB", "")
+ROOT = os.environ.get("SA_ROOT", os.path.dirname(os.path.dirname(__file__)))
 ADMIN_PASSWORD = os.environ.get("SA_LIVE_ADMIN_PASSWORD", "admin")
 PASSWORD = "live-test-Pa55"
 
@@ -96,3 +98,13 @@ def office(admin):
         "team_a": team_a, "team_b": team_b,
         "partner_a": partner_a, "partner_b": partner_b,
     }
+
+
+def odoo_args():
+    """Command-line arguments for an Odoo process of the tests' own (a script that
+    opens the live database in-process): addons path, database server, database."""
+    odoo_dir = os.path.dirname(importlib.util.find_spec("odoo").origin)
+    return ["--addons-path=%s,%s" % (os.path.join(odoo_dir, "addons"), ROOT),
+            "--db_host=%s" % os.environ.get("PGHOST", ""),
+            "--db_port=%s" % os.environ.get("PGPORT", "5432"),
+            "--db_user=odoo", "--db_password=odoo", "-d", DB, "--log-level=warn"]

@@ -12,7 +12,6 @@
   the activities: comparing two snapshots names each table and row that changed.
 """
 import ast
-import importlib.util
 import json
 import os
 import subprocess
@@ -22,7 +21,7 @@ import time
 
 import psycopg2
 
-from conftest import DB
+from conftest import DB, odoo_args
 
 ROOT = os.environ.get("SA_ROOT", os.path.dirname(os.path.dirname(__file__)))
 ADDON = os.path.join(ROOT, "sales_attribution")
@@ -56,19 +55,11 @@ INTROSPECT = textwrap.dedent("""
 """)
 
 
-def _odoo_args():
-    odoo_dir = os.path.dirname(importlib.util.find_spec("odoo").origin)
-    return ["--addons-path=%s,%s" % (os.path.join(odoo_dir, "addons"), ROOT),
-            "--db_host=%s" % os.environ.get("PGHOST", ""),
-            "--db_port=%s" % os.environ.get("PGPORT", "5432"),
-            "--db_user=odoo", "--db_password=odoo", "-d", DB, "--log-level=warn"]
-
-
 def registry_methods():
     """``{model: {method: {"api", "module", "transient", "abstract"}}}`` from the
     registry of the test database."""
     env = dict(os.environ, ODOO_PRELOAD_ADDONS="no")
-    out = subprocess.run([sys.executable, "-c", INTROSPECT] + _odoo_args(),
+    out = subprocess.run([sys.executable, "-c", INTROSPECT] + odoo_args(),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                          universal_newlines=True, timeout=300, check=False).stdout
     line = [ln for ln in out.splitlines() if ln.startswith("SURFACE")]

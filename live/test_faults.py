@@ -28,7 +28,7 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import DB, PASSWORD, URL, Client
+from conftest import DB, PASSWORD, URL, Client, odoo_args
 
 ROOT = os.environ.get("SA_ROOT", os.path.dirname(os.path.dirname(__file__)))
 FMT = "%Y-%m-%d %H:%M:%S"
@@ -189,21 +189,12 @@ SEND_SCRIPT = textwrap.dedent("""
 """)
 
 
-def _odoo_args():
-    import importlib.util
-    odoo_dir = os.path.dirname(importlib.util.find_spec("odoo").origin)
-    return ["--addons-path=%s,%s" % (os.path.join(odoo_dir, "addons"), ROOT),
-            "--db_host=%s" % os.environ.get("PGHOST", ""),
-            "--db_port=%s" % os.environ.get("PGPORT", "5432"),
-            "--db_user=odoo", "--db_password=odoo", "-d", DB, "--log-level=warn"]
-
-
 def test_E_cron_killed_mid_batch_sends_the_rest_once(admin, outbox):
     fake = outbox["fake"]
     fake.mode, fake.delay = "ok", 0.4
     ids = _queue(admin, 10, int(time.time()) % 9000 + 1)
     env = dict(os.environ, ODOO_PRELOAD_ADDONS="no")
-    proc = subprocess.Popen([sys.executable, "-c", SEND_SCRIPT] + _odoo_args(),
+    proc = subprocess.Popen([sys.executable, "-c", SEND_SCRIPT] + odoo_args(),
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     deadline = time.time() + 120
     while len(fake.delivered) < 3 and time.time() < deadline and proc.poll() is None:
