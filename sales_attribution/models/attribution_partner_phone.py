@@ -222,6 +222,22 @@ class AttributionPartnerPhone(models.Model):
             return None
 
     @api.model
+    def _same_entity(self, holder_partner, partners, vals):
+        """Whether ``partners`` (after ``vals``; empty: a new partner) belong to the
+        commercial entity of ``holder_partner``: a company and its contact persons
+        share the company's numbers (the switchboard; Odoo's lead conversion gives a
+        new contact its company's phone). The number stays the holder's row: a lookup
+        finds the company."""
+        # sudo: the holder may be another consultant's customer
+        entity = holder_partner.sudo().commercial_partner_id
+        parent_id = vals.get("parent_id")
+        if parent_id:
+            parent = self.env["res.partner"].sudo().browse(parent_id)
+            return parent.commercial_partner_id == entity
+        return bool(partners) and all(
+            p.commercial_partner_id == entity for p in partners.sudo())
+
+    @api.model
     def _check_partner_vals(self, partners, vals):
         """Before ``res.partner`` saves ``vals`` on ``partners`` (empty: a new
         partner): refuse a mobile or phone that belongs to another customer, so that
@@ -231,7 +247,8 @@ class AttributionPartnerPhone(models.Model):
             if not number:
                 continue
             holder = self._holder(number)
-            if holder and holder.partner_id not in partners:
+            if holder and holder.partner_id not in partners and \
+                    not self._same_entity(holder.partner_id, partners, vals):
                 raise self._collision_error(number, holder.partner_id)
             if len(partners) > 1:
                 raise ValidationError(_(
@@ -267,6 +284,9 @@ class AttributionPartnerPhone(models.Model):
                     if row.source != name:
                         row.write({"source": name})
                     continue
+                holder = self._holder(number)
+                if holder and holder.partner_id != partner:
+                    continue  # the company's number on its contact: the company's row
                 Phone.create({"partner_id": partner.id, "phone": number,
                               "source": name})
             # a number moved from one field to the other keeps one row, its source

@@ -186,7 +186,7 @@ class TestTermsInViews(SavepointCase):
 #: everything else is internal and starts with ``_`` (a public name is callable over
 #: XML-RPC by anyone who can read the model)
 PUBLIC_METHODS = {
-    "attribution.decision": {"write", "unlink", "init"},
+    "attribution.decision": {"write", "unlink"},
     "attribution.conflict": {"create", "write", "action_agree", "action_rule",
                              "action_accept", "action_escalate", "action_forfeit"},
     "attribution.conflict.share": {"create", "write"},

@@ -2,6 +2,7 @@ from odoo.exceptions import AccessError
 from odoo.tests.common import SavepointCase
 
 from ..attribution import terms
+from .common import keep_history
 
 
 class TestDashboard(SavepointCase):
@@ -11,6 +12,7 @@ class TestDashboard(SavepointCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        keep_history(cls.env)  # the visits of a fixed past day are the sheet's
         consultant = cls.env.ref("sales_attribution.group_consultant")
         manager = cls.env.ref("sales_attribution.group_manager")
         Users = cls.env["res.users"].with_context(no_reset_password=True)

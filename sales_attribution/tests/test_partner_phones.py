@@ -186,3 +186,24 @@ class TestPartnerPhones(AttributionCase):
         again = self.register(phone="+86 21 6666 8805",
                               customer_recalls_consultant=True)
         self.assertEqual(again.partner_id, own)
+
+
+class TestCompanyNumbers(AttributionCase):
+    """A company and its contact persons share the company's numbers (the
+    switchboard): Odoo's lead conversion gives a new contact its company's phone.
+    Another customer still cannot take them."""
+
+    def test_contact_of_a_company_shares_its_number(self):
+        company = self.env["res.partner"].create({
+            "name": "阳光置业有限公司", "is_company": True, "customer": True,
+            "phone": "0755-8888 6610"})
+        contact = self.env["res.partner"].create({
+            "name": "赵经理", "parent_id": company.id, "phone": "0755-8888 6610"})
+        self.assertEqual(contact.phone, "0755-8888 6610")
+        # one row, the company's: a lookup by the number finds the company
+        rows = self.env["attribution.partner.phone"].sudo().search(
+            [("phone", "=", "075588886610")])
+        self.assertEqual(rows.partner_id, company)
+        with self.assertRaises(UserError):
+            self.env["res.partner"].create({"name": "另一位客户",
+                                            "phone": "0755 8888 6610"})
