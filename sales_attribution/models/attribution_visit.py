@@ -179,8 +179,9 @@ class AttributionVisit(models.Model):
     @api.model
     def create(self, vals):
         check_vals(self, vals)
-        vals = self._prepare_late_entry_vals(dict(vals))
+        # before any query of this transaction: the switch applies only then
         self._read_committed_if_first()
+        vals = self._prepare_late_entry_vals(dict(vals))
         vals = self._prepare_customer_vals(dict(vals))
         if vals.get("partner_id"):
             self._lock_customer(vals["partner_id"])
