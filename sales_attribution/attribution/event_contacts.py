@@ -74,17 +74,36 @@ class Addressee:
     organisation: str
 
 
+def _key(name):
+    return clean_name(name).replace(" ", "").lower()
+
+
 def _same(a, b):
-    return clean_name(a).replace(" ", "") == clean_name(b).replace(" ", "")
+    return _key(a) == _key(b)
+
+
+def same_person(registration_name, partner_name):
+    """Whether a registration's name means its (person) partner: equal, or one part
+    of the other once white space is dropped (the partner renamed 张 -> 张伟 after
+    registering, "Lee" for "John Lee").
+
+    >>> same_person("张", "张伟"), same_person("陈刚", "李娜"), same_person("", "李娜")
+    (True, False, False)
+    """
+    a, b = _key(registration_name), _key(partner_name)
+    return bool(a and b) and (a in b or b in a)
 
 
 def addressee(facts):
     """The :class:`Addressee` of a registration's messages.
 
-    - the attendee is the registration's name; without one, the attendee contact, else
-      the partner (a company without an attendee name is greeted by its name);
-    - the greeting is the stored salutation of the attendee's own contact (or of the
-      partner when the partner is that person), else the default salutation
+    - the attendee is the attendee contact when the ORM found one; else the partner
+      when it is a person and the registration has no name or a name of the partner
+      (:func:`same_person`); else the registration's name (someone else booked by
+      the partner); a company seat without a name is the company, greeted by its
+      name;
+    - the greeting is the attendee's stored salutation when the attendee is a
+      contact, else the default salutation
       (:func:`attribution.salutation.default_salutation`) of the attendee's name;
     - e-mail and mobile: the registration's own first, then the attendee contact's,
       then the partner's (a seat booked by a company without contacts of its own is
@@ -99,14 +118,17 @@ def addressee(facts):
 mobile='13900000000', organisation='阳光集团')
     """
     partner = facts.partner
+    reg_name = clean_name(facts.name)
     person = facts.contact
-    if person is None and not partner.is_company:
+    if person is None and not partner.is_company and (
+            not reg_name or same_person(reg_name, partner.name)):
         person = partner
-    name = clean_name(facts.name) or (person.name if person else "") or partner.name
-    if person is not None and _same(name, person.name):
+    if person is not None:
+        name = person.name or reg_name
         salutation = person.salutation or default_salutation(name, title=person.title)
     else:
-        is_org = not facts.name and partner.is_company and person is None
+        name = reg_name or partner.name
+        is_org = partner.is_company and (not reg_name or _same(reg_name, partner.name))
         salutation = default_salutation(name, is_company=is_org)
     email = facts.email or (person.email if person else "") or partner.email
     mobile = facts.mobile or (person.mobile if person else "") or partner.mobile

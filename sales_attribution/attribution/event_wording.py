@@ -82,7 +82,8 @@ _SEED_INDUSTRY_EN = {
                   "to grow big and strong they must set standards: R&D, industry "
                   "standards, the team and key accounts. ",
 }
-_E1_TAIL_EN = "{postponed}{date_range}: {agenda}! {countdown}, please plan your trip. {signature}"
+_E1_TAIL_EN = ("{postponed}{date_range}: {agenda}! {countdown}, please plan your trip. "
+               "{signature}")
 
 #: E1 confirmation text by industry version (English).
 WORDING_EN = {
@@ -105,7 +106,6 @@ SURVEY_QUESTIONS = (
 )
 
 
-
 # --------------------------------------------------------------------------- industry
 
 def industry_version(industry_name):
@@ -118,7 +118,6 @@ def industry_version(industry_name):
         if any(k in text for k in keywords):
             return version
     return "generic"
-
 
 
 # --------------------------------------------------------------------------- wording
@@ -340,15 +339,16 @@ def _gift_survey(ctx, zh):
         head = ("为了今后能为您提供更优质的服务,恳请您就投资理财计划回答以下三个问题,"
                 "礼品送达时交给%s即可:" % (consultant or "客户经理"))
         tail = ("同时诚恳地告诉您:%s是我公司优秀的业务代表,以后您和家人及朋友若有任何置业方面"
-                "的问题,请随时与他(她)联络%s。" % (consultant, "(电话:%s)" % phone
-                                                  if phone else ""))
+                "的问题,请随时与他(她)联络%s。"
+                % (consultant, "(电话:%s)" % phone if phone else ""))
     else:
         head = ("So that we may serve you better, please answer three questions on "
                 "investment planning and hand them to %s with the gift:"
                 % (consultant or "your account manager"))
         tail = ("May we also introduce %s, one of our best consultants: whenever you, "
                 "your family or friends have any question about buying a home, please "
-                "contact them%s." % (consultant, " (phone %s)" % phone if phone else ""))
+                "contact them%s."
+                % (consultant, " (phone %s)" % phone if phone else ""))
     lines = [head] + _survey_lines(zh)
     if consultant:
         lines.append(tail)
@@ -398,7 +398,8 @@ def _render_e5(ctx, lang):
             "%s\n"
             "%s" % (
                 values["salutation"], values["event"],
-                values["event"], "\n".join(questions), consultant, "(电话:%s)" % phone if phone else "", company or "我公司",
+                values["event"], "\n".join(questions), consultant,
+                "(电话:%s)" % phone if phone else "", company or "我公司",
                 company, date)).rstrip("\n")
     return (
         "Thank-you letter\n"
@@ -442,9 +443,9 @@ def render_notice(code, ctx, lang="zh_CN"):
     >>> render_notice("E4", dict(name="张伟", event="答谢晚宴", company="阳光售楼处",
     ...                          consultant="陈卫"))
     '张总您好!您未能出席答谢晚宴,感谢函和一份礼品将随后送到您府上,请留意查收。阳光售楼处陈卫'
-    >>> render_notice("E5", dict(name="John Lee", title="Mr", event="the dinner",
-    ...                          consultant="Chen Wei"), lang="en_US")
-    'Dear Mr Lee, sorry to have missed you at the dinner: a thank-you letter follows. Chen Wei'
+    >>> ctx = dict(name="John Lee", title="Mr", event="the dinner", consultant="Chen")
+    >>> print(render_notice("E5", ctx, lang="en_US"))
+    Dear Mr Lee, sorry to have missed you at the dinner: a thank-you letter follows. Chen
     """
     if code not in NOTICE_CODES:
         raise ValueError("no notice for code: %r" % (code,))
@@ -455,9 +456,9 @@ def render_notice(code, ctx, lang="zh_CN"):
         return "%s您好!您未能出席%s,感谢函%s将随后送到您府上,请留意查收。%s" % (
             values["salutation"], values["event"], "和一份礼品" if gift else "",
             values["signature"])
-    return "Dear %s, sorry to have missed you at %s: a thank-you letter%s follows. %s" % (
-        values["salutation"] or "guest", values["event"],
-        " and a gift" if gift else "", values["signature"])
+    return ("Dear %s, sorry to have missed you at %s: a thank-you letter%s follows. %s"
+            % (values["salutation"] or "guest", values["event"],
+               " and a gift" if gift else "", values["signature"]))
 
 
 def render_sms(code, ctx, lang="zh_CN"):

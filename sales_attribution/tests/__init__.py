@@ -8,6 +8,7 @@ from . import test_demo
 from . import test_access
 from . import test_i18n
 from . import test_events
+from . import test_event_letters
 from . import test_event_cron_parallel
 from . import test_owner_notice_parallel
 from . import test_settings_wizard

@@ -23,8 +23,9 @@ def seat(**kw):
     (dict(name="李娜", email="li@sun.example"),
      ("李娜", "李总", "li@sun.example", SUN.mobile, SUN.name)),
     # the attendee's own contact at the company: its salutation and addresses
-    (dict(name="欧阳娜娜", contact=Contact(name="欧阳娜娜", email="oy@sun.example",
-                                          mobile="13700000001", salutation="欧阳董")),
+    (dict(name="欧阳娜娜",
+          contact=Contact(name="欧阳娜娜", email="oy@sun.example", mobile="13700000001",
+                          salutation="欧阳董")),
      ("欧阳娜娜", "欧阳董", "oy@sun.example", "13700000001", SUN.name)),
     # a seat without an attendee's name: the company, greeted by its name
     (dict(), (SUN.name, SUN.name, SUN.email, SUN.mobile, "")),
@@ -69,3 +70,9 @@ def test_every_message_greets_the_attendee_and_names_the_company(code):
     assert "有限公司总" not in text and "王德明总" not in text
     if code in ("E4", "E5"):
         assert render_notice(code, ctx).startswith("深圳市阳光置业有限公司王总您好!")
+
+
+def test_person_renamed_after_registering_is_still_the_attendee():
+    zhang = Contact(name="张伟", email="z@example.com", salutation="张女士")
+    result = addressee(AttendeeFacts(name="张", partner=zhang))
+    assert (result.name, result.salutation) == ("张伟", "张女士")
