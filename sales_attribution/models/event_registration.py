@@ -351,8 +351,9 @@ class EventRegistration(models.Model):
         sent, announced = {}, {}
         for reg_id, code, event_date in self.env.cr.fetchall():
             sent.setdefault(reg_id, set()).add(code)
-            if code == "E1":
-                announced[reg_id] = event_date
+            if code == "E1" and event_date:
+                # Odoo's cursor reads timestamps as strings
+                announced[reg_id] = fields.Datetime.from_string(event_date)
         facts = []
         for reg in self:
             who = reg._attribution_addressee()

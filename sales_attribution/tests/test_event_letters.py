@@ -262,7 +262,10 @@ class TestPostponedEvent(EventLetterCase):
         self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-09")
         self._postpone()
         self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-16")
-        self.assertEqual(self.run_cron(utc(16, 0, 30))["sent"], [])
+        # on the new day only the re-confirmation is still due: no second call
+        self.assertEqual({c for r, c in self.run_cron(utc(16, 0, 30))["sent"]},
+                         {"E1R"})
+        self.assertEqual(len(self.logs(reg, "E3")), 1)
 
     def test_E1_moved_before_any_confirmation_is_plain(self):
         self._postpone()
@@ -276,6 +279,7 @@ class TestPostponedEvent(EventLetterCase):
 
     def test_E1_late_registration_confirmed_at_once(self):
         now = utc(8, 20)  # the eve: the E1 window opened yesterday
+        self.event.write({"auto_confirm": True, "state": "confirm"})
         partner = self.env["res.partner"].create(
             {"name": "钱多多", "email": "qian@example.invalid"})
         Reg = self.Reg.with_context(attribution_now=fields.Datetime.to_string(now))
