@@ -431,7 +431,10 @@ class EventRegistration(models.Model):
         """E1 late: the registrations of ``regs`` just confirmed while their event's
         E1 window is open get E1 now (:func:`attribution.events.late_confirmation`),
         the log row marked ``late``, whoever confirmed them (desk, website: sudo, as
-        the cron's user sends)."""
+        the cron's user sends). Not while a data file is loaded (install, demo): no
+        one confirmed those at a desk, and the cron sends them on its next run."""
+        if self.env.context.get("install_mode_data"):
+            return
         now = self._attribution_now()
         Log = self.env["attribution.message.log"].sudo()
         regs = regs.sudo().filtered(lambda reg: reg.state == "open")
