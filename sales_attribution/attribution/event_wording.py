@@ -443,9 +443,9 @@ def render_notice(code, ctx, lang="zh_CN"):
     >>> render_notice("E4", dict(name="张伟", event="答谢晚宴", company="阳光售楼处",
     ...                          consultant="陈卫"))
     '张总您好!您未能出席答谢晚宴,感谢函和一份礼品将随后送到您府上,请留意查收。阳光售楼处陈卫'
-    >>> ctx = dict(name="John Lee", title="Mr", event="the dinner", consultant="Chen")
+    >>> ctx = dict(name="John Lee", title="Mr", event="the gala", consultant="Chen")
     >>> print(render_notice("E5", ctx, lang="en_US"))
-    Dear Mr Lee, sorry to have missed you at the dinner: a thank-you letter follows. Chen
+    Dear Mr Lee, sorry to have missed you at the gala: a thank-you letter follows. Chen
     """
     if code not in NOTICE_CODES:
         raise ValueError("no notice for code: %r" % (code,))
