@@ -57,7 +57,7 @@ def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
         "date_end": (begin + datetime.timedelta(hours=4)).strftime(FMT),
         "date_tz": "Asia/Shanghai", "event_mail_ids": [(5, 0, 0)],
         "user_id": office["uid"]["consultant_a"], "auto_confirm": True})
-    admin.call("event.event", "button_confirm", [event])
+    admin.call("event.event", "write", [event], {"state": "confirm"})
     reg_ids = []
     for i in range(4):
         partner = admin.call("res.partner", "create", {
