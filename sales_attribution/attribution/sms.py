@@ -372,3 +372,47 @@ def dumps(mapping):
     '{"b": "张", "a": 1}'
     """
     return json.dumps(mapping, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- replies
+
+def parse_replies(kind, payload):
+    """``[(number, text)]`` of the customers' replies in a provider's reply callback
+    ``payload`` (parsed JSON: one reply object or a list of them); numbers normalised
+    (:func:`attribution.phone.normalize_phone`), unreadable ones dropped.
+
+    - Alibaba Cloud (``aliyun``, SmsUp push): ``phone_number``, ``content``;
+    - Tencent Cloud (``tencent``, reply callback): ``mobile``, ``nationcode``,
+      ``text``;
+    - ``http`` (the generic gateway): ``from``, ``text``.
+
+    >>> parse_replies("aliyun", [{"phone_number": "13800138000", "content": "TD"}])
+    [('13800138000', 'TD')]
+    >>> parse_replies("tencent", {"mobile": "13800138000", "nationcode": "86",
+    ...                           "text": "退订"})
+    [('13800138000', '退订')]
+    >>> parse_replies("tencent", {"mobile": "91234567", "nationcode": "852",
+    ...                           "text": "N"})
+    [('+85291234567', 'N')]
+    >>> parse_replies("http", {"from": "bad", "text": "T"})
+    []
+    """
+    from .phone import InvalidPhone, normalize_phone
+
+    keys = {"aliyun": ("phone_number", "content"), "tencent": ("mobile", "text"),
+            "http": ("from", "text")}.get(kind, ("from", "text"))
+    items = payload if isinstance(payload, list) else [payload]
+    result = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        raw = str(item.get(keys[0]) or "")
+        nation = str(item.get("nationcode") or "")
+        if nation and nation != "86" and not raw.startswith("+"):
+            raw = "+%s%s" % (nation, raw)
+        try:
+            number = normalize_phone(raw)
+        except InvalidPhone:
+            continue
+        result.append((number, str(item.get(keys[1]) or "")))
+    return result
