@@ -293,7 +293,7 @@ def fill_params(param_map, facts):
     >>> fill_params([("v", "venue")], {"venue": ""})
     Traceback (most recent call last):
     ...
-    attribution.terms.BilingualError: Template parameter v needs the venue, which is empty.
+    attribution.terms.BilingualError: Template parameter v needs the venue, which is ...
     """
     result = OrderedDict()
     for name, fact in param_map:

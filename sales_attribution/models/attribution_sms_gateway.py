@@ -106,7 +106,8 @@ class AttributionSmsGateway(models.Model):
         if not template:
             raise BilingualError(
                 "短信网关 %s 没有 %s 的模板。" % (self.name, message.code),
-                "The SMS gateway %s has no template for %s." % (self.name, message.code))
+                "The SMS gateway %s has no template for %s."
+                % (self.name, message.code))
         facts = json.loads(message.facts or "{}")
         params = sms.fill_params(sms.parse_param_map(template.param_map), facts)
         text = sms.render_template(template.content, params) if template.content \

@@ -41,7 +41,8 @@ class TestSmsProviders(SavepointCase, SmsOffice):
             "endpoint": cls.tencent_server.endpoint, "app_id": "1400123456",
             "timeout": 5.0, "access_key_id": "AKID-test", "access_key_secret": "tc-key",
             "template_ids": [(0, 0, {"code": "E1", "provider_template": "1980123",
-                                     "param_map": PARAMS, "content": TENCENT_CONTENT})]})
+                                     "param_map": PARAMS,
+                                     "content": TENCENT_CONTENT})]})
         # 10:00 in Beijing: outside the quiet hours
         cls.now = datetime.datetime(2036, 5, 7, 2, 0)
 
@@ -71,8 +72,9 @@ class TestSmsProviders(SavepointCase, SmsOffice):
         self.assertEqual(self.Sms._cron_send(now=self.at(0)), message.ids)
         [request] = self.aliyun_server.requests
         query = request["query"]
-        self.assertEqual((query["PhoneNumbers"], query["SignName"], query["TemplateCode"]),
-                         ("13812345601", "某某置业", "SMS_465380001"))
+        self.assertEqual(
+            (query["PhoneNumbers"], query["SignName"], query["TemplateCode"]),
+            ("13812345601", "某某置业", "SMS_465380001"))
         expected = {"name": "张总", "event": "春季论坛", "date": "5月9日", "time": "09:00"}
         self.assertEqual(json.loads(query["TemplateParam"]), expected)
         self.assertEqual(request["headers"]["x-acs-action"], "SendSms")

@@ -126,7 +126,7 @@ class TestSmsQuietHours(SavepointCase, SmsOffice):
         # E1 is due from 09:00 on 7 May; at 22:00 that evening it is quiet
         night = beijing(7, 22)
         self.env["event.registration"]._cron_attribution_messages(now=night)
-        log = reg.attribution_message_log_ids.filtered(lambda l: l.code == "E1")
+        log = reg.attribution_message_log_ids.filtered(lambda log: log.code == "E1")
         self.assertEqual(log.state, "sent")
         self.assertTrue(log.mail_id)
         morning = fields.Datetime.to_string(beijing(8, 8))
@@ -141,7 +141,7 @@ class TestSmsQuietHours(SavepointCase, SmsOffice):
         reg = self.registration(guest)
         reg.state = "open"
         self.env["event.registration"]._cron_attribution_messages(now=beijing(7, 10))
-        log = reg.attribution_message_log_ids.filtered(lambda l: l.code == "E1")
+        log = reg.attribution_message_log_ids.filtered(lambda log: log.code == "E1")
         self.assertFalse(log.mail_id.scheduled_date)
         self.assertFalse(log.reason)
 
@@ -170,7 +170,7 @@ class TestSmsQuietHours(SavepointCase, SmsOffice):
         reg = self.registration(guest)
         reg.state = "open"
         self.env["event.registration"]._cron_attribution_messages(now=beijing(7, 10))
-        log = reg.attribution_message_log_ids.filtered(lambda l: l.code == "E1")
+        log = reg.attribution_message_log_ids.filtered(lambda log: log.code == "E1")
         self.assertTrue(log.mail_id)
         self.assertEqual(log.sms_id.state, "skipped")
 

@@ -58,7 +58,8 @@ def aliyun_retry(code):
 
     >>> aliyun_retry("isv.BUSINESS_LIMIT_CONTROL"), aliyun_retry("isp.SYSTEM_ERROR")
     (True, True)
-    >>> aliyun_retry("isv.SMS_TEMPLATE_ILLEGAL"), aliyun_retry("isv.MOBILE_NUMBER_ILLEGAL")
+    >>> aliyun_retry("isv.SMS_TEMPLATE_ILLEGAL"), aliyun_retry(
+    ...     "isv.MOBILE_NUMBER_ILLEGAL")
     (False, False)
     """
     code = code or ""
