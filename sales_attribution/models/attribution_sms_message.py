@@ -107,14 +107,17 @@ class AttributionSmsMessage(models.Model):
         regs = Reg.browse([row["registration_id"] for row in rows])
         opted_out = self._opted_out([row.get("partner_id") for row in rows])
         lang = self._note_lang()
-        decisions, memos = {}, {}
+        decisions, envs = {}, {}
         result = []
         for row, reg in zip(rows, regs):
             now = row.get("next_try") or fields.Datetime.now()
+            if now not in envs:
+                # one text memo per send time: the batch's shared facts read once
+                envs[now] = regs.with_context(attribution_text_memo=TextMemo(),
+                                              **{terms.CTX_NOW: now}).env
+            # with_env keeps the prefetch of ``regs``: the guests are read in one go
+            ctx = reg.with_env(envs[now])._attribution_ctx()
             company = reg.event_id.company_id or self.env.user.company_id
-            memo = memos.setdefault(now, TextMemo())
-            ctx = reg.with_context(
-                attribution_text_memo=memo, **{terms.CTX_NOW: now})._attribution_ctx()
             out = row.get("partner_id") in opted_out
             key = (company.id, now, out)
             if key not in decisions:
