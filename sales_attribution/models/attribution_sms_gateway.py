@@ -93,10 +93,11 @@ class AttributionSmsGateway(models.Model):
         self.ensure_one()
         return self.template_ids.filtered(lambda t: t.code == code)[:1]
 
-    def _prepare_send(self, message):
-        """What ``message`` (an outbox row) sends through this gateway: ``(template,
-        params, text)`` with ``params`` an ``OrderedDict`` (empty for ``http``) and
-        ``text`` what the phone shows (signature included). Raises
+    def _prepare_send(self, message, now):
+        """What ``message`` (an outbox row) sends through this gateway at ``now``
+        (naive UTC): ``(template, params, text)`` with ``params`` an ``OrderedDict``
+        (empty for ``http``) and ``text`` what the phone shows (signature included);
+        a templated gateway writes the message's facts on it. Raises
         ``attribution.terms.BilingualError`` when a templated gateway has no template
         for the code or a parameter's fact is empty."""
         self.ensure_one()
@@ -108,7 +109,8 @@ class AttributionSmsGateway(models.Model):
                 "短信网关 %s 没有 %s 的模板。" % (self.name, message.code),
                 "The SMS gateway %s has no template for %s."
                 % (self.name, message.code))
-        facts = json.loads(message.facts or "{}")
+        facts = message._template_facts(now)
+        message.facts = sms.dumps(facts)
         params = sms.fill_params(sms.parse_param_map(template.param_map), facts)
         text = sms.render_template(template.content, params) if template.content \
             else message.body

@@ -1,10 +1,11 @@
 """``attribution.sms.message``: the outbox of the SMS copies of E1-E5.
 
-A message is queued with the facts of its registration (for provider templates), held
+A message is queued with its text, held
 until the morning when it falls in the office's quiet hours (S1) and skipped for a
 customer who opted out (S2), each with a note; :meth:`_cron_send` sends what is due
-with back-off and records what the provider answered (parameters, request id, status,
-SMS parts)."""
+with back-off, filling a provider template's parameters from the registration's facts
+at that moment, and records what went and what the provider answered (facts,
+parameters, request id, status, SMS parts)."""
 import datetime
 import logging
 
@@ -13,7 +14,6 @@ from odoo import api, fields, models
 from ..attribution import sms, terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 from ..tools import bulk_mail
-from .event_registration import TextMemo
 
 _logger = logging.getLogger(__name__)
 
@@ -97,26 +97,19 @@ class AttributionSmsMessage(models.Model):
         send run, UTC string)) in the outbox, one INSERT for all; returns
         ``{registration id: message id}``.
 
-        Each row gets the facts of its registration (``facts``), its SMS parts, and
-        the decision of :func:`attribution.sms.send_decision` at ``next_try``: a
+        Each row gets its SMS parts and the decision of :func:`attribution.sms.send_decision` at ``next_try``: a
         customer who opted out gets a ``skipped`` row (S2), a message due in the
         quiet hours waits until they end (S1); both say so in ``note``."""
         if not rows:
             return {}
-        Reg = self.env["event.registration"]
-        regs = Reg.browse([row["registration_id"] for row in rows])
+        regs = self.env["event.registration"].browse(
+            [row["registration_id"] for row in rows])
         opted_out = self._opted_out([row.get("partner_id") for row in rows])
         lang = self._note_lang()
-        decisions, envs = {}, {}
+        decisions = {}
         result = []
         for row, reg in zip(rows, regs):
             now = row.get("next_try") or fields.Datetime.now()
-            if now not in envs:
-                # one text memo per send time: the batch's shared facts read once
-                envs[now] = regs.with_context(attribution_text_memo=TextMemo(),
-                                              **{terms.CTX_NOW: now}).env
-            # with_env keeps the prefetch of ``regs``: the guests are read in one go
-            ctx = reg.with_env(envs[now])._attribution_ctx()
             company = reg.event_id.company_id or self.env.user.company_id
             out = row.get("partner_id") in opted_out
             key = (company.id, now, out)
@@ -127,7 +120,6 @@ class AttributionSmsMessage(models.Model):
             decision = decisions[key]
             values = dict(row)
             values.update({
-                "facts": sms.dumps(sms.message_facts(ctx)),
                 "segments": sms.segment_count(row["body"]),
                 "note": decision.message(lang) or False,
                 "state": "skipped" if decision.action == "skip" else "queued",
@@ -165,6 +157,19 @@ class AttributionSmsMessage(models.Model):
         messages = self.sudo().search([("number", "=", number),
                                        ("partner_id", "!=", False)])
         return (rows.mapped("partner_id") | messages.mapped("partner_id")).sudo()
+
+    def _template_facts(self, now):
+        """The facts of the message at ``now`` (naive UTC) for template parameters
+        (:func:`attribution.sms.message_facts` of its registration's wording
+        context); ``{}`` without a registration. Taken at send time: a message held
+        overnight counts the days to the event from the morning it goes, and a
+        postponed event's new date is the one sent."""
+        reg = self.registration_id
+        if not reg:
+            return {}
+        ctx = reg.with_context(**{
+            terms.CTX_NOW: fields.Datetime.to_string(now)})._attribution_ctx()
+        return sms.message_facts(ctx)
 
     def _company(self):
         return self.registration_id.event_id.company_id or self.env.user.company_id
@@ -237,7 +242,7 @@ class AttributionSmsMessage(models.Model):
             return
         attempts = message.attempts + 1
         try:
-            template, params, text = gateway._prepare_send(message)
+            template, params, text = gateway._prepare_send(message, now)
         except terms.BilingualError as err:
             message.write({"state": "failed", "attempts": attempts,
                            "error": err.message(lang), "next_try": False,
