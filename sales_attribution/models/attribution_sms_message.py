@@ -97,9 +97,10 @@ class AttributionSmsMessage(models.Model):
         send run, UTC string)) in the outbox, one INSERT for all; returns
         ``{registration id: message id}``.
 
-        Each row gets its SMS parts and the decision of :func:`attribution.sms.send_decision` at ``next_try``: a
-        customer who opted out gets a ``skipped`` row (S2), a message due in the
-        quiet hours waits until they end (S1); both say so in ``note``."""
+        Each row gets its SMS parts and the decision of
+        :func:`attribution.sms.send_decision` at ``next_try``: a customer who opted
+        out gets a ``skipped`` row (S2), a message due in the quiet hours waits until
+        they end (S1); both say so in ``note``."""
         if not rows:
             return {}
         regs = self.env["event.registration"].browse(
