@@ -56,5 +56,7 @@
     ],
     "installable": True,
     "application": True,
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": [
+        "phonenumbers", "alibabacloud_dysmsapi20170525", "alibabacloud_tea_openapi",
+        "tencentcloud.sms.v20210111"]},
 }

@@ -25,3 +25,5 @@ from . import attribution_message_log
 from . import attribution_owner_notice
 from . import attribution_phone_claim
 from . import attribution_partner_phone
+from . import attribution_sms_template
+from . import mail_mail

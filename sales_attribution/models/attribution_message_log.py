@@ -258,6 +258,10 @@ class AttributionMessageLog(models.Model):
         for template, reg_ids in by_template.items():
             mail_ids.update(bulk_mail.send_mail(
                 template.with_context(regs.env.context), regs.browse(reg_ids)))
+        # S1: in the office's quiet hours the mails wait in the queue until morning
+        self.env["mail.mail"]._attribution_hold_quiet(
+            mail_ids.values(), now, regs[:1].event_id.company_id,
+            self.browse([log_ids[reg_id] for reg_id in mail_ids]))
         sms_ids = self.env["attribution.sms.message"]._queue(sms_rows)
         label = _("%s: SMS queued to %s:<br/>%s")
         noted = regs.browse([row["registration_id"] for row in sms_rows])

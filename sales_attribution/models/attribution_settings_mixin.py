@@ -46,3 +46,8 @@ class AttributionSettingsMixin(models.AbstractModel):
         related="company_id.attribution_late_entry_minutes")
     attribution_cover_uses_turn = fields.Boolean(
         related="company_id.attribution_cover_uses_turn")
+
+    # S1 quiet hours (免打扰时段) of the guest messages
+    attribution_quiet_start = fields.Float(
+        related="company_id.attribution_quiet_start")
+    attribution_quiet_end = fields.Float(related="company_id.attribution_quiet_end")

@@ -77,6 +77,11 @@ class ResPartner(models.Model):
     attribution_salutation_manual = fields.Char(
         string="Salutation Typed", copy=False,
         help="The salutation typed by the office; empty when it follows the name.")
+    attribution_sms_opt_out = fields.Boolean(
+        string="SMS Opt-out (退订)", copy=False, index=True,
+        help="S2: the customer receives no SMS from the sales office (event messages "
+             "are skipped and logged). Set by hand or by a reply containing "
+             "退订/TD/T/N to one of the office's messages.")
 
     @api.depends("mobile", "phone")
     def _compute_attribution_phone(self):

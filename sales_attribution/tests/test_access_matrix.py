@@ -29,6 +29,7 @@ RIGHTS = {
     "attribution.message.log": {"consultant": "r", "manager": "r"},
     "attribution.sms.message": {"consultant": "r", "manager": "rw"},
     "attribution.sms.gateway": {"manager": "rwcu"},
+    "attribution.sms.template": {"manager": "rwcu"},
     # side tables of the engine (claims, queue): written by the code, read by nobody
     "attribution.owner.notice": {},
     "attribution.phone.claim": {},
