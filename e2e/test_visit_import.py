@@ -52,10 +52,12 @@ def test_import_visit_register_preview_then_import(page, users, admin, lang):
     page.login(MANAGER)
     page.open_action("sales_attribution.attribution_visit_import_action")
     page.shot("wizard")
-    upload = page.find(".modal .o_field_binary input.o_input_file", visible=False)
-    page.driver.execute_script("arguments[0].classList.remove('o_hidden');"
-                               "arguments[0].style.display = 'block';", upload)
+    # the file input hides behind the "Upload your file" button: type the path in it
+    upload = page.find(".modal .o_field_binary_file input.o_input_file",
+                       visible=False)
     upload.send_keys(path)
+    page.wait(lambda d: page.find(".modal .o_field_binary_file input.o_input")
+              .get_attribute("value"), message="the file was not uploaded")
     page.idle()
     page.shot("file chosen")
 
