@@ -47,6 +47,8 @@
         "wizards/attribution_settings_wizard_views.xml",
         "security/attribution_partner_phone_security.xml",
         "wizards/attribution_handover_wizard_views.xml",
+        "wizards/attribution_visit_import_views.xml",
+        "report/attribution_visit_register_xlsx.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

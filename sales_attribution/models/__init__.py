@@ -27,3 +27,4 @@ from . import attribution_phone_claim
 from . import attribution_partner_phone
 from . import attribution_sms_template
 from . import mail_mail
+from . import attribution_visit_history

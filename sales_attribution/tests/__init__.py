@@ -36,6 +36,10 @@ from . import test_departed
 from . import test_cover
 from . import test_handover
 from . import test_peer_suites
+from . import test_sms_providers
+from . import test_sms_quiet
+from . import test_visit_import
+from . import test_visit_register_export
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
@@ -43,5 +47,4 @@ if not _config.get("without_demo"):
     from . import test_rotation_parallel
     from . import test_partner_phones_parallel
     from . import test_pdf_reports
-from . import test_sms_providers
-from . import test_sms_quiet
+    from . import test_visit_import_demo
