@@ -7,7 +7,7 @@ Chinese or English header (case, spaces and full-width forms do not matter):
 key             headers                     required  value
 ==============  ==========================  ========  ==============================
 ``buyer``       客户 / 买受人 / buyer         yes       the buyer's name (text)
-``phone``       电话 / 手机 / phone           yes       read by :func:`.phone.normalize_phone`
+``phone``       电话 / 手机 / phone           yes       normalised (``phone.py``)
 ``units``       套数 / units                  no        whole number >= 1 (default 1)
 ``revenue``     成交金额 / 金额 / revenue      yes       money >= 0; ``1,200,000``,
                                                       ``¥98万`` and numbers are read
