@@ -47,6 +47,9 @@
         "wizards/attribution_settings_wizard_views.xml",
         "security/attribution_partner_phone_security.xml",
         "wizards/attribution_handover_wizard_views.xml",
+        "views/attribution_import_batch_views.xml",
+        "wizards/attribution_deal_import_views.xml",
+        "data/attribution_import_cron_data.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
@@ -56,5 +59,6 @@
     ],
     "installable": True,
     "application": True,
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": ["phonenumbers", "openpyxl", "xlrd",
+                                         "xlsxwriter"]},
 }

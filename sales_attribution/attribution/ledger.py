@@ -288,3 +288,54 @@ def fingerprint(phone, deal_date, consultant, revenue):
     key = "deal|%s|%s|%s|%s" % (phone, deal_date.isoformat(), consultant,
                                 Decimal(str(revenue)).quantize(Decimal("0.01")))
     return hashlib.sha1(key.encode("utf-8")).hexdigest()
+
+
+class DealOwner(object):
+    """Who owns a ledger deal's customer: ``owner_id``, ``rule_code``, the bilingual
+    ``explanation_zh``/``explanation_en``, and ``is_new`` (the customer had no owner:
+    the decision is to be recorded)."""
+
+    __slots__ = ("owner_id", "rule_code", "explanation_zh", "explanation_en", "is_new")
+
+    def __init__(self, owner_id, rule_code, explanation_zh, explanation_en, is_new):
+        self.owner_id = owner_id
+        self.rule_code = rule_code
+        self.explanation_zh = explanation_zh
+        self.explanation_en = explanation_en
+        self.is_new = is_new
+
+
+def deal_owner(current_owner_id, consultant_id, names, deal_date):
+    """The owner of a ledger deal's customer (A1: the first registered consultant).
+
+    ``current_owner_id``: the customer's owner in the project before the row (None:
+    nobody); ``consultant_id``: the consultant the ledger names; ``names``: ``{user id:
+    name}``; ``deal_date``: the office date of the deal. A customer who has an owner
+    keeps them (the split rules then decide who is paid what: A1, A9, A15, B1...); a
+    customer without one is owned by the ledger's consultant, the first consultant
+    on record for them.
+
+    >>> import datetime
+    >>> d = deal_owner(None, 7, {7: "张伟"}, datetime.date(2026, 3, 1))
+    >>> d.owner_id, d.rule_code, d.is_new
+    (7, 'A1', True)
+    >>> print(d.explanation_zh)
+    A1 首次登记:成交台账2026-03-01的成交由张伟完成,客户此前没有归属顾问,归张伟。
+    >>> deal_owner(3, 7, {3: "李娜", 7: "张伟"}, datetime.date(2026, 3, 1)).owner_id
+    3
+    """
+    day = deal_date.isoformat()
+    if current_owner_id:
+        owner = names.get(current_owner_id) or "#%s" % current_owner_id
+        return DealOwner(
+            current_owner_id, "A1",
+            "A1 首次登记:客户已归%s,成交台账%s的成交不改变归属。" % (owner, day),
+            "A1 first registration: the customer belongs to %s; the ledger's deal "
+            "of %s does not change that." % (owner, day), False)
+    name = names.get(consultant_id) or "#%s" % consultant_id
+    return DealOwner(
+        consultant_id, "A1",
+        "A1 首次登记:成交台账%s的成交由%s完成,客户此前没有归属顾问,归%s。" % (
+            day, name, name),
+        "A1 first registration: the ledger's deal of %s was closed by %s and the "
+        "customer had no owner: %s owns them." % (day, name, name), True)

@@ -1,1 +1,2 @@
-"""Helpers of the addon that are not models: ``bulk_mail`` (see its docstring)."""
+"""Helpers of the addon that are not models: ``bulk_mail``, ``import_errors`` (see
+their docstrings)."""
