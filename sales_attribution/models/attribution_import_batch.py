@@ -260,26 +260,28 @@ class AttributionImportBatch(models.Model):
     def _stage(self):
         """Read the file and store its rows in replay order (one transaction)."""
         handler = self._handler()
-        try:
-            header, rows = handler._batch_read(self.file, self.filename)
-            columns = handler._batch_columns(header)
-        except (BilingualError, UserError) as err:
-            lang = (self.user_id or self.create_uid).lang
-            message = err.message(lang) if isinstance(err, BilingualError) else \
-                err.name
-            self._fail(message)
-            return False
         total = 0
-        buffer = []
-        for row, cells in rows:
-            cells = [_jsonable(cell) for cell in cells]
-            buffer.append((self.id, row, handler._batch_sort_key(columns, cells) or "",
-                           json.dumps(cells, ensure_ascii=False), "pending",
-                           self.env.uid, self.env.uid))
-            if len(buffer) >= STAGE_ROWS:
-                total += self._insert_rows(buffer)
+        try:
+            with self.env.cr.savepoint():
+                header, rows = handler._batch_read(self.file, self.filename)
+                columns = handler._batch_columns(header)
                 buffer = []
-        total += self._insert_rows(buffer)
+                for row, cells in rows:
+                    cells = [_jsonable(cell) for cell in cells]
+                    buffer.append((self.id, row,
+                                   handler._batch_sort_key(columns, cells) or "",
+                                   json.dumps(cells, ensure_ascii=False), "pending",
+                                   self.env.uid, self.env.uid))
+                    if len(buffer) >= STAGE_ROWS:
+                        total += self._insert_rows(buffer)
+                        buffer = []
+                total += self._insert_rows(buffer)
+        except (BilingualError, UserError) as err:
+            # a missing column, a file that is not a sheet or breaks off: no row
+            lang = (self.user_id or self.create_uid).lang
+            self._fail(err.message(lang) if isinstance(err, BilingualError)
+                       else err.name)
+            return False
         # replay order: the rows' own time, then the file's order
         self.env.cr.execute("""
             UPDATE attribution_import_batch_row AS r SET sequence = o.n

@@ -27,7 +27,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..attribution import ledger
 from ..attribution.terms import BilingualError, utc_from_office
-from ..tools import interim_sheet_reader as sheet_reader
+from ..tools import sheet_reader
 
 #: the time of day (office time) a ledger deal is dated at: its office day, whatever
 #: the zone
@@ -73,7 +73,7 @@ class AttributionDealImport(models.TransientModel):
         self.ensure_one()
         header, rows = self._batch_read(self.file, self.filename)
         columns = self._columns_or_error(header)
-        rows = self._in_replay_order(columns, list(rows))
+        rows = self._in_replay_order(columns, self._all_rows(rows))
         results = []
         try:
             with self.env.cr.savepoint():
@@ -95,7 +95,7 @@ class AttributionDealImport(models.TransientModel):
         self.ensure_one()
         header, rows = self._batch_read(self.file, self.filename)
         columns = self._columns_or_error(header)
-        rows = list(rows)
+        rows = self._all_rows(rows)
         if len(rows) > self.env["attribution.import.batch"]._background_rows():
             batch = self.env["attribution.import.batch"].create({
                 "name": self.filename or _("Deal ledger"), "kind": "deal",
@@ -134,11 +134,22 @@ class AttributionDealImport(models.TransientModel):
     @api.model
     def _batch_read(self, content, filename):
         """``(header, rows)`` of the file (base64 ``content``): the header cells and
-        an iterator of ``(row number, cells)`` (``tools.sheet_reader``)."""
+        an iterator of ``(row number, cells)`` (``tools.sheet_reader.read_rows``,
+        streamed: a ``SheetError`` may still come while the rows are read)."""
         if not content:
             raise UserError(_("Choose the ledger file to import."))
+        rows = sheet_reader.read_rows(base64.b64decode(content), filename)
         try:
-            return sheet_reader.read_sheet(base64.b64decode(content), filename)
+            _number, header = next(rows)
+        except BilingualError as err:
+            raise UserError(err.message(self._lang()))
+        return list(header), ((number, list(cells)) for number, cells in rows)
+
+    def _all_rows(self, rows):
+        """The rows of :meth:`_batch_read` as a list; a file that breaks off is a
+        ``UserError`` in the user's language."""
+        try:
+            return list(rows)
         except BilingualError as err:
             raise UserError(err.message(self._lang()))
 

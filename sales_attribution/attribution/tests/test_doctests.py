@@ -5,7 +5,8 @@ import importlib
 import pytest
 
 #: the modules whose docstrings hold examples
-MODULES = ["handover", "ledger", "ownership", "phone", "rotation", "splits", "terms"]
+MODULES = ["handover", "ledger", "ownership", "phone", "register_import", "rotation",
+           "splits", "terms"]
 
 
 @pytest.mark.parametrize("name", MODULES)
