@@ -310,7 +310,7 @@ class AttributionDealImport(models.TransientModel):
                 domain=[("probability", "=", 100.0), ("on_change", "=", True)])
         stage = cache["stage"][team.id]
         if not stage:
-            raise UserError(_("No won stage (probability 100 %) for project %s.")
+            raise UserError(_("No won stage (probability 100%%) for project %s.")
                             % team.name)
         return stage
 
