@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..attribution import ownership as policy
+from ..attribution import terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 from ..attribution.salutation import default_salutation
 
@@ -77,6 +78,14 @@ class ResPartner(models.Model):
     attribution_salutation_manual = fields.Char(
         string="Salutation Typed", copy=False,
         help="The salutation typed by the office; empty when it follows the name.")
+
+    @api.model
+    def _get_default_image(self, partner_type, is_company, parent_id):
+        """No generated avatar for the customers of an imported sheet
+        (``terms.CTX_SHEET_IMPORT``): three images each, for thousands of them."""
+        if self.env.context.get(terms.CTX_SHEET_IMPORT):
+            return False
+        return super()._get_default_image(partner_type, is_company, parent_id)
 
     @api.depends("mobile", "phone")
     def _compute_attribution_phone(self):
