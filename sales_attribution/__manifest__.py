@@ -50,6 +50,8 @@
         "views/attribution_import_batch_views.xml",
         "wizards/attribution_deal_import_views.xml",
         "data/attribution_import_cron_data.xml",
+        "wizards/attribution_visit_import_views.xml",
+        "report/attribution_visit_register_xlsx.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

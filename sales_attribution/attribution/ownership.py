@@ -107,7 +107,11 @@ Interpretations of the seed, where SPEC and the brief leave room:
   holds no registration entered in time), proposing the owner of the earliest
   registration entered in time (the sheet as kept at the time), else the current
   owner; the decision says what the rules would have given and why it is held. A
-  settled or forfeited ruling still applies (the manager decided, not the entry).
+  settled or forfeited ruling still applies (the manager decided, not the entry). A
+  visit from the register kept at the time (``VisitFacts.kept_in_time``: an import of
+  the office's sheet) counts among the registrations entered in time: as the
+  earliest, its owner (the sheet's receiver where the rules call the rotation) is
+  the proposal.
 - Departed consultants (``VisitFacts.departed_user_ids``: archived, or no longer in
   the sales groups) never own in a new decision and carry no claim. A visit naming
   one (A2, A4, B3b, B4, B8) goes to the current owner if there is one who is still
@@ -249,6 +253,10 @@ class VisitFacts:
     departed_user_ids: FrozenSet[int] = frozenset()
     #: the rotation's next present member, without serving a turn (the cover)
     duty_user_id: Optional[int] = None
+    #: the visit comes from the register as it was kept at the desk (an import of
+    #: the office's sheet): for a late entry it counts among the registrations
+    #: entered in time, so the hold proposes it when it is the earliest
+    kept_in_time: bool = False
 
 
 # ------------------------------------------------------------------------ decision
@@ -1178,6 +1186,13 @@ def _hold_late_entry(draft, facts, settings, names, all_regs):
                       and not entered_late(r.visit_datetime, r.entered_at,
                                            settings.late_entry_minutes)),
                      key=_reg_order)
+    if facts.kept_in_time:
+        # the register kept at the time: this visit is one of its registrations
+        own = facts.receiver_id if draft.needs_rotation else draft.owner_id
+        if own is not None and own not in departed:
+            in_time = sorted(in_time + [Registration(
+                partner_id=None, owner_id=own, visit_datetime=facts.visit_datetime,
+                receiver_id=facts.receiver_id)], key=_reg_order)
     first = in_time[0] if in_time else None
     proposal = first.owner_id if first is not None else current
     held = _Draft("A10" if first is not None else "A6")

@@ -474,6 +474,35 @@ def in_time_order(rows):
     return sorted(rows, key=lambda r: (r.visit_at, r.row))
 
 
+#: how the export writes a kind and a yes/no, (Chinese, English): both read back
+KIND_LABELS = {"walk_in": ("自然来访", "walk-in"), "appointment": ("预约", "appointment"),
+               "referral": ("老带新", "referral"),
+               "staff_referral": ("员工介绍", "staff referral")}
+YES_NO_LABELS = {True: ("是", "yes"), False: ("否", "no")}
+
+
+def _label(labels, lang):
+    return labels[0] if (lang or "").startswith("zh") else labels[1]
+
+
+def kind_label(kind, lang=None):
+    """The export's name of a visit kind, read back by :func:`parse_kind`.
+
+    >>> kind_label("referral", "zh_CN"), parse_kind(kind_label("referral", "en_US"))
+    ('老带新', 'referral')
+    """
+    return _label(KIND_LABELS[kind], lang)
+
+
+def yes_no_label(value, lang=None):
+    """The export's yes/no, read back by :func:`parse_yes_no`.
+
+    >>> yes_no_label(True, "zh_CN"), parse_yes_no(yes_no_label(False, "en_US"))
+    ('是', False)
+    """
+    return _label(YES_NO_LABELS[bool(value)], lang)
+
+
 def header_row(lang=None):
     """The register's header as the export writes it: Chinese for ``zh*``, else
     English, the result columns after the register's.

@@ -27,3 +27,4 @@ from . import attribution_partner_phone
 from . import crm_lead_import
 from . import attribution_import_batch
 from . import attribution_import_batch_row
+from . import attribution_visit_history
