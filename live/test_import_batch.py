@@ -28,9 +28,9 @@ import pytest
 from conftest import odoo_args
 
 #: rows of a test ledger, 1 in 10 of them with an unreadable phone
-ROWS = int(os.environ.get("SA_LIVE_IMPORT_ROWS", "300"))
+ROWS = int(os.environ.get("SA_LIVE_IMPORT_ROWS", "120"))
 #: rows per chunk in the test's workers (the addon's default is larger)
-CHUNK = 20
+CHUNK = 10
 PARAM = "sales_attribution.import_background_rows"
 
 WORK_SCRIPT = textwrap.dedent("""

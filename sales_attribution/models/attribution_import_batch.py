@@ -87,6 +87,8 @@ class AttributionImportBatch(models.Model):
              "rights and language, and they are told when it ends.")
     header = fields.Text(readonly=True, help="The sheet's header row (JSON).")
     columns = fields.Text(readonly=True, help="Where each column was found (JSON).")
+    mapping = fields.Text(readonly=True,
+                          help="The manager's column mapping of the file (JSON).")
     row_total = fields.Integer(string="Rows", readonly=True)
     row_done = fields.Integer(string="Rows Done", readonly=True)
     count_ok = fields.Integer(string="Imported", readonly=True)
@@ -264,7 +266,8 @@ class AttributionImportBatch(models.Model):
         try:
             with self.env.cr.savepoint():
                 header, rows = handler._batch_read(self.file, self.filename)
-                columns = handler._batch_columns(header)
+                columns = handler._batch_columns(
+                    header, json.loads(self.mapping) if self.mapping else None)
                 buffer = []
                 for row, cells in rows:
                     cells = [_jsonable(cell) for cell in cells]

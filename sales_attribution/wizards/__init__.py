@@ -11,3 +11,4 @@ from . import attribution_deal_import_line
 from . import attribution_visit_import
 from . import attribution_visit_import_line
 from . import attribution_visit_import_column
+from . import attribution_visit_import_batch

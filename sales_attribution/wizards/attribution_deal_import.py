@@ -158,8 +158,9 @@ class AttributionDealImport(models.TransientModel):
         return self.env.context.get("lang") or self.env.user.lang or "en_US"
 
     @api.model
-    def _batch_columns(self, header):
-        """The ledger's columns of ``header`` (``ledger.map_headers``)."""
+    def _batch_columns(self, header, mapping=None):
+        """The ledger's columns of ``header`` (``ledger.map_headers``; the ledger
+        has no manual ``mapping``)."""
         return ledger.map_headers(header)
 
     @api.model
