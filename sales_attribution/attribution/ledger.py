@@ -216,6 +216,31 @@ class DealRow(object):
             "%s=%r" % (name, getattr(self, name)) for name in self.__slots__)
 
 
+def _phone_field(raw, faults):
+    """The normalised phone of a cell, or None with its fault added."""
+    if raw is None or not _text(raw):
+        faults.append(("缺少电话", "the phone is missing"))
+        return None
+    try:
+        return normalize_phone(raw)
+    except InvalidPhone as err:
+        faults.append((err.message_zh, err.message_en))
+        return None
+
+
+def _date_field(raw, today, faults):
+    """The deal date of a cell (not after ``today``), or None with its fault."""
+    deal_date = read_date(raw)
+    if deal_date is None:
+        faults.append(("成交日期无法识别:%s" % _text(raw),
+                       "the deal date cannot be read: %s" % _text(raw)))
+    elif deal_date > today:
+        faults.append(("成交日期晚于今天:%s" % deal_date.isoformat(),
+                       "the deal date is after today: %s" % deal_date.isoformat()))
+        return None
+    return deal_date
+
+
 def parse_row(cells, columns, today, row=None):
     """The :class:`DealRow` of a row's ``cells`` (list) under ``columns``
     (:func:`map_headers`); ``today``: the office's date (a later deal date is an
@@ -232,15 +257,7 @@ def parse_row(cells, columns, today, row=None):
     buyer = _text(cell("buyer"))
     if not buyer:
         faults.append(("缺少客户姓名", "the buyer is missing"))
-    raw_phone = cell("phone")
-    phone = None
-    if raw_phone is None or not _text(raw_phone):
-        faults.append(("缺少电话", "the phone is missing"))
-    else:
-        try:
-            phone = normalize_phone(raw_phone)
-        except InvalidPhone as err:
-            faults.append((err.message_zh, err.message_en))
+    phone = _phone_field(cell("phone"), faults)
     units = read_units(cell("units"))
     if units is None or units < 1:
         faults.append(("套数应为不小于1的整数:%s" % _text(cell("units")),
@@ -254,14 +271,7 @@ def parse_row(cells, columns, today, row=None):
     elif revenue < 0:
         faults.append(("成交金额不能为负数:%s" % revenue,
                        "the revenue cannot be negative: %s" % revenue))
-    raw_date = cell("deal_date")
-    deal_date = read_date(raw_date)
-    if deal_date is None:
-        faults.append(("成交日期无法识别:%s" % _text(raw_date),
-                       "the deal date cannot be read: %s" % _text(raw_date)))
-    elif deal_date > today:
-        faults.append(("成交日期晚于今天:%s" % deal_date.isoformat(),
-                       "the deal date is after today: %s" % deal_date.isoformat()))
+    deal_date = _date_field(cell("deal_date"), today, faults)
     consultant = _text(cell("consultant"))
     if not consultant:
         faults.append(("缺少顾问", "the consultant is missing"))

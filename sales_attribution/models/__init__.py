@@ -24,7 +24,6 @@ from . import attribution_message_log
 from . import attribution_owner_notice
 from . import attribution_phone_claim
 from . import attribution_partner_phone
-from . import crm_lead_import
 from . import attribution_import_batch
 from . import attribution_import_batch_row
 from . import attribution_visit_history

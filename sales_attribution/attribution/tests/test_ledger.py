@@ -74,6 +74,7 @@ class TestValues(unittest.TestCase):
 class TestRow(unittest.TestCase):
 
     def setUp(self):
+        super().setUp()
         self.columns = map_headers(ZH)
 
     def test_a_good_row(self):
