@@ -47,6 +47,9 @@
         "wizards/attribution_settings_wizard_views.xml",
         "security/attribution_partner_phone_security.xml",
         "wizards/attribution_handover_wizard_views.xml",
+        "views/attribution_import_batch_views.xml",
+        "wizards/attribution_deal_import_views.xml",
+        "data/attribution_import_cron_data.xml",
         "wizards/attribution_visit_import_views.xml",
         "report/attribution_visit_register_xlsx.xml",
     ],
@@ -59,6 +62,7 @@
     "installable": True,
     "application": True,
     "external_dependencies": {"python": [
-        "phonenumbers", "alibabacloud_dysmsapi20170525", "alibabacloud_tea_openapi",
+        "phonenumbers", "openpyxl", "xlrd", "xlsxwriter",
+        "alibabacloud_dysmsapi20170525", "alibabacloud_tea_openapi",
         "tencentcloud.sms.v20210111"]},
 }

@@ -67,6 +67,18 @@ class CrmLead(models.Model):
     attribution_split_rule_code = fields.Char(
         string="Split Rule", readonly=True, copy=False,
         help="Rule code of the last computed split of this deal.")
+    attribution_import_fingerprint = fields.Char(
+        string="Import Fingerprint", readonly=True, copy=False, index=True,
+        help="Identity of the ledger row this deal was imported from (phone, deal "
+             "date, consultant, revenue); empty for deals entered in Odoo.")
+
+    _sql_constraints = [
+        # a ledger row (attribution.deal.import) is imported once, also by two
+        # imports of overlapping files at the same time
+        ("attribution_import_fingerprint_uniq",
+         "UNIQUE(attribution_import_fingerprint)",
+         "This ledger row is already imported."),
+    ]
 
     @api.constrains("unit_count")
     def _check_unit_count(self):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..attribution import ownership as policy
+from ..attribution import terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 from ..attribution.salutation import default_salutation
 
@@ -82,6 +83,14 @@ class ResPartner(models.Model):
         help="S2: the customer receives no SMS from the sales office (event messages "
              "are skipped and logged). Set by hand or by a reply containing "
              "退订/TD/T/N to one of the office's messages.")
+
+    @api.model
+    def _get_default_image(self, partner_type, is_company, parent_id):
+        """No generated avatar for the customers of an imported sheet
+        (``terms.CTX_SHEET_IMPORT``): three images each, for thousands of them."""
+        if self.env.context.get(terms.CTX_SHEET_IMPORT):
+            return False
+        return super()._get_default_image(partner_type, is_company, parent_id)
 
     @api.depends("mobile", "phone")
     def _compute_attribution_phone(self):

@@ -33,6 +33,9 @@ RIGHTS = {
     # side tables of the engine (claims, queue): written by the code, read by nobody
     "attribution.owner.notice": {},
     "attribution.phone.claim": {},
+    # issue 16: background imports are the managers' (consultants see none)
+    "attribution.import.batch": {"manager": "rwcu"},
+    "attribution.import.batch.row": {"manager": "r"},
     # every number of a customer: as private as the customer, edited on the form
     "attribution.partner.phone": {"consultant": "rwcu", "manager": "rwcu"},
 }
