@@ -5,8 +5,8 @@ import importlib
 import pytest
 
 #: the modules whose docstrings hold examples
-MODULES = ["handover", "ownership.facts", "ownership.lapse", "phone", "rotation",
-           "splits", "terms"]
+MODULES = ["conduct", "handover", "ownership.facts", "ownership.lapse", "phone",
+           "rotation", "splits", "terms"]
 
 
 @pytest.mark.parametrize("name", MODULES)
