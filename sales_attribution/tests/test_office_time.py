@@ -3,6 +3,7 @@ through the real models: the customer's visit dates, the B6 window of a revisit,
 A14 lapse cron and the duty roster. Each case runs at a moment where Beijing and UTC
 (or London) disagree on the date: 23:30 UTC is 07:30 the next morning in Beijing."""
 import datetime
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -190,6 +191,16 @@ class TestOfficeTime(AttributionCase):
         violation = self.env["attribution.violation"].search(
             [("user_id", "=", self.liu.id), ("category", "=", "abandon_customer")])
         self.assertEqual(violation.date, "2026-01-10")
+
+    def test_split_export_period_defaults_to_the_office_month(self):
+        self.office("Asia/Shanghai")
+        self.manager.tz = "UTC"
+        # 07:30 on 1 February in Beijing, still 31 January in UTC
+        with patch.object(fields.Datetime, "now", return_value="2026-01-31 23:30:00"):
+            defaults = self.env["attribution.split.export.wizard"].sudo(
+                self.manager).default_get(["date_from", "date_to"])
+        self.assertEqual((defaults["date_from"], defaults["date_to"]),
+                         ("2026-02-01", "2026-02-01"))
 
     # ------------------------------------------------------------------ dashboard
 
