@@ -130,7 +130,8 @@ class CrmLead(models.Model):
         登记表为准) and the deal's ``user_id`` is the owner its split pays (SPEC 1). A
         consultant (not a manager) who creates a deal, or writes ``partner_id`` or
         ``user_id`` of one, so that the deal's customer has an owner
-        (``attribution_owner_id``) and the deal another salesperson, is refused; a
+        (``attribution_owner_id``) and the deal another salesperson or none (an
+        unassigned deal is split to its closer), is refused; a
         customer received by two consultants is settled by registering the visit (the
         rule book opens a conflict) or by the manager. ``vals``: the values of
         ``create`` (``self`` empty: the salesperson defaults as the ORM would) or of
@@ -160,7 +161,7 @@ class CrmLead(models.Model):
         for partner_id, user_id in targets:
             partner = owners.get(partner_id)
             owner = partner.attribution_owner_id if partner else None
-            if owner and user_id and owner.id != user_id:
+            if owner and owner.id != (user_id or False):
                 raise UserError(_(
                     "%s is the customer of %s by the registration sheet (A10): a deal "
                     "for them is %s's and cannot be given to another consultant. If "

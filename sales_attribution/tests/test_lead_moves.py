@@ -57,6 +57,15 @@ class TestLeadMoves(AttributionCase):
             lead.write({"user_id": self.wang.id})  # giving it away is the manager's
         self.assertEqual(lead.sudo().user_id, self.li)
 
+    def test_A10_consultant_cannot_repoint_an_unassigned_deal(self):
+        # an unassigned deal is split to its closer: pointing one at a colleague's
+        # customer would pay whoever closes it, not the owner
+        lead = self.env["crm.lead"].create({
+            "name": "无人跟进", "type": "opportunity", "user_id": False})
+        with self.assertRaises(UserError):
+            lead.sudo(self.li).write({"partner_id": self.theirs.id})
+        self.assertFalse(lead.partner_id)
+
     def test_A10_consultant_works_own_and_unowned_customers(self):
         Lead = self.env["crm.lead"].sudo(self.li)
         own = Lead.create({"name": "自己的", "type": "opportunity",
