@@ -198,10 +198,12 @@ class ResPartner(models.Model):
     def create(self, vals):
         numbers = vals.get("mobile") or vals.get("phone")
         if numbers:
-            self.env["attribution.partner.phone"]._check_partner_vals(self, vals)
+            holders = self.env["attribution.partner.phone"]._check_partner_vals(
+                self, vals)
         partner = super().create(vals)
         if numbers:
-            self.env["attribution.partner.phone"]._sync_partners(partner)
+            self.env["attribution.partner.phone"]._sync_partners(
+                partner, new_holders=holders)
         return partner
 
     @api.multi
