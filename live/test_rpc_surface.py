@@ -321,6 +321,10 @@ def plans(desk):
         # ---- reports and wizards
         ("report.sales_attribution.attribution_split_xlsx",
          "generate_xlsx_report"): [Call(args=[1, {}, []])],
+        ("report.sales_attribution.attribution_visit_register_xlsx",
+         "generate_xlsx_report"): [Call(args=[1, {}, []])],
+        ("report.sales_attribution.attribution_decision_log_xlsx",
+         "generate_xlsx_report"): [Call(args=[1, {}, []])],
         ("event.registration", "attribution_text"): [
             Call(own["event.registration"][0], args=["E1"]),
             Call(own["event.registration"][0], args=["E9"])],

@@ -17,23 +17,25 @@ import urllib.request
 
 import pytz
 
-from conftest import URL
+from conftest import URL, Client
 from test_faults import _messages, _queue, outbox  # noqa: F401 (fixture)
 
 FMT = "%Y-%m-%d %H:%M:%S"
 
 
 def _two_workers(admin, cron):
-    """Run the scheduled action in two workers at once (two HTTP requests)."""
+    """Run the scheduled action in two workers at once (two HTTP requests, each
+    thread with its own connection: an xmlrpc proxy is not thread-safe)."""
     errors = []
+    clients = [Client(admin.login, admin.password) for _i in range(2)]
 
-    def run():
+    def run(client):
         try:
-            admin.call("ir.cron", "method_direct_trigger", [cron])
+            client.call("ir.cron", "method_direct_trigger", [cron])
         except Exception as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run) for _i in range(2)]
+    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:

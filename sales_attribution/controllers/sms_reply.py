@@ -9,6 +9,22 @@ from odoo.http import request
 
 _logger = logging.getLogger(__name__)
 
+#: the callback's path; the providers post a JSON list there
+REPLY_PATH = "/sales_attribution/sms/reply/"
+
+
+def _get_request(root, httprequest, _original=http.Root.get_request):
+    """Odoo 11 reads every ``application/json`` body as JSON-RPC (a dict with
+    ``params``); Alibaba Cloud and Tencent Cloud post their replies as a plain JSON
+    list with that content type, which Odoo answers with a 500 before any route runs.
+    The reply callback is read as a plain HTTP request; every other path as before."""
+    if httprequest.path.startswith(REPLY_PATH):
+        return http.HttpRequest(httprequest)
+    return _original(root, httprequest)
+
+
+http.Root.get_request = _get_request
+
 #: what each provider expects back when the callback is accepted
 ANSWERS = {"aliyun": {"code": 0, "msg": "成功"}, "tencent": {"result": 0, "errmsg": "OK"},
            "http": {"ok": True}}
@@ -16,7 +32,7 @@ ANSWERS = {"aliyun": {"code": 0, "msg": "成功"}, "tencent": {"result": 0, "err
 
 class SmsReplyController(http.Controller):
 
-    @http.route("/sales_attribution/sms/reply/<int:gateway_id>/<string:token>",
+    @http.route(REPLY_PATH + "<int:gateway_id>/<string:token>",
                 type="http", auth="public", methods=["POST"], csrf=False)
     def sms_reply(self, gateway_id, token, **kwargs):
         """Replies of customers to the office's SMS: a reply containing 退订/TD/T/N
