@@ -47,6 +47,8 @@
         "wizards/attribution_settings_wizard_views.xml",
         "security/attribution_partner_phone_security.xml",
         "wizards/attribution_handover_wizard_views.xml",
+        "security/attribution_ownership_security.xml",
+        "views/attribution_ownership_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -24,3 +24,4 @@ from . import attribution_message_log
 from . import attribution_owner_notice
 from . import attribution_phone_claim
 from . import attribution_partner_phone
+from . import attribution_ownership

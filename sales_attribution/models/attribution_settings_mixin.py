@@ -46,3 +46,6 @@ class AttributionSettingsMixin(models.AbstractModel):
         related="company_id.attribution_late_entry_minutes")
     attribution_cover_uses_turn = fields.Boolean(
         related="company_id.attribution_cover_uses_turn")
+
+    # several projects (案场) in one company
+    attribution_scope = fields.Selection(related="company_id.attribution_scope")

@@ -125,9 +125,11 @@ class AttributionViolation(models.Model):
         company = self.user_id.company_id or self.env.user.company_id
         day = fields.Date.from_string(at_date or self.date)
         now = _dt.datetime.combine(day, _dt.time(23, 59, 59))
+        # the strikes of the violation's project (its override, else the company's)
+        strikes = company._attribution_rules(self.sudo().team_id).strikes
         return policy.assess(
             self._policy_violations(self.user_id), self.user_id.id, now,
-            company.attribution_strike_period_days, company.attribution_strikes,
+            company.attribution_strike_period_days, strikes,
             names={self.user_id.id: self.user_id.name})
 
     def _apply_strike_rules(self):

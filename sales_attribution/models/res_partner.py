@@ -61,6 +61,11 @@ class ResPartner(models.Model):
         "attribution.relation", "partner_id", string="Relations",
         help="Family, friends and referrals of this customer (the inverse row is kept "
              "on the other customer automatically).")
+    attribution_ownership_ids = fields.One2many(
+        "attribution.ownership", "partner_id", string="Ownership per Project",
+        readonly=True,
+        help="Who owns this customer in each project (案场) that knows them; written by "
+             "the attribution decisions.")
     attribution_visit_ids = fields.One2many(
         "attribution.visit", "partner_id", string="Visits")
     attribution_decision_ids = fields.One2many(

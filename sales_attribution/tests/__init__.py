@@ -42,3 +42,4 @@ if not _config.get("without_demo"):
     from . import test_rotation_parallel
     from . import test_partner_phones_parallel
     from . import test_pdf_reports
+from . import test_projects
