@@ -6,6 +6,7 @@ from . import attribution_relation
 from . import attribution_rotation
 from . import attribution_rotation_member
 from . import attribution_visit
+from . import attribution_visit_desk
 from . import attribution_decision
 from . import attribution_conflict
 from . import attribution_share_mixin

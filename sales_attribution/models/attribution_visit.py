@@ -10,7 +10,7 @@ from odoo.tools import html_escape
 from ..attribution import codes
 from ..attribution import ownership as policy
 from ..attribution import terms
-from ..attribution.phone import InvalidPhone, normalize_phone
+from ..tools import visit_facts
 from .input_guard import check_vals
 
 #: ``kind`` values of ``terms.KINDS`` with their labels
@@ -31,10 +31,12 @@ class AttributionVisit(models.Model):
     the attribution engine in ``create``:
 
     1. ``_prepare_customer_vals``: the customer is found by normalised phone (sudo) or
-       created (``partner_name``); a phone that cannot be read is a ValidationError.
+       created (``partner_name``); a phone that cannot be read is a ValidationError
+       (``attribution_visit_desk.py``, with the A5 prior-visit panel).
     2. ``_lock_customer``: the customer's row is locked FOR UPDATE, so two parallel
        visits of one customer are judged one after the other.
-    3. ``_prepare_visit_facts`` gathers every fact (the one place to extend),
+    3. ``_prepare_visit_facts`` gathers every fact (the one place to extend; read by
+       ``tools.visit_facts``),
        ``_decide`` calls ``ownership.decide`` and draws the rotation turn when needed.
     4. ``_apply_attribution`` writes the result through ``attribution.decision._log``,
        opens or extends the conflict, records A5 and schedules the activities.
@@ -273,109 +275,7 @@ class AttributionVisit(models.Model):
                     self._desk_time(fields.Datetime.to_string(visit_at)), minutes))
         return vals
 
-    # ------------------------------------------------------------------ customer
-
-    @api.model
-    def _find_customer_by_phone(self, phone):
-        """The customer any of whose numbers (mobile, phone or a further number:
-        ``attribution.partner.phone``) is the normalised ``phone``; an empty
-        ``res.partner`` when none. Archived customers are found too: a number keeps
-        belonging to its customer."""
-        # sudo: the desk must find customers owned by other consultants (the record
-        # rules hide them from a consultant), otherwise it would create duplicates.
-        row = self.env["attribution.partner.phone"]._holder(phone)
-        return row.partner_id.sudo() if row else self.env["res.partner"].sudo()
-
-    @api.model
-    def _prepare_customer_vals(self, vals):
-        """Find or create the customer by normalised phone; fill ``partner_id``.
-
-        - phone only: the customer holding that number (any of their numbers), else
-          a new customer (``partner_name``) with it as mobile;
-        - customer and a phone nobody holds: the number is recorded on the customer as
-          a further number (next time it finds them);
-        - customer and a phone of *another* customer: the visit is registered for the
-          chosen customer, the number stays with its holder, and the team's manager
-          gets an activity to settle the collision (same person: merge the
-          customers; else correct the number): ``_flag_phone_collision``;
-        - customer only: the visit's phone is the customer's main number.
-        A phone that cannot be read is a ValidationError in the user's language.
-        """
-        raw = vals.get("phone")
-        if raw:
-            try:
-                phone = normalize_phone(raw)
-            except InvalidPhone as err:
-                lang = self.env.context.get("lang") or self.env.user.lang
-                raise ValidationError(_("The phone number %s cannot be read: %s") % (
-                    raw, err.message(lang)))
-            vals["phone"] = phone
-            if not vals.get("partner_id"):
-                partner = self._find_customer_by_phone(phone)
-                if not partner:
-                    # two desks typing the same new number: the second waits for the
-                    # first's customer and finds it (attribution.phone.claim)
-                    self.env["attribution.phone.claim"]._claim(phone)
-                    partner = self._find_customer_by_phone(phone)
-                if not partner:
-                    # sudo: a consultant registers a new customer at the desk; the
-                    # customer belongs to whoever the decision names.
-                    # tracking_disable: no "created" note and the superuser does
-                    # not follow every customer; the decision note follows at once.
-                    partner = self.env["res.partner"].sudo().with_context(
-                        tracking_disable=True
-                    ).create({
-                        "name": vals.get("partner_name") or phone,
-                        "mobile": phone,
-                        "customer": True,
-                    })
-                vals["partner_id"] = partner.id
-            else:
-                self._record_desk_number(phone, vals["partner_id"], vals.get("team_id"))
-        elif vals.get("partner_id"):
-            partner = self.env["res.partner"].sudo().browse(vals["partner_id"])
-            vals["phone"] = partner.attribution_phone or False
-        return vals
-
-    @api.model
-    def _record_desk_number(self, phone, partner_id, team_id=None):
-        """A number typed at the desk for the chosen customer ``partner_id``: recorded
-        on them when nobody holds it, else a collision for the manager."""
-        holder = self._find_customer_by_phone(phone)
-        if not holder:
-            self.env["attribution.phone.claim"]._claim(phone)
-            holder = self._find_customer_by_phone(phone)
-        if not holder:
-            # sudo: the desk records the number the customer gave, on a customer
-            # the consultant may not write
-            self.env["attribution.partner.phone"].sudo().create({
-                "partner_id": partner_id, "phone": phone,
-                "note": _("Given at the visit desk")})
-        elif holder.id != partner_id:
-            self._flag_phone_collision(phone, partner_id, holder, team_id)
-
-    @api.model
-    def _flag_phone_collision(self, phone, partner_id, holder, team_id=None):
-        """The number ``phone`` typed at the desk for customer ``partner_id`` belongs
-        to ``holder``: an activity on the chosen customer for the manager of the
-        visit's team (else the registering user), naming both customers and their
-        owners. Nothing moves: the manager merges the customers (same person) or
-        corrects the number."""
-        # sudo: both customers may be other consultants' customers
-        chosen = self.env["res.partner"].sudo().browse(partner_id)
-        holder = holder.sudo()
-        team = self.env["crm.team"].sudo().browse(team_id) if team_id else \
-            self.env["crm.team"].sudo()._get_default_team_id()
-        manager = team.user_id or self.env.user
-        note = _("Phone collision at the visit desk: the number %s given for %s "
-                 "(owner: %s) belongs to customer %s (owner: %s). Same person: merge "
-                 "the two customers (Contacts, Action, Merge); otherwise correct the "
-                 "number.") % (
-            phone, chosen.name, chosen.attribution_owner_id.name or _("none"),
-            holder.name, holder.attribution_owner_id.name or _("none"))
-        self.env["attribution.conflict"]._schedule_activity(
-            chosen, manager, _("Phone collision: %s") % phone, note)
-        return True
+    # ------------------------------------------------------------ transaction
 
     @api.model
     def _read_committed_if_first(self):
@@ -429,124 +329,11 @@ class AttributionVisit(models.Model):
     def _dt(value):
         return fields.Datetime.from_string(value) if value else None
 
-    @staticmethod
-    def _date(value):
-        return fields.Date.from_string(value) if value else None
-
-    @api.model
-    def _first_won_date(self, partner):
-        """Date of the customer's first won deal (B8), or None."""
-        # sudo: the referrer's deals belong to other consultants.
-        leads = self.env["crm.lead"].sudo().with_context(active_test=False)
-        leads = leads.search(leads._attribution_won_domain() + [
-            "|", ("partner_id", "=", partner.id),
-            ("buyer_partner_id", "=", partner.id)])
-        dates = [d for d in leads.mapped("date_closed") if d]
-        return self._dt(min(dates)).date() if dates else None
-
-    @api.model
-    def _user_names(self, user_ids):
-        """``{user id: name}`` in one query: reading ``name`` through the ORM reads
-        every column of ``res.users`` and its partner (a quarter of a walk-in)."""
-        if not user_ids:
-            return {}
-        self.env.cr.execute(
-            "SELECT u.id, p.name FROM res_users u "
-            "JOIN res_partner p ON p.id = u.partner_id WHERE u.id IN %s",
-            (tuple(user_ids),))
-        return dict(self.env.cr.fetchall())
-
     def _prepare_visit_facts(self):
-        """All the facts of this visit for ``ownership.decide``, in one place.
-
-        Everything is read with sudo: the rules need other consultants' visits,
-        customers and deals that the registering consultant may not see.
+        """All the facts of this visit for ``ownership.decide``, in one place (the
+        hook to extend): ``tools.visit_facts.load_visit_facts`` reads them, with sudo.
         """
-        self.ensure_one()
-        visit = self.sudo()
-        partner = visit.partner_id
-        users = set()
-
-        def uid(user):
-            if user:
-                users.add(user)
-                return user.id
-            return None
-
-        # every registration of the customer, earlier and later: a back-dated entry
-        # must see the visits entered before it (the policy judges as of arrival)
-        others = self.sudo().search([
-            ("partner_id", "=", partner.id), ("id", "!=", visit.id)])
-        registrations = tuple(
-            policy.Registration(partner_id=partner.id, owner_id=uid(v.owner_id),
-                                visit_datetime=self._dt(v.visit_datetime),
-                                receiver_id=uid(v.receiver_id),
-                                entered_at=self._dt(v.create_date))
-            for v in others)
-        kin = []
-        for rel in partner.attribution_relation_ids:
-            for v in self.sudo().search([
-                    ("partner_id", "=", rel.related_partner_id.id),
-                    ("visit_datetime", "<=", visit.visit_datetime)]):
-                kin.append(policy.KinVisit(
-                    partner_id=v.partner_id.id, owner_id=uid(v.owner_id),
-                    visit_datetime=self._dt(v.visit_datetime),
-                    relation_type=rel.relation_type))
-        referrers = tuple(
-            policy.Referrer(partner_id=ref.id, owner_id=uid(ref.attribution_owner_id),
-                            first_won_date=self._first_won_date(ref))
-            for ref in visit.referrer_partner_ids)
-        rotation = visit._rotation()
-        Rotation = self.env["attribution.rotation"]
-        members = rotation.member_ids.mapped("user_id")
-        named = (visit.receiver_id | visit.requested_user_id | visit.appointment_user_id
-                 | partner.attribution_owner_id | others.mapped("owner_id")
-                 | visit.referrer_partner_ids.mapped("attribution_owner_id"))
-        departed = Rotation._departed_user_ids((members | named).ids)
-        present = rotation.member_ids.filtered(
-            lambda m: m.present and m.user_id.id not in departed).mapped("user_id")
-        for user in present:
-            uid(user)
-        developer_counts = {}
-        if partner.is_developer_related and present:
-            groups = self.env["res.partner"].sudo().read_group(
-                [("is_developer_related", "=", True),
-                 ("attribution_owner_id", "in", present.ids)],
-                ["attribution_owner_id"], ["attribution_owner_id"])
-            developer_counts = {g["attribution_owner_id"][0]:
-                                g["attribution_owner_id_count"] for g in groups}
-        conflict = self.env["attribution.conflict"].sudo().search(
-            [("partner_id", "=", partner.id)], order="create_date desc, id desc",
-            limit=1)
-        ruling = None
-        if conflict:
-            ruling = policy.Ruling(state=conflict.state,
-                                   winner_id=uid(conflict.winner_id))
-        facts = policy.VisitFacts(
-            kind=visit.kind,
-            visit_datetime=self._dt(visit.visit_datetime),
-            receiver_id=uid(visit.receiver_id),
-            requested_user_id=uid(visit.requested_user_id),
-            appointment_user_id=uid(visit.appointment_user_id),
-            referrers=referrers,
-            brought_in_person=visit.brought_in_person,
-            customer_recalls_consultant=visit.customer_recalls_consultant,
-            asked_prior_visit=visit.asked_prior_visit,
-            present_user_ids=frozenset(present.ids),
-            current_owner_id=uid(partner.attribution_owner_id),
-            registrations=registrations,
-            kin_registrations=tuple(kin),
-            last_followup_date=self._date(partner.last_followup_date),
-            is_developer_related=partner.is_developer_related,
-            developer_notice_date=self._date(partner.developer_notice_date),
-            developer_counts=developer_counts,
-            ruling=ruling,
-            names=self._user_names({u.id for u in users}),
-            is_late_entry=visit.is_late_entry,
-            entered_at=self._dt(visit.create_date),
-            departed_user_ids=departed,
-        )
-        return facts
+        return visit_facts.load_visit_facts(self)
 
     # ------------------------------------------------------------------ decision
 
@@ -687,92 +474,6 @@ class AttributionVisit(models.Model):
                 conflict, self.team_id.user_id,
                 _("Conflict %s to settle") % conflict.name, logged.explanation)
         return conflict
-
-    # ------------------------------------------------------------ reception desk (A5)
-    # The desk types the phone first; before saving, the form says whether this
-    # customer visited before, when, with whom and who owns them, so a collision is
-    # stopped at the door. Only dates and consultants' names are shown: never the
-    # customer's name, phone or anything else of another consultant's customer.
-    prior_visit_info = fields.Html(
-        compute="_compute_prior_visit_info", string="Prior Visits", sanitize=True,
-        help="A5: what the sheet knows about this phone number: earlier visits (date "
-             "and consultant) and the customer's owner. Ask the customer anyway.")
-    prior_visit_count = fields.Integer(
-        compute="_compute_prior_visit_info", string="Earlier Visits",
-        help="Visits of this customer registered before this one.")
-
-    @api.depends("phone", "partner_id")
-    def _compute_prior_visit_info(self):
-        for visit in self:
-            count, html = visit._prior_visit_summary()
-            visit.prior_visit_count = count
-            visit.prior_visit_info = html
-
-    @api.onchange("phone")
-    def _onchange_phone(self):
-        """Phone typed at the desk: show the customer's history at once (A5)."""
-        count, html = self._prior_visit_summary()
-        self.prior_visit_count = count
-        self.prior_visit_info = html
-
-    def _prior_visit_customer(self):
-        """The customer this form is about: the chosen one, else found by phone."""
-        self.ensure_one()
-        if self.partner_id:
-            return self.partner_id.sudo(), None
-        if not self.phone:
-            return self.env["res.partner"], None
-        try:
-            phone = normalize_phone(self.phone)
-        except InvalidPhone as err:
-            return self.env["res.partner"], err
-        return self._find_customer_by_phone(phone), None
-
-    def _prior_visit_summary(self):
-        """``(count, html)``: earlier visits of the customer and their owner."""
-        self.ensure_one()
-        partner, error = self._prior_visit_customer()
-        esc = html_escape
-        if error:
-            return 0, '<p class="text-warning">%s</p>' % esc(
-                _("This phone number cannot be read: %s")
-                % error.message(self.env.context.get("lang") or self.env.user.lang))
-        if not partner:
-            if not self.phone:
-                return 0, False
-            return 0, '<p class="text-success">%s</p>' % esc(
-                _("No visit registered with this number: a new customer. Ask whether "
-                  "they have been here before (A5)."))
-        # sudo: the desk must see that another consultant's customer visited before;
-        # only dates and consultants' names leave this method.
-        domain = [("partner_id", "=", partner.id)]
-        if isinstance(self.id, int):
-            domain.append(("id", "!=", self.id))
-        if self.visit_datetime:
-            domain.append(("visit_datetime", "<=", self.visit_datetime))
-        visits = self.sudo().search(domain, order="visit_datetime desc, id desc")
-        owner = partner.sudo().attribution_owner_id
-        parts = []
-        if visits:
-            def who(v):
-                return (v.receiver_id or v.owner_id).name or _("unknown")
-            rows = "".join("<li>%s - %s</li>" % (
-                esc(self._desk_time(v.visit_datetime)), esc(who(v)))
-                for v in visits[:5])
-            last = visits[0]
-            parts.append('<p class="text-danger"><strong>%s</strong></p><ul>%s</ul>' % (
-                esc(_("Visited before: %s time(s), last on %s with %s.") % (
-                    len(visits), self._desk_time(last.visit_datetime), who(last))),
-                rows))
-        else:
-            parts.append("<p>%s</p>" % esc(
-                _("Known customer, no visit registered yet.")))
-        if owner:
-            parts.append("<p><strong>%s</strong></p>" % esc(
-                _("Owner: %s") % owner.name))
-        else:
-            parts.append("<p>%s</p>" % esc(_("No owner yet.")))
-        return len(visits), "".join(parts)
 
     def _desk_time(self, value):
         """A visit time in the desk user's time zone, to the minute."""

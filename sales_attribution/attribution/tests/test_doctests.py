@@ -5,7 +5,8 @@ import importlib
 import pytest
 
 #: the modules whose docstrings hold examples
-MODULES = ["handover", "ownership", "phone", "projects", "rotation", "splits", "terms"]
+MODULES = ["handover", "ownership.facts", "ownership.lapse", "phone", "projects",
+           "rotation", "splits", "terms"]
 
 
 @pytest.mark.parametrize("name", MODULES)
