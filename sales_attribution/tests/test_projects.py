@@ -10,6 +10,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import mute_logger
 
 from ..attribution import projects, terms
+from .common import AttributionCase
 from .common_splits import SplitsCase
 from .conduct_common import ConductCase
 
@@ -166,3 +167,25 @@ class TestProjectStrikes(ConductCase):
         self.Violation._record(self.c1, "complaint", "t,1", date=self.days_ago(10))
         second = self.Violation._record(self.c1, "impolite", "t,2")
         self.assertFalse(second.dismissal_proposed, "the company's 3 strikes apply")
+
+
+class TestProjectWindows(AttributionCase):
+    """The visit engine decides with the numbers of the visit's project."""
+
+    def test_B06_revisit_after_the_projects_15_days_goes_to_duty(self):
+        self.team.attribution_protection_days = 15
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(20))
+        again = self.register(partner_id=first.partner_id.id,
+                              visit_datetime=self.ago(1))
+        # 19 days: inside the company's 30, outside the project's 15
+        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.zhang))
+        self.assertIn("19 days ago, more than 15", again.decision_id.explanation_en)
+        self.assertIn("超过15天", again.decision_id.explanation_zh)
+
+    def test_B06_project_without_override_keeps_the_company_window(self):
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(20))
+        again = self.register(partner_id=first.partner_id.id,
+                              visit_datetime=self.ago(1))
+        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.wang))
