@@ -189,3 +189,121 @@ class TestProjectWindows(AttributionCase):
         again = self.register(partner_id=first.partner_id.id,
                               visit_datetime=self.ago(1))
         self.assertEqual((again.rule_code, again.owner_id), ("B6", self.wang))
+
+
+class ProjectsCase(AttributionCase):
+    """The test office (project A) and a second project B with its rotation."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team_b = cls.env["crm.team"].create({"name": "案场 B 二期"})
+        cls.env["attribution.rotation"].create({
+            "team_id": cls.team_b.id,
+            "member_ids": [(0, 0, {"user_id": u.id, "sequence": 10 * (i + 1)})
+                           for i, u in enumerate(cls.li | cls.liu)]})
+
+    def row(self, partner, team):
+        return partner.attribution_ownership_ids.filtered(lambda r: r.team_id == team)
+
+
+class TestOwnershipRowsFollow(ProjectsCase):
+    """The decisions and the customer's fields keep the ownership row of their
+    project; the rows' visit dates count the visits of their project."""
+
+    def test_B06_decision_at_B_writes_Bs_row_and_keeps_As(self):
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(40))
+        buyer = first.partner_id
+        again = self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                              visit_datetime=self.ago(1))
+        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.li))
+        self.assertEqual(self.row(buyer, self.team).owner_id, self.wang)
+        self.assertEqual(self.row(buyer, self.team_b).owner_id, self.li)
+
+    def test_rows_count_the_visits_of_their_project(self):
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(10))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      visit_datetime=self.ago(3))
+        row_a, row_b = self.row(buyer, self.team), self.row(buyer, self.team_b)
+        self.assertEqual((row_a.first_visit_date, row_a.last_visit_date),
+                         (self.ago(10)[:10], self.ago(10)[:10]))
+        self.assertEqual((row_b.first_visit_date, row_b.last_visit_date),
+                         (self.ago(3)[:10], self.ago(3)[:10]))
+
+    def test_field_written_in_a_project_goes_to_its_row(self):
+        buyer = self.customer("Follow-up buyer", owner=self.zhang)
+        self.assertEqual(self.row(buyer, self.team).owner_id, self.zhang)
+        day = fields.Date.to_string(date.today() - timedelta(days=2))
+        buyer.with_context(team_id=self.team_b.id).write(
+            {"attribution_owner_id": self.li.id, "last_followup_date": day})
+        row_b = self.row(buyer, self.team_b)
+        self.assertEqual((row_b.owner_id, row_b.last_followup_date), (self.li, day))
+        self.assertEqual(self.row(buyer, self.team).owner_id, self.zhang)
+
+    def test_company_scope_writes_the_company_wide_row(self):
+        self.env.user.company_id.attribution_scope = terms.SCOPE_COMPANY
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(40))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      visit_datetime=self.ago(1))
+        rows = buyer.attribution_ownership_ids
+        self.assertEqual(len(rows), 1)
+        self.assertFalse(rows.team_id)
+        self.assertEqual(rows.owner_id, self.li)
+        self.assertEqual(rows.first_visit_date, self.ago(40)[:10])
+
+    def test_customer_without_ownership_has_no_row(self):
+        buyer = self.env["res.partner"].create(
+            {"name": "Nobody's buyer", "attribution_owner_id": False})
+        self.assertFalse(buyer.attribution_ownership_ids)
+
+
+class TestMigration(ProjectsCase):
+    """11.0.1.1.0: the ownership held on the customers moves into rows."""
+
+    def forget_rows(self, partners):
+        self.env.cr.execute(
+            "DELETE FROM attribution_ownership WHERE partner_id = ANY(%s)",
+            (partners.ids,))
+        self.env["attribution.ownership"].invalidate_cache()
+        partners.invalidate_cache()
+
+    def test_migration_keeps_every_owner_in_the_decisions_project(self):
+        visited = self.register(phone=self.phone(), team_id=self.team_b.id,
+                                receiver_id=self.li.id,
+                                visit_datetime=self.ago(5)).partner_id
+        phoned = self.customer("Phone-only buyer", owner=self.zhang)
+        day = fields.Date.to_string(date.today() - timedelta(days=4))
+        phoned.write({"last_followup_date": day, "intent_class": "b",
+                      "intent_reported_date": day})
+        unknown = self.customer("Never owned")
+        self.forget_rows(visited | phoned | unknown)
+        self.env["attribution.ownership"]._migrate_from_partners()
+        row = visited.attribution_ownership_ids
+        self.assertEqual((row.team_id, row.owner_id), (self.team_b, self.li))
+        self.assertEqual(row.last_visit_date, self.ago(5)[:10])
+        row = phoned.attribution_ownership_ids
+        # decided without a visit: the owner's team
+        self.assertEqual((row.team_id, row.owner_id, row.last_followup_date,
+                          row.intent_class, row.intent_reported_date),
+                         (self.team, self.zhang, day, "b", day))
+        self.assertFalse(unknown.attribution_ownership_ids)
+
+    def test_migration_in_company_scope_makes_company_wide_rows(self):
+        self.env.user.company_id.attribution_scope = terms.SCOPE_COMPANY
+        buyer = self.customer("Company buyer", owner=self.wang)
+        self.forget_rows(buyer)
+        self.env["attribution.ownership"]._migrate_from_partners()
+        row = buyer.attribution_ownership_ids
+        self.assertEqual((row.team_id, row.owner_id), (self.env["crm.team"], self.wang))
+
+    def test_migration_leaves_customers_with_rows_alone(self):
+        buyer = self.customer("Already moved", owner=self.wang)
+        row = buyer.attribution_ownership_ids
+        self.env["attribution.ownership"]._migrate_from_partners()
+        buyer.invalidate_cache()
+        self.assertEqual(buyer.attribution_ownership_ids, row)
