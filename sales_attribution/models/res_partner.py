@@ -246,7 +246,7 @@ class ResPartner(models.Model):
         step with the ownership fields written in ``vals`` (partner field names)."""
         values = {row_field: vals[name] for name, row_field in OWNERSHIP_FIELDS.items()
                   if name in vals}
-        if not values:
+        if not values or self.env.context.get(terms.CTX_OWNERSHIP_WRITTEN):
             return
         Ownership = self.env["attribution.ownership"]
         for partner in self:
