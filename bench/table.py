@@ -71,6 +71,19 @@ def main():
                                                        export["peak_rss_mb"]),
                          "RSS before export %.0f MB" % export["rss_before_mb"], "",
                          "≤ 20 s, < 300 MB", met(ok)))
+        imp = data.get("import")
+        if imp:
+            ok = (imp["preview_seconds"] <= 60 and imp["import_seconds"] <= 600
+                  and imp["peak_rss_mb"] <= 500)
+            batch = imp.get("batch") or {}
+            rows.append(("import of %d %s rows (xlsx): preview, import" % (
+                imp["rows"], imp["kind"]), scale,
+                "%.0f s, %.0f s (%s ok, %s errors, %s duplicates), peak RSS %.0f MB" % (
+                    imp["preview_seconds"], imp["import_seconds"],
+                    batch.get("count_ok"), batch.get("count_error"),
+                    batch.get("count_duplicate"), imp["peak_rss_mb"]),
+                "RSS before import %.0f MB" % imp["rss_before_mb"], "",
+                "≤ 60 s, ≤ 600 s, ≤ 500 MB", met(ok)))
         par = data.get("parallel")
         if par:
             lead, visit = par["lead"], par["visit"]

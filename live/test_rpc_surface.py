@@ -150,11 +150,13 @@ def walk_in(desk):
             "kind": "walk_in", "asked_prior_visit": True}
 
 
-#: what settling a conflict writes: its state, the decision naming the winner (A6),
-#: the customer's owner and open deals, the manager's to-do, the queued notice to the
-#: new owner (the owner-notice cron tells them)
+#: what settling a conflict writes: its state, the consent of the claimant who gives
+#: way, the decision naming the winner (A6), the customer's owner and open deals, the
+#: manager's to-do, the queued notice to the new owner (the owner-notice cron tells
+#: them)
 SETTLING = {"attribution_conflict", "attribution_decision", "res_partner", "crm_lead",
-            "mail_activity", "attribution_owner_notice"}
+            "mail_activity", "attribution_owner_notice",
+            "attribution_conflict_agreed_rel"}
 #: a registration also queues the new owner's notice, claims a new customer's phone
 #: (one customer per number under parallel desks) and records the customer's numbers
 REGISTRATION = {"attribution_visit", "attribution_decision", "res_partner",
@@ -179,6 +181,9 @@ def plans(desk):
     member_ids = admin.call("attribution.rotation.member", "search",
                             [("rotation_id", "=", desk["rotation"])])
     rotation = [desk["rotation"]]
+    colleague_customer = admin.call("res.partner", "create", {
+        "name": "Surface colleague's customer %s" % desk["stamp"], "customer": True,
+        "attribution_owner_id": other})
     return {
         # ---- the rotation: the desk's, never the consultant's
         ("attribution.rotation", "next_receiver"): [
@@ -294,10 +299,25 @@ def plans(desk):
             Call(args=[{"name": "Surface deal", "type": "opportunity",
                         "partner_id": my_partner[0], "user_id": me,
                         "team_id": desk["team"]}],
-                 allow={"crm_lead"}, why="a consultant enters their own opportunity")],
+                 allow={"crm_lead"}, why="a consultant enters their own opportunity"),
+            # A10: the registration sheet decides the owner, a deal cannot move it
+            Call(args=[{"name": "Surface grab", "type": "opportunity",
+                        "partner_id": colleague_customer, "user_id": me,
+                        "team_id": desk["team"]}],
+                 label="a deal on a colleague's customer"),
+            Call(args=[{"name": "Surface grab", "type": "opportunity",
+                        "partner_id": colleague_customer}],
+                 label="a deal on a colleague's customer, salesperson by default")],
         ("crm.lead", "write"): [
             Call(my_lead, args=[{"description": "surface"}]),
-            Call(other_lead, args=[{"user_id": me}])],
+            Call(other_lead, args=[{"user_id": me}]),
+            Call(my_lead, args=[{"partner_id": colleague_customer}],
+                 label="re-point an own deal at a colleague's customer"),
+            Call(lambda: [admin.call("crm.lead", "create", {
+                "name": "Surface unassigned %s" % serial(desk), "type": "opportunity",
+                "partner_id": colleague_customer, "user_id": False})],
+                args=[{"user_id": me}],
+                label="take an unassigned deal of a colleague's customer")],
         # ---- reports and wizards
         ("report.sales_attribution.attribution_split_xlsx",
          "generate_xlsx_report"): [Call(args=[1, {}, []])],

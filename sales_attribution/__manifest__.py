@@ -49,6 +49,11 @@
         "wizards/attribution_handover_wizard_views.xml",
         "security/attribution_ownership_security.xml",
         "views/attribution_ownership_views.xml",
+        "views/attribution_import_batch_views.xml",
+        "wizards/attribution_deal_import_views.xml",
+        "data/attribution_import_cron_data.xml",
+        "wizards/attribution_visit_import_views.xml",
+        "report/attribution_visit_register_xlsx.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",
@@ -58,5 +63,8 @@
     ],
     "installable": True,
     "application": True,
-    "external_dependencies": {"python": ["phonenumbers"]},
+    "external_dependencies": {"python": [
+        "phonenumbers", "openpyxl", "xlrd", "xlsxwriter",
+        "alibabacloud_dysmsapi20170525", "alibabacloud_tea_openapi",
+        "tencentcloud.sms.v20210111"]},
 }

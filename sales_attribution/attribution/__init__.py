@@ -9,6 +9,8 @@ Where each rule lives:
 
 - ``codes.py``      the catalogue of rule codes (A1..A15, B1..B8, E1..E5) with titles
 - ``phone.py``      phone numbers from everywhere in one form (matching customers)
+- ``register_import.py`` an office's visit register read row by row (headers,
+                    validation, row identity, replay order)
 - ``merge.py``      ownership of merged customers (different owners: a conflict)
 - ``ownership/``    who owns a visiting customer (A1-A15, B1-B8 and their precedence;
                     its ``__init__.py`` says which module holds which codes)

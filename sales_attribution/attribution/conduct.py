@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from .codes import RULES
+from .terms import office_date
 
 CATEGORIES = ("late", "absence", "impolite", "complaint", "abandon_customer",
               "poaching", "other")
@@ -81,36 +82,57 @@ def classify(category, collision_not_asked=False):
     return CLASSIFICATION[category]
 
 
-def _in_window(when, now, period_days):
-    """``when`` within ``(now - period_days, now]``; plain dates compare as dates."""
+def _in_window(when, now, period_days, tz_name=None):
+    """``when`` within ``(now - period_days, now]``.
+
+    ``now``: a naive UTC ``datetime``. A ``datetime`` ``when`` (naive UTC) compares
+    to the second; a plain ``date`` is an office date and compares with the office's
+    date of ``now`` in ``tz_name`` (IANA name, default ``terms.DEFAULT_TIMEZONE``):
+    at 07:30 in Beijing (23:30 UTC the day before) a fault dated that Beijing day is
+    today's, not tomorrow's.
+
+    >>> early = _dt.datetime(2026, 1, 9, 23, 30)  # 07:30 on the 10th in Beijing
+    >>> _in_window(_dt.date(2026, 1, 10), early, 30)
+    True
+    >>> _in_window(_dt.date(2026, 1, 10), early, 30, "Europe/London")
+    False
+    >>> _in_window(_dt.date(2025, 12, 11), early, 30)  # today - 30: outside
+    False
+    """
     if isinstance(when, _dt.datetime):
         if when > now:
             return False
         return period_days is None or when > now - _dt.timedelta(days=period_days)
     if isinstance(when, _dt.date):
-        today = now.date()
+        today = office_date(now, tz_name)
         if when > today:
             return False
         return period_days is None or when > today - _dt.timedelta(days=period_days)
     raise TypeError("violation date must be a date or datetime: %r" % (when,))
 
 
-def counted_violations(violations, user_id, now, period_days, categories=None):
-    """The violations of ``user_id`` that count as strikes at ``now`` (oldest first)."""
+def counted_violations(violations, user_id, now, period_days, categories=None,
+                       tz_name=None):
+    """The violations of ``user_id`` that count as strikes at ``now`` (oldest first);
+    ``now`` and ``tz_name`` as for :func:`strike_count`."""
     found = [v for v in violations
-             if v.user_id == user_id and _in_window(v.date, now, period_days)
+             if v.user_id == user_id and _in_window(v.date, now, period_days, tz_name)
              and (categories is None or v.category in categories)]
     return sorted(found, key=lambda v: (v.date if isinstance(v.date, _dt.datetime)
                                         else _dt.datetime.combine(v.date, _dt.time())))
 
 
-def strike_count(violations, user_id, now, period_days, categories=None):
+def strike_count(violations, user_id, now, period_days, categories=None,
+                 tz_name=None):
     """Strikes of ``user_id``: violations dated within ``(now - period_days, now]``.
 
-    Every violation counts one (see the module docstring). ``period_days=None`` counts
-    all up to ``now``; ``categories`` optionally restricts the count.
+    Every violation counts one (see the module docstring). ``now`` is a naive UTC
+    ``datetime``; violations dated by a plain ``date`` count by the office's calendar
+    in ``tz_name`` (default Beijing time, see ``_in_window``). ``period_days=None``
+    counts all up to ``now``; ``categories`` optionally restricts the count.
     """
-    return len(counted_violations(violations, user_id, now, period_days, categories))
+    return len(counted_violations(violations, user_id, now, period_days, categories,
+                                  tz_name))
 
 
 def dismissal_due(count, strikes=3):
@@ -135,17 +157,20 @@ def dismissal_explanation(user_name, count, rule_code, strikes=3):
         % (rule_code, title_en, user_name, count, strikes))
 
 
-def assess(violations, user_id, now, period_days, strikes=3, names=None):
+def assess(violations, user_id, now, period_days, strikes=3, names=None,
+           tz_name=None):
     """Strike count of ``user_id`` and whether a dismissal proposal is due.
 
     A poaching violation in the period proposes dismissal at once (A8). Otherwise the
     count reaching ``strikes`` does: cited as A13 when an ``abandon_customer`` fault is
-    among the counted ones, else A12.
+    among the counted ones, else A12. ``now`` (naive UTC) and ``tz_name`` (the office
+    time zone) as for :func:`strike_count`.
     """
     names = names or {}
     name = names.get(user_id, "顾问#%s" % (user_id,))
     name_en = names.get(user_id, "consultant #%s" % (user_id,))
-    counted = counted_violations(violations, user_id, now, period_days)
+    counted = counted_violations(violations, user_id, now, period_days,
+                                 tz_name=tz_name)
     count = len(counted)
     cats = {v.category for v in counted}
     if "poaching" in cats:

@@ -1,123 +1,77 @@
-"""Event communications E1-E5: which message is due when, and its wording.
+"""Event communications E1-E5: which message is due when, and to whom.
 
-SPEC section 4 and the seed's 第一篇 (confirmation SMS by industry, the evening-before
-logistics example, the 11 o'clock call script), 第三篇 (thank-you letter with gift and
-签收回执) and 第四篇 (thank-you letter with the 3-question survey).
+SPEC section 4. The wording is :mod:`.event_wording`, the dates :mod:`.event_dates`,
+the addressee :mod:`.event_contacts`; their names are importable from here too.
 
 Scheduling (:func:`due_messages`), all times naive UTC; "local" is the office's time
-zone ``EventFacts.tz`` (an IANA name, default ``terms.DEFAULT_TIMEZONE``, converted with
-``terms.office_date`` / ``terms.utc_from_office``, daylight saving included):
+zone ``EventFacts.tz`` (an IANA name, default ``terms.DEFAULT_TIMEZONE``), daylight
+saving included:
 
 - E1 confirmation: from 09:00 local on the day ``confirm_days_before`` days before the
-  local start date, until the start. Confirmed (``open``) registrations only.
+  local start date, until the start. Confirmed (``open``) registrations only. A
+  registration confirmed once that window is open gets its E1 at once (E1 late: the
+  ORM sends it when the registration is confirmed, :func:`late_confirmation`).
+- E1R re-confirmation: the event was postponed (or brought forward) after the
+  registration's E1 went out: its start is no longer the date the E1 announced
+  (``RegFacts.announced``). Due at once until the new start, sent once per
+  registration (E1 wording with 改期 and the new date).
 - E2 logistics: from 18:00 local on the evening before the start day, until the start.
 - E3 confirmation call (an activity, not a message): from 00:00 local on the event day
   until the start; the activity is due at ``call_hour`` local (:func:`call_deadline`).
-- E4 and E5 (both letters) after ``date_end`` to registrations that did not attend,
-  for ``letters_within_days`` days (default 30; None = no limit). The limit is ours,
-  not the seed's: it keeps a newly installed cron from writing to the absentees of
-  every past event. A registration counts as attended when its state is ``done`` *or*
-  ``attended`` is true: writing "sorry you could not come" to a guest who came is the
-  worse mistake.
-- Never a code in ``sent_codes``. Cancelled registrations, unconfirmed (``draft``) ones
-  for E1-E3, and those with neither e-mail nor mobile are listed as skipped with the
-  reason.
+  E2 and E3 are counted from the current start only.
+- One thank-you letter after ``date_end`` to each registration that did not attend,
+  for ``letters_within_days`` days (default 30; None = no limit). Which letter is the
+  event's ``thanks_letter`` (:data:`LETTER_CODE`): ``gift`` = E4 (gift and signed
+  receipt), ``survey`` = E5 (the three questions), ``gift_survey`` = E4 carrying the
+  survey too. Never a second letter: a registration that has one (E4 or E5) gets no
+  other, also when the event's choice changes. The limit is ours, not the seed's: it
+  keeps a newly installed cron from writing to the absentees of every past event. A
+  registration counts as attended when its state is ``done`` *or* ``attended`` is
+  true: writing "sorry you could not come" to a guest who came is the worse mistake.
+- Never a code in ``sent_codes``. Cancelled and unconfirmed (``draft``) registrations,
+  and those with neither e-mail nor mobile, are listed as skipped with the reason.
 
-Wording, where it departs from the seed:
-
-- E1 (:data:`WORDING`): the four industry paragraphs are the seed's, verbatim. The
-  seed's sample event (贾长松老师 speaking on 薪酬和绩效 at 9-10号) becomes placeholders:
-  ``{speaker}`` (optional, "贾长松老师说:" when given), ``{agenda}`` (optional, default
-  "举办{event},诚邀您莅临"), ``{date_range}``, ``{countdown}`` ("距{event}只有{days}天
-  时间") and ``{signature}`` (company + consultant, the seed's "长松咨询陈卫"). With the
-  seed's own values the rendered text is the seed's text.
-- E2 keeps the seed's sentence, built clause by clause from the event's directions,
-  greeter note, sign-in location, seats and parking; empty facts drop their clause.
-- E3 is the seed's script with "您" for the seed's "你" (第五篇: 坚持使用"您").
-- E4 says "活动" where the seed's sample says "晚宴", and fills company, date, venue,
-  event and gift; the 签收回执 is :func:`render_receipt`.
-- E5 keeps the seed's three questions (they match the registration's survey fields)
-  and introduces the consultant; the seed's insurance wording "保险的问题" becomes
-  "置业方面的问题" and two typos of the sample are smoothed.
+>>> import datetime as dt
+>>> event = EventFacts(1, dt.datetime(2024, 6, 9, 1), dt.datetime(2024, 6, 10, 9),
+...                    thanks_letter="survey")
+>>> absent = RegFacts(5, "open", False, True, True)
+>>> due_messages(event, [absent], dt.datetime(2024, 6, 11, 1))
+([(5, 'E5')], [])
+>>> moved = RegFacts(6, "open", False, True, True, frozenset({"E1"}),
+...                  announced=dt.datetime(2024, 6, 2, 1))
+>>> due_messages(event, [moved], dt.datetime(2024, 6, 5, 1))
+([(6, 'E1R')], [])
 """
 import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, FrozenSet, Optional
 
-from . import salutation
-from .terms import DEFAULT_TIMEZONE, office_date, utc_from_office
+from .event_dates import (MONTHS_EN, countdown_days, date_range_text, full_date,
+                          local_date, utc_at)
+from .event_wording import (INDUSTRY_KEYWORDS, NOTICE_CODES, SURVEY_QUESTIONS,
+                            VERSIONS, WORDING, WORDING_EN, industry_version,
+                            render_notice, render_receipt, render_sms, signature)
+from .terms import DEFAULT_TIMEZONE
 
-MESSAGE_CODES = ("E1", "E2", "E3", "E4", "E5")
-VERSIONS = ("service", "agency", "fmcg", "industrial", "generic")
+#: every code, in the order the cron sends them
+MESSAGE_CODES = ("E1", "E1R", "E2", "E3", "E4", "E5")
+#: the thank-you letters: a registration receives one of them at most
+LETTER_CODES = ("E4", "E5")
+#: the event's ``thanks_letter`` -> the code of the one letter sent
+LETTER_CODE = {"gift": "E4", "survey": "E5", "gift_survey": "E4"}
+THANKS_LETTERS = tuple(LETTER_CODE)
+DEFAULT_THANKS_LETTER = "gift_survey"
 
-#: version -> lower-case substrings of an industry name (Chinese and English), checked
-#: in this order so that e.g. "Consumer services" is fmcg and "Wholesale" is agency.
-INDUSTRY_KEYWORDS = (
-    ("fmcg", ("快速消费品", "快消", "日化", "fmcg", "consumer goods", "consumer product",
-              "fast moving", "fast-moving")),
-    ("agency", ("代理", "批发", "经销", "分销", "agency", "agent", "wholesale",
-                "distribut", "dealer", "trading")),
-    ("industrial", ("工业", "制造", "industrial", "industry", "manufactur")),
-    ("service", ("服务", "service")),
-)
-
-_SEED_INDUSTRY = {
-    "service": "服务业是最有希望的行业,也是竞争比较激烈的行业,服务业要做大做强,两个字--"
-               "扩张,扩张需要四个条件:统一的产品、制度、干部、文化,",
-    "agency": "代理业是所有行业中压力最大的行业,代理商发展须做到四点:客户,客服,概念,信息;"
-              "第一您要有大客户管理系统,第二客服,帮助厂家做服务,第三是为客户提供辅加值。",
-    "fmcg": "快速消费品是所有行业中竞争最剧烈的,快速消费品行业的关键就是创新,从产品,营销模式"
-            "等都要创新,发展的条件:营销,品牌,文化,情感。",
-    "industrial": "工业品是人才流失最多的行业,同时也是人才最难培养的一个行业,做大做强必须建立"
-                  "标准:研发,行标,团队,KA(重点大客户)。",
-}
-
-_E1_TAIL = "{date_range}{agenda}!{countdown},请安排好行程!{signature}"
-
-#: E1 confirmation text by industry version (Chinese).
-WORDING = {
-    version: "{salutation}晚上好!{speaker_said}" + body + _E1_TAIL
-    for version, body in _SEED_INDUSTRY.items()
-}
-WORDING["generic"] = "{salutation}晚上好!" + _E1_TAIL
-
-_SEED_INDUSTRY_EN = {
-    "service": "Service businesses are the most promising and also among the most "
-               "competitive; to grow big and strong they need one thing, expansion, "
-               "and expansion needs four conditions: unified products, systems, "
-               "managers and culture. ",
-    "agency": "Agency and wholesale is the business under the most pressure; an agent "
-              "must master four things: customers, customer service, concepts and "
-              "information. First you need a key account system, second service that "
-              "helps the manufacturer, third added value for your customers. ",
-    "fmcg": "Consumer goods are the most fiercely competitive business and their key "
-            "is innovation, in products and in marketing; growth needs marketing, "
-            "brand, culture and emotion. ",
-    "industrial": "Industrial goods lose the most talent and find it hardest to train; "
-                  "to grow big and strong they must set standards: R&D, industry "
-                  "standards, the team and key accounts. ",
-}
-_E1_TAIL_EN = "{date_range}: {agenda}! {countdown}, please plan your trip. {signature}"
-
-#: E1 confirmation text by industry version (English).
-WORDING_EN = {
-    version: "Good evening, {salutation}! {speaker_said}" + body + _E1_TAIL_EN
-    for version, body in _SEED_INDUSTRY_EN.items()
-}
-WORDING_EN["generic"] = "Good evening, {salutation}! " + _E1_TAIL_EN
-
-#: The three survey questions of E5:
-#: (registration field, zh, en, ((value, zh, en), ...)).
-SURVEY_QUESTIONS = (
-    ("survey_knows_planning", "您是否对家庭投资理财有足够的了解?",
-     "Do you know enough about family investment planning?",
-     (("yes", "了解", "yes"), ("no", "不了解", "no"))),
-    ("survey_pension_holder", "您的家庭成员目前谁拥有养老规划?",
-     "Who in your family has a pension plan?",
-     (("husband", "丈夫", "husband"), ("wife", "妻子", "wife"), ("other", "其他", "other"))),
-    ("survey_suggestion", "您对我公司的服务是否有更好的建议?",
-     "Do you have suggestions for our service?", ()),
-)
+__all__ = [
+    "MESSAGE_CODES", "LETTER_CODES", "LETTER_CODE", "THANKS_LETTERS",
+    "DEFAULT_THANKS_LETTER", "EventFacts", "RegFacts", "call_deadline", "code_window",
+    "due_messages", "late_confirmation", "letter_code", "needs_reconfirmation",
+    # re-exported from event_dates and event_wording
+    "MONTHS_EN", "countdown_days", "date_range_text", "full_date", "local_date",
+    "INDUSTRY_KEYWORDS", "NOTICE_CODES", "SURVEY_QUESTIONS", "VERSIONS", "WORDING",
+    "WORDING_EN", "industry_version", "render_notice", "render_receipt", "render_sms",
+    "signature",
+]
 
 
 # --------------------------------------------------------------------------- facts
@@ -125,7 +79,8 @@ SURVEY_QUESTIONS = (
 @dataclass(frozen=True)
 class EventFacts:
     """An event's schedule: ``date_begin``/``date_end`` naive UTC; ``tz`` the office's
-    time zone (IANA name) in which its days and hours are counted."""
+    time zone (IANA name) in which its days and hours are counted; ``thanks_letter``
+    one of :data:`THANKS_LETTERS`."""
 
     event_id: Any
     date_begin: _dt.datetime
@@ -134,11 +89,14 @@ class EventFacts:
     call_hour: int = 11
     tz: str = DEFAULT_TIMEZONE
     letters_within_days: Optional[int] = 30
+    thanks_letter: str = DEFAULT_THANKS_LETTER
 
 
 @dataclass(frozen=True)
 class RegFacts:
-    """A registration: ``state`` is Odoo's ('draft', 'open', 'done', 'cancel')."""
+    """A registration: ``state`` is Odoo's ('draft', 'open', 'done', 'cancel');
+    ``sent_codes`` the codes it has received; ``announced`` the start date (naive
+    UTC) its E1 announced, None when unknown or not sent."""
 
     registration_id: Any
     state: str
@@ -146,65 +104,15 @@ class RegFacts:
     has_email: bool
     has_mobile: bool
     sent_codes: FrozenSet[str] = frozenset()
+    announced: Optional[_dt.datetime] = None
 
 
-# --------------------------------------------------------------------------- dates
-
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
-
-
-def _month_en(day):
-    # not strftime("%B"): that follows the process locale
-    return MONTHS_EN[day.month - 1]
-
-
-def local_date(when, tz=None):
-    """The office's calendar date (zone ``tz``, default Beijing) of the naive UTC
-    ``when``.
-
-    >>> local_date(_dt.datetime(2024, 6, 8, 17, 0))
-    datetime.date(2024, 6, 9)
-    >>> local_date(_dt.datetime(2024, 6, 8, 17, 0), "Europe/London")
-    datetime.date(2024, 6, 8)
-    """
-    return office_date(when, tz)
-
-
-def _utc(day, hour, tz):
-    """Naive UTC of ``hour`` o'clock office time (zone ``tz``) on ``day``."""
-    return utc_from_office(_dt.datetime.combine(day, _dt.time(hour)), tz)
-
-
-def countdown_days(event_start, now, tz=None):
-    """Calendar days from local today to the local start date ("距...只有2天")."""
-    return (local_date(event_start, tz) - local_date(now, tz)).days
-
-
-def date_range_text(date_begin, date_end, tz=None, lang="zh_CN"):
-    """Local dates of the event as the seed writes them: ``"9-10号"``, ``"9号"``,
-    ``"5月31号-6月1号"``; English ``"9-10 May"``, ``"31 May - 1 June"``."""
-    first = local_date(date_begin, tz)
-    last = local_date(date_end or date_begin, tz)
-    en = not lang.startswith("zh")
-    if en:
-        if first == last:
-            return "%d %s" % (first.day, _month_en(first))
-        if (first.year, first.month) == (last.year, last.month):
-            return "%d-%d %s" % (first.day, last.day, _month_en(first))
-        return "%d %s - %d %s" % (first.day, _month_en(first), last.day,
-                                  _month_en(last))
-    if first == last:
-        return "%d号" % first.day
-    if (first.year, first.month) == (last.year, last.month):
-        return "%d-%d号" % (first.day, last.day)
-    return "%d月%d号-%d月%d号" % (first.month, first.day, last.month, last.day)
-
+# --------------------------------------------------------------------------- windows
 
 def call_deadline(event):
     """UTC datetime of ``call_hour`` local on the (local) event day: when E3 is due."""
     day = local_date(event.date_begin, event.tz)
-    return _utc(day, event.call_hour, event.tz)
+    return utc_at(day, event.call_hour, event.tz)
 
 
 def code_window(event, code):
@@ -213,13 +121,15 @@ def code_window(event, code):
     start_day = local_date(event.date_begin, tz)
     one_day = _dt.timedelta(days=1)
     if code == "E1":
-        return (_utc(start_day - one_day * event.confirm_days_before, 9, tz),
+        return (utc_at(start_day - one_day * event.confirm_days_before, 9, tz),
                 event.date_begin)
+    if code == "E1R":
+        return _dt.datetime.min, event.date_begin
     if code == "E2":
-        return _utc(start_day - one_day, 18, tz), event.date_begin
+        return utc_at(start_day - one_day, 18, tz), event.date_begin
     if code == "E3":
-        return _utc(start_day, 0, tz), event.date_begin
-    if code in ("E4", "E5"):
+        return utc_at(start_day, 0, tz), event.date_begin
+    if code in LETTER_CODES:
         end = None
         if event.letters_within_days is not None:
             end = event.date_end + one_day * event.letters_within_days
@@ -232,7 +142,36 @@ def _time_due(event, code, now):
     return start <= now and (end is None or now < end)
 
 
-# --------------------------------------------------------------------------- scheduling
+# --------------------------------------------------------------------------- rules
+
+def letter_code(thanks_letter):
+    """The code of the one thank-you letter an event sends (:data:`LETTER_CODE`).
+
+    >>> letter_code("gift_survey"), letter_code("survey")
+    ('E4', 'E5')
+    """
+    if thanks_letter not in LETTER_CODE:
+        raise ValueError("unknown thank-you letter: %r" % (thanks_letter,))
+    return LETTER_CODE[thanks_letter]
+
+
+def needs_reconfirmation(event, reg):
+    """True when ``reg``'s E1 announced another start than the event's current one
+    (the event was moved after the confirmation went out) and no re-confirmation was
+    sent yet."""
+    return ("E1" in reg.sent_codes and "E1R" not in reg.sent_codes
+            and reg.announced is not None and reg.announced != event.date_begin)
+
+
+def _applies(event, reg, code):
+    """Whether ``code`` is one this registration may receive at all."""
+    if code == "E1R":
+        return needs_reconfirmation(event, reg)
+    if code in LETTER_CODES:
+        return (code == letter_code(event.thanks_letter)
+                and not reg.sent_codes & set(LETTER_CODES))
+    return True
+
 
 def due_messages(event, regs, now):
     """What to send now: ``(due, skipped)``.
@@ -247,19 +186,20 @@ def due_messages(event, regs, now):
     for reg in regs:
         present = reg.state == "done" or reg.attended
         for code in codes:
-            if code in reg.sent_codes:
+            if code in reg.sent_codes or not _applies(event, reg, code):
                 continue
-            after = code in ("E4", "E5")
+            after = code in LETTER_CODES
             if reg.state == "cancel":
                 skipped.append((reg.registration_id, code, "报名已取消",
                                 "the registration is cancelled"))
                 continue
             if after and present:
                 continue  # the letters are for those who did not come
+            if reg.state == "draft":
+                skipped.append((reg.registration_id, code, "报名未确认",
+                                "the registration is not confirmed"))
+                continue
             if not after and reg.state != "open":
-                if reg.state == "draft":
-                    skipped.append((reg.registration_id, code, "报名未确认",
-                                    "the registration is not confirmed"))
                 continue
             if not reg.has_email and not reg.has_mobile:
                 skipped.append((reg.registration_id, code, "客户没有邮箱也没有手机号",
@@ -269,301 +209,19 @@ def due_messages(event, regs, now):
     return due, skipped
 
 
-# --------------------------------------------------------------------------- industry
+def late_confirmation(event, regs, now):
+    """E1 late: the ``(registration_id, "E1")`` to send at once to registrations just
+    confirmed while the E1 window is open (they came after the confirmation day
+    began; the cron would send them on its next run, the office sends them now).
 
-def industry_version(industry_name):
-    """Wording version for an industry name (Chinese or English, any case); unknown or
-    empty gives ``'generic'``."""
-    text = (industry_name or "").strip().lower()
-    if not text:
-        return "generic"
-    for version, keywords in INDUSTRY_KEYWORDS:
-        if any(k in text for k in keywords):
-            return version
-    return "generic"
-
-
-# --------------------------------------------------------------------------- wording
-
-def signature(consultant, company="", lang="zh_CN"):
-    """The sender: company then consultant as the seed signs ("长松咨询陈卫");
-    English "Chen Wei, Changsong Consulting"."""
-    consultant = consultant or ""
-    company = company or ""
-    if lang.startswith("zh"):
-        return "%s%s" % (company, consultant)
-    return ", ".join(p for p in (consultant, company) if p)
-
-
-def _need(ctx, code, *keys):
-    missing = [k for k in keys if ctx.get(k) in (None, "")]
-    if missing:
-        raise ValueError("%s needs %s" % (code, ", ".join(missing)))
-
-
-def _tz(ctx):
-    return ctx.get("tz") or DEFAULT_TIMEZONE
-
-
-def _common(ctx, lang):
-    """Placeholders shared by the texts, filled from ``ctx`` with defaults."""
-    zh = lang.startswith("zh")
-    values = dict(ctx)
-    values.setdefault("name", "")
-    # the greeting (称呼): the partner's salutation, else the default of the name
-    if not values.get("salutation"):
-        values["salutation"] = salutation.default_salutation(
-            values["name"], title=ctx.get("title")) or ("贵宾" if zh else "")
-    if not values.get("signature"):
-        values["signature"] = signature(ctx.get("consultant"), ctx.get("company"), lang)
-    return values, zh
-
-
-def _render_e1(ctx, lang):
-    values, zh = _common(ctx, lang)
-    _need(values, "E1", "event")
-    version = ctx.get("version") or industry_version(ctx.get("industry"))
-    if version not in VERSIONS:
-        raise ValueError("unknown wording version: %r" % (version,))
-    if not values.get("date_range"):
-        _need(values, "E1", "date_begin")
-        values["date_range"] = date_range_text(
-            ctx["date_begin"], ctx.get("date_end"), _tz(ctx), lang)
-    days = ctx.get("days")
-    if days is None:
-        _need(values, "E1", "date_begin", "now")
-        days = countdown_days(ctx["date_begin"], ctx["now"], _tz(ctx))
-    event = values["event"]
-    speaker = ctx.get("speaker")
-    if zh:
-        values["speaker_said"] = "%s说:" % speaker if speaker else ""
-        values["agenda"] = ctx.get("agenda") or "举办%s,诚邀您莅临" % event
-        values["countdown"] = ("距%s只有%s天时间" % (event, days) if days > 0
-                               else "%s就在今天" % event)
-        return WORDING[version].format(**values)
-    values["speaker_said"] = "%s says: " % speaker if speaker else ""
-    values["agenda"] = (ctx.get("agenda")
-                        or "we hold %s and look forward to welcoming you" % event)
-    plural = "" if days == 1 else "s"
-    values["countdown"] = ("Only %s day%s to go until %s" % (days, plural, event)
-                           if days > 0 else "%s is today" % event)
-    return WORDING_EN[version].format(**values)
-
-
-def _seats(ctx):
-    seats = ctx.get("seats")
-    try:
-        return int(seats or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _render_e2(ctx, lang):
-    values, zh = _common(ctx, lang)
-    seats = _seats(ctx)
-    if zh:
-        parts = ["%s,我到网上查了一下" % values["salutation"]]
-        if ctx.get("directions"):
-            parts.append("从您过来的方向,%s" % ctx["directions"])
-        if ctx.get("greeter"):
-            parts.append(ctx["greeter"])
-        if ctx.get("signin"):
-            parts.append("签到在%s" % ctx["signin"])
-        parts.append("%s席位我已到客服部给您安排好,直接签到就可以了"
-                     % ("%d个" % seats if seats else ""))
-        if ctx.get("parking"):
-            parts.append("停车位在%s" % ctx["parking"])
-        parts.append("早点休息,明天提前安排好工作")
-        parts.append(values["signature"])
-        return ",".join(parts) + "。"
-    parts = ["%s, I looked up your route for you" % (values["salutation"] or "Hello")]
-    if ctx.get("directions"):
-        parts.append("coming from your direction: %s" % ctx["directions"])
-    if ctx.get("greeter"):
-        parts.append("greeters: %s" % ctx["greeter"])
-    if ctx.get("signin"):
-        parts.append("sign-in is at %s" % ctx["signin"])
-    parts.append("%s reserved for you with our service desk, just sign in"
-                 % ("%d seat%s are" % (seats, "" if seats == 1 else "s")
-                    if seats else "your seats are"))
-    if ctx.get("parking"):
-        parts.append("parking is at %s" % ctx["parking"])
-    parts.append("have a good rest and plan tomorrow's work early. %s"
-                 % values["signature"])
-    return "; ".join(parts) + "."
-
-
-def _render_e3(ctx, lang):
-    values, zh = _common(ctx, lang)
-    seats = _seats(ctx)
-    if zh:
-        parts = ["%s,昨天我给您发的短信看到了吧" % values["salutation"]]
-        if ctx.get("signin"):
-            parts.append("您过来的时候到%s签到" % ctx["signin"])
-        if seats:
-            parts.append("给您安排了%d个席位" % seats)
-        if ctx.get("parking"):
-            parts.append("停车位在%s" % ctx["parking"])
-        return ",".join(parts) + "。"
-    parts = ["%s, did you see my message from yesterday?"
-             % (values["salutation"] or "Hello")]
-    if ctx.get("signin"):
-        parts.append("When you arrive, please sign in at %s." % ctx["signin"])
-    if seats:
-        plural = "" if seats == 1 else "s"
-        parts.append("%d seat%s are reserved for you." % (seats, plural))
-    if ctx.get("parking"):
-        parts.append("Parking is at %s." % ctx["parking"])
-    return " ".join(parts)
-
-
-def _event_date(ctx, zh):
-    if ctx.get("event_date"):
-        return ctx["event_date"]
-    if ctx.get("date_begin"):
-        day = local_date(ctx["date_begin"], _tz(ctx))
-        if zh:
-            return "%d年%d月%d日" % (day.year, day.month, day.day)
-        return "%d %s %d" % (day.day, _month_en(day), day.year)
-    return ""
-
-
-def _render_e4(ctx, lang):
-    values, zh = _common(ctx, lang)
-    _need(values, "E4", "event")
-    company = ctx.get("company") or ""
-    date = _event_date(ctx, zh)
-    venue = ctx.get("venue") or ""
-    gift = ctx.get("gift") or ""
-    consultant = ctx.get("consultant") or ""
-    if zh:
-        when = ("于%s" % date if date else "") + ("在%s" % venue if venue else "")
-        return (
-            "感谢函\n"
-            "尊敬的%s:\n"
-            "您好!\n"
-            "%s%s举行“%s”,活动取得了圆满的成功。参会嘉宾都感到非常满意,由于您因事而未能"
-            "莅临现场指导,甚感遗憾,为此,特为您准备了一份精美礼品%s,由我专程送到您的府上,"
-            "以感谢您一直以来对我的支持和关心,期盼在今后成长的过程中能得到您的大力支持与指导!\n"
-            "敬祝工作顺心,生意兴隆,全家幸福,一生平安!\n"
-            "%s 客户经理:%s" % (
-                values["salutation"], company, when, values["event"],
-                "(%s)" % gift if gift else "", company, consultant))
-    when = (" on %s" % date if date else "") + (" at %s" % venue if venue else "")
-    return (
-        "Thank-you letter\n"
-        "Dear %s,\n"
-        "%s held \"%s\"%s and it was a great success. Our guests were very pleased; we "
-        "were sorry that you could not join us, so we have prepared a gift for you%s, "
-        "which I will bring to your home myself, to thank you for your support and "
-        "care. We look forward to your continued support and guidance!\n"
-        "Wishing you success in your work and business, and happiness and peace to "
-        "your family!\n"
-        "%s, account manager: %s" % (
-            values["salutation"] or "valued guest", company or "We", values["event"],
-            when,
-            " (%s)" % gift if gift else "", company, consultant))
-
-
-def render_receipt(ctx, lang="zh_CN"):
-    """The printable gift receipt (签收回执) that goes with the E4 letter."""
-    gift = ctx.get("gift") or ""
-    name = ctx.get("name") or ""
-    consultant = ctx.get("consultant") or ""
-    blank = "__________"
-    args = (name, ctx.get("event") or "", gift, blank, blank, blank, consultant)
-    if lang.startswith("zh"):
-        return ("签收回执\n"
-                "客户:%s  活动:%s  礼物:%s\n"
-                "礼物签收:%s 联系电话:%s 客户经理签名:%s\n"
-                "客户经理:%s" % args)
-    return ("Gift receipt\n"
-            "Customer: %s  Event: %s  Gift: %s\n"
-            "Received by: %s Phone: %s Account manager's signature: %s\n"
-            "Account manager: %s" % args)
-
-
-def _render_e5(ctx, lang):
-    values, zh = _common(ctx, lang)
-    _need(values, "E5", "event", "consultant")
-    company = ctx.get("company") or ""
-    consultant = ctx["consultant"]
-    phone = ctx.get("consultant_phone") or ""
-    date = ctx.get("letter_date") or ""
-    if zh:
-        q = SURVEY_QUESTIONS
-        options = ["、".join("%s□" % o[1] for o in question[3]) for question in q]
-        return (
-            "感谢函\n"
-            "尊敬的%s:\n"
-            "非常遗憾由于您工作的繁忙未能参加我公司举办的%s,但我们还是要感谢您能接受我们的邀请。\n"
-            "由于所有到场嘉宾的信赖和支持,我们的%s取得了极大的成功,赢得了众多嘉宾的认同。"
-            "为了今后我们还能有机会为您提供优质服务,在此,我们衷心地希望您就投资理财计划谈一下"
-            "您个人的见解及建议:\n"
-            "1、%s %s\n"
-            "2、%s %s\n"
-            "3、%s\n"
-            "同时诚恳地告诉您:%s是我公司优秀的业务代表,以后您和家人及朋友若有任何置业方面的问题,"
-            "请随时与他(她)联络%s,他(她)必定能为您提供优质的服务。\n"
-            "为了感谢社会各界人士对%s的大力支持,我公司以后还会不定期地举办各种形式的客户答谢活动,"
-            "以增进彼此的了解。届时,我们诚挚地希望您一定参加,这将是我公司莫大的荣幸!\n"
-            "敬祝:合府安康!万事如意!\n"
-            "%s\n"
-            "%s" % (
-                values["salutation"], values["event"],
-                values["event"], q[0][1], options[0], q[1][1], options[1], q[2][1],
-                consultant, "(电话:%s)" % phone if phone else "", company or "我公司",
-                company, date)).rstrip("\n")
-    q = SURVEY_QUESTIONS
-    options = [", ".join("[ ] %s" % o[2] for o in question[3]) for question in q]
-    return (
-        "Thank-you letter\n"
-        "Dear %s,\n"
-        "We are sorry that your busy schedule kept you from %s, and we thank you for "
-        "accepting our invitation.\n"
-        "Thanks to the trust and support of our guests, %s was a great success. So "
-        "that we may serve you well in future, we would value your views on investment "
-        "planning:\n"
-        "1. %s %s\n"
-        "2. %s %s\n"
-        "3. %s\n"
-        "May we also introduce %s, one of our best consultants: whenever you, your "
-        "family or friends have any question about buying a home, please contact "
-        "them%s; they will be glad to help.\n"
-        "To thank everyone for supporting %s we will keep holding customer events, and "
-        "we sincerely hope you will join us next time.\n"
-        "With best wishes for your family's health and happiness,\n"
-        "%s\n"
-        "%s" % (
-            values["salutation"] or "valued guest", values["event"], values["event"],
-            q[0][2], options[0], q[1][2], options[1], q[2][2], consultant,
-            " (phone %s)" % phone if phone else "", company or "our company", company,
-            date)).rstrip("\n")
-
-
-_RENDERERS = {"E1": _render_e1, "E2": _render_e2, "E3": _render_e3, "E4": _render_e4,
-              "E5": _render_e5}
-
-
-def render_sms(code, ctx, lang="zh_CN"):
-    """Plain text of message ``code`` (E1-E5; E3 is the call script) for ``ctx``.
-
-    ``ctx`` keys (missing optional ones drop their clause or take a default):
-
-    - all: ``name`` (addressee), ``salutation`` (称呼, the greeting; default
-      :func:`attribution.salutation.default_salutation` of ``name`` and ``title``,
-      "贵宾" without a name), ``consultant``, ``company`` or
-      ``signature``, ``event``, ``tz`` (the office's zone name, default
-      Beijing)
-    - E1: ``industry`` (name) or ``version``; ``date_range`` or ``date_begin`` (+
-      ``date_end``); ``days`` or ``date_begin`` + ``now``; optional ``speaker``,
-      ``agenda``
-    - E2: ``directions``, ``greeter``, ``signin``, ``seats``, ``parking``
-    - E3: ``signin``, ``seats``, ``parking``
-    - E4: ``event_date`` or ``date_begin``, ``venue``, ``gift``
-    - E5: ``consultant`` (required), ``consultant_phone``,
-      ``letter_date``
+    >>> import datetime as dt
+    >>> event = EventFacts(1, dt.datetime(2024, 6, 9, 1), dt.datetime(2024, 6, 9, 9))
+    >>> late_confirmation(event, [RegFacts(3, "open", False, True, False)],
+    ...                   dt.datetime(2024, 6, 8, 12))
+    [(3, 'E1')]
+    >>> late_confirmation(event, [RegFacts(3, "open", False, True, False)],
+    ...                   dt.datetime(2024, 6, 5, 12))
+    []
     """
-    if code not in _RENDERERS:
-        raise ValueError("unknown event code: %r" % (code,))
-    return _RENDERERS[code](ctx, lang)
+    due, _skipped = due_messages(event, regs, now)
+    return [(reg_id, code) for reg_id, code in due if code == "E1"]

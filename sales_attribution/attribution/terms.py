@@ -119,6 +119,9 @@ CTX_PHONE_SYNC = "attribution_phone_sync"
 CTX_NOW = "attribution_now"
 #: a consultant's own check-in: the arrival is recorded, presence stays the desk's
 CTX_ARRIVAL_ONLY = "attribution_arrival_only"
+#: set while the rows of an office's sheet are imported: the customers it creates get
+#: no generated avatar (three images per customer, thousands of customers)
+CTX_SHEET_IMPORT = "attribution_sheet_import"
 
 # ------------------------------------------------------------------ time
 

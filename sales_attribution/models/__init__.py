@@ -26,3 +26,8 @@ from . import attribution_owner_notice
 from . import attribution_phone_claim
 from . import attribution_partner_phone
 from . import attribution_ownership
+from . import attribution_sms_template
+from . import mail_mail
+from . import attribution_import_batch
+from . import attribution_import_batch_row
+from . import attribution_visit_history

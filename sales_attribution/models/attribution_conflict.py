@@ -21,7 +21,7 @@ MANAGER_ACTIONS = ("action_rule", "action_forfeit")
 #: negotiating (``action_agree`` needs it), nothing else.
 MANAGER_FIELDS = {"winner_id", "share_line_ids", "deliberate", "poacher_id",
                   "ruling_note", "proposed_owner_id", "claimant_ids", "partner_id",
-                  "lead_id", "ruled_by_id", "ruling_date"}
+                  "lead_id", "ruled_by_id", "ruling_date", "agreed_user_ids"}
 
 
 class AttributionConflict(models.Model):
@@ -61,6 +61,12 @@ class AttributionConflict(models.Model):
     winner_id = fields.Many2one(
         "res.users", string="Winner", track_visibility="onchange",
         help="Consultant who owns the customer by agreement or ruling.")
+    agreed_user_ids = fields.Many2many(
+        "res.users", "attribution_conflict_agreed_rel", "conflict_id", "user_id",
+        string="Agreed By", readonly=True, copy=False,
+        help="A6: claimants who gave way to the named winner. The agreement is "
+             "recorded once every claimant but the winner (and those who left the "
+             "office) has agreed; naming another winner asks everyone again.")
     ruling_note = fields.Text(track_visibility="onchange")
     ruled_by_id = fields.Many2one("res.users", string="Ruled By", readonly=True)
     ruling_date = fields.Datetime(readonly=True)
@@ -94,7 +100,15 @@ class AttributionConflict(models.Model):
     @api.multi
     def write(self, vals):
         self._check_manager_fields(vals)
+        # consents were given to a winner: naming another one asks everyone again
+        renamed = self.filtered(
+            lambda c: "winner_id" in vals and "agreed_user_ids" not in vals
+            and c.sudo().agreed_user_ids
+            and c.winner_id.id != (vals["winner_id"] or False))
         res = super().write(vals)
+        if renamed:
+            # sudo: the consents are the rule book's record, not the claimant's field
+            renamed.sudo().write({"agreed_user_ids": [(5,)]})
         if (vals.get("deliberate") or vals.get("poacher_id")) and \
                 not self.env.context.get(terms.CTX_POACHING_RECORDED):
             self.filtered(lambda c: c.deliberate and c.state in terms.SETTLED)\
@@ -245,20 +259,51 @@ class AttributionConflict(models.Model):
     def action_agree(self):
         """A6: the consultants agreed among themselves; the manager approves next.
 
-        A claimant records the agreement for a winner other than themselves (the one
-        who gives way records it) and among the claimants; the manager for anyone.
-        ``UserError`` otherwise: no consultant wins a conflict on their own word."""
+        A claimant gives way to a winner other than themselves and among the
+        claimants (their consent is kept in ``agreed_user_ids``); the conflict is
+        ``agreed`` once every claimant but the winner has given way (claimants who
+        left the office are not waited for), so with three claimants two must agree.
+        The manager records the agreement for anyone at once. ``UserError``
+        otherwise: no consultant wins a conflict on their own word, nor on one
+        colleague's."""
         manager = self._is_manager()
+        self._check_transition("action_agree")
         for conflict in self:
             if not conflict.winner_id:
                 raise UserError(_("Name the consultant you agreed on before recording "
                                   "the agreement."))
             if not manager and (conflict.winner_id == self.env.user or
-                                conflict.winner_id not in conflict.claimant_ids):
+                                conflict.winner_id not in conflict.claimant_ids or
+                                self.env.user not in conflict.claimant_ids):
                 raise UserError(_("The agreement on conflict %s is recorded by the "
                                   "consultant who gives the customer up, for another "
                                   "claimant, or by the manager.") % conflict.name)
-        return self._set_state("action_agree")
+        if manager:
+            return self._set_state("action_agree")
+        ready = self.browse()
+        for conflict in self.sudo():
+            # sudo: a claimant records their own consent, nothing else
+            conflict.write({"agreed_user_ids": [(4, self.env.uid)]})
+            waiting = conflict._agreement_waiting_for()
+            if waiting:
+                conflict.message_post(
+                    body=_("%s gives way to %s; the agreement waits for %s.") % (
+                        self.env.user.name, conflict.winner_id.name,
+                        ", ".join(waiting.mapped("name"))),
+                    author_id=self.env.user.partner_id.id, subtype="mail.mt_note")
+            else:
+                ready |= conflict
+        if ready:
+            self.browse(ready.ids)._set_state("action_agree")
+        return True
+
+    def _agreement_waiting_for(self):
+        """The claimants (``res.users``) whose consent the agreement still needs:
+        every claimant but the winner and those who agreed or left the office."""
+        self.ensure_one()
+        others = self.claimant_ids - self.winner_id - self.agreed_user_ids
+        departed = self.env["attribution.rotation"]._departed_user_ids(others.ids)
+        return others.filtered(lambda u: u.id not in departed)
 
     @api.multi
     def action_rule(self):

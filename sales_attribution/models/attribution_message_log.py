@@ -23,7 +23,8 @@ _logger = logging.getLogger(__name__)
 #: registrations claimed and sent together (one INSERT per table a batch)
 SEND_BATCH = 500
 #: the registration's field that records when ``code`` was sent
-SENT_DATE_FIELD = {"E1": "confirm_sent_date", "E2": "logistics_sent_date",
+SENT_DATE_FIELD = {"E1": "confirm_sent_date", "E1R": "confirm_sent_date",
+                   "E2": "logistics_sent_date",
                    "E4": "thanks_sent_date", "E5": "thanks_sent_date"}
 
 
@@ -49,7 +50,8 @@ class AttributionMessageLog(models.Model):
         "res.partner", related="registration_id.partner_id", readonly=True,
         help="Guest of the registration.")
     code = fields.Selection(
-        [("E1", "E1 Confirmation"), ("E2", "E2 Logistics"),
+        [("E1", "E1 Confirmation"), ("E1R", "E1 Re-confirmation (postponed)"),
+         ("E2", "E2 Logistics"),
          ("E3", "E3 Confirmation Call"), ("E4", "E4 Thank-you Letter with Gift"),
          ("E5", "E5 Thank-you Letter with Survey")],
         required=True, readonly=True,
@@ -60,6 +62,14 @@ class AttributionMessageLog(models.Model):
         help="Sent: the message (or call activity) was created. Skipped: its time "
              "came but it could not go to this registration.")
     date = fields.Datetime(readonly=True, help="When it was sent or skipped.")
+    event_date = fields.Datetime(
+        string="Announced Event Date", readonly=True,
+        help="The event's start when the message was sent: the date it announced "
+             "(kept when the event is postponed; E1R then announces the new one).")
+    late = fields.Boolean(
+        string="Sent Late", readonly=True,
+        help="E1 sent at once because the registration was confirmed after the "
+             "confirmation day had begun.")
     reason = fields.Char(readonly=True, help="Why it was skipped.")
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null",
                               help="The e-mail created from the template.")
@@ -135,12 +145,14 @@ class AttributionMessageLog(models.Model):
 
     def _claim_sql(self, state, rows):
         """INSERT of the claims ``rows`` [(registration, event, code, state, reason,
-        date)], returning (registration_id, id) of the rows this transaction got.
+        date, event date)], returning (registration_id, id) of the rows this
+        transaction got.
         ``state='skipped'`` rows never block a later send (DO UPDATE ... WHERE); a skip
         never overwrites anything (DO NOTHING)."""
         if state == "sent":
             conflict = ("DO UPDATE SET state = 'sent', reason = NULL, "
-                        "date = EXCLUDED.date, write_uid = EXCLUDED.write_uid, "
+                        "date = EXCLUDED.date, event_date = EXCLUDED.event_date, "
+                        "write_uid = EXCLUDED.write_uid, "
                         "write_date = EXCLUDED.write_date "
                         "WHERE attribution_message_log.state = 'skipped'")
         else:
@@ -150,11 +162,11 @@ class AttributionMessageLog(models.Model):
         # are quoted by psycopg2 (mogrify)
         return (
             "INSERT INTO attribution_message_log "
-            "(registration_id, event_id, code, state, reason, date, "
+            "(registration_id, event_id, code, state, reason, date, event_date, "
             " create_uid, create_date, write_uid, write_date) VALUES "
             + bulk_mail.values_sql(
                 self.env.cr,
-                "(%s, %s, %s, %s, %s, %s, %s, (now() at time zone 'UTC'), %s, "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, (now() at time zone 'UTC'), %s, "
                 "(now() at time zone 'UTC'))",
                 [row + (uid, uid) for row in rows])
             + " ON CONFLICT (registration_id, code) " + conflict
@@ -176,8 +188,8 @@ class AttributionMessageLog(models.Model):
         now_str = fields.Datetime.to_string(now)
         regs = regs.sorted("id").with_prefetch(regs._prefetch)
         reasons = reasons or {}
-        rows = [(reg.id, reg.event_id.id, code, state, reasons.get(reg.id), now_str)
-                for reg in regs]
+        rows = [(reg.id, reg.event_id.id, code, state, reasons.get(reg.id), now_str,
+                 reg.event_id.date_begin) for reg in regs]
         claimed = self._claim_rows(rows, state)
         if claimed is None:
             _logger.debug("%s: some of %d registrations claimed by another worker; "
@@ -229,7 +241,6 @@ class AttributionMessageLog(models.Model):
         regs.mapped("partner_id.lang")
         by_template, sms_rows, templates = OrderedDict(), [], {}
         for reg in regs:
-            text = reg.attribution_text(code)
             if reg._attribution_email():
                 # one look-up of each template a batch (env.ref checks it exists)
                 version = reg.attribution_version() if code == "E1" else None
@@ -238,13 +249,19 @@ class AttributionMessageLog(models.Model):
                 by_template.setdefault(templates[version], []).append(reg.id)
             mobile = reg._attribution_mobile()
             if mobile:
+                # a letter's SMS is a short notice, never the letter itself
                 sms_rows.append({
                     "registration_id": reg.id, "partner_id": reg.partner_id.id,
-                    "number": mobile, "body": text, "code": code, "next_try": now_str})
+                    "number": mobile, "body": reg._attribution_sms_text(code),
+                    "code": code, "next_try": now_str})
         mail_ids = {}
         for template, reg_ids in by_template.items():
             mail_ids.update(bulk_mail.send_mail(
                 template.with_context(regs.env.context), regs.browse(reg_ids)))
+        # S1: in the office's quiet hours the mails wait in the queue until morning
+        self.env["mail.mail"]._attribution_hold_quiet(
+            mail_ids.values(), now, regs[:1].event_id.company_id,
+            self.browse([log_ids[reg_id] for reg_id in mail_ids]))
         sms_ids = self.env["attribution.sms.message"]._queue(sms_rows)
         label = _("%s: SMS queued to %s:<br/>%s")
         noted = regs.browse([row["registration_id"] for row in sms_rows])
@@ -253,6 +270,19 @@ class AttributionMessageLog(models.Model):
                 code, row["number"], tools.plaintext2html(row["body"]))
             for row in sms_rows})
         self._record_sends(regs, code, log_ids, mail_ids, sms_ids, now_str)
+
+    @api.model
+    def _send_late(self, regs, now):
+        """E1 late (``event.registration._attribution_confirm_late``): claim and send
+        E1 to ``regs`` now, the log rows marked ``late``. Returns the registration
+        ids sent (those another worker had are left to it)."""
+        log_ids = self._claim(regs, "E1", now)
+        if not log_ids:
+            return []
+        sending = regs.filtered(lambda reg: reg.id in log_ids)
+        self._send_batch(sending, "E1", log_ids, now)
+        self.browse(list(log_ids.values())).write({"late": True})
+        return sending.ids
 
     def _record_sends(self, regs, code, log_ids, mail_ids, sms_ids, now_str):
         """Write what went out on the log rows (mail, SMS) and the registrations'

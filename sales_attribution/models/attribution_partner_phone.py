@@ -241,12 +241,15 @@ class AttributionPartnerPhone(models.Model):
     def _check_partner_vals(self, partners, vals):
         """Before ``res.partner`` saves ``vals`` on ``partners`` (empty: a new
         partner): refuse a mobile or phone that belongs to another customer, so that
-        nothing is written. ValidationError naming that customer and their owner."""
+        nothing is written. ValidationError naming that customer and their owner.
+        Returns ``{number: holder row (maybe empty)}`` of the numbers looked up, for
+        ``_sync_partners`` of a new partner."""
+        holders = {}
         for name in PARTNER_FIELDS:
             number = self._readable(vals.get(name))
             if not number:
                 continue
-            holder = self._holder(number)
+            holder = holders[number] = self._holder(number)
             if holder and holder.partner_id not in partners and \
                     not self._same_entity(holder.partner_id, partners, vals):
                 raise self._collision_error(number, holder.partner_id)
@@ -254,20 +257,24 @@ class AttributionPartnerPhone(models.Model):
                 raise ValidationError(_(
                     "The number %s cannot be given to several customers at once: two "
                     "customers cannot share a number.") % number)
-        return True
+        return holders
 
     @api.model
-    def _sync_partners(self, partners):
+    def _sync_partners(self, partners, new_holders=None):
         """Make the rows of source mobile/phone follow ``partners``' fields.
 
         A new number is checked (another customer's number: ValidationError naming
         them) and inserted; a number the partner no longer has in that field loses its
         row; a further number that becomes the mobile or phone keeps its row.
+        ``new_holders``: for a partner just created, the holders
+        ``_check_partner_vals`` found for its numbers in this transaction (it has no
+        row yet; a number missing there is looked up).
         """
         Phone = self.sudo().with_context(**{CTX_PHONE_SYNC: True,
                                             "active_test": False})
         for partner in partners.sudo().with_context(active_test=False):
-            rows = Phone.search([("partner_id", "=", partner.id)])
+            rows = Phone.browse() if new_holders is not None else \
+                Phone.search([("partner_id", "=", partner.id)])
             wanted = {}
             for name in PARTNER_FIELDS:
                 number = self._readable(partner[name])
@@ -284,7 +291,10 @@ class AttributionPartnerPhone(models.Model):
                     if row.source != name:
                         row.write({"source": name})
                     continue
-                holder = self._holder(number)
+                if new_holders is not None and number in new_holders:
+                    holder = new_holders[number]
+                else:
+                    holder = self._holder(number)
                 if holder and holder.partner_id != partner:
                     continue  # the company's number on its contact: the company's row
                 Phone.create({"partner_id": partner.id, "phone": number,

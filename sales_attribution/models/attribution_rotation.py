@@ -45,13 +45,16 @@ class AttributionRotation(models.Model):
         user_ids = tuple(u for u in set(user_ids) if u)
         if not user_ids:
             return frozenset()
-        group = self.env.ref("sales_attribution.group_consultant")
+        # the group's id from the cached xmlid lookup (env.ref would also check with
+        # a query that the group exists, on every call: 3 per walk-in)
+        group_id = self.env["ir.model.data"].xmlid_to_res_id(
+            "sales_attribution.group_consultant", raise_if_not_found=True)
         self.env.cr.execute("""
             SELECT u.id FROM res_users u
              WHERE u.id IN %s
                AND (NOT u.active OR NOT EXISTS (
                     SELECT 1 FROM res_groups_users_rel r
-                     WHERE r.uid = u.id AND r.gid = %s))""", (user_ids, group.id))
+                     WHERE r.uid = u.id AND r.gid = %s))""", (user_ids, group_id))
         return frozenset(row[0] for row in self.env.cr.fetchall())
 
     def _duty_user(self):

@@ -49,3 +49,8 @@ class AttributionSettingsMixin(models.AbstractModel):
 
     # several projects (案场) in one company
     attribution_scope = fields.Selection(related="company_id.attribution_scope")
+
+    # S1 quiet hours (免打扰时段) of the guest messages
+    attribution_quiet_start = fields.Float(
+        related="company_id.attribution_quiet_start")
+    attribution_quiet_end = fields.Float(related="company_id.attribution_quiet_end")

@@ -1,8 +1,18 @@
+"""``attribution.sms.message``: the outbox of the SMS copies of E1-E5.
+
+A message is queued with its text, held
+until the morning when it falls in the office's quiet hours (S1) and skipped for a
+customer who opted out (S2), each with a note; :meth:`_cron_send` sends what is due
+with back-off, filling a provider template's parameters from the registration's facts
+at that moment, and records what went and what the provider answered (facts,
+parameters, request id, status, SMS parts)."""
 import datetime
 import logging
 
 from odoo import api, fields, models
 
+from ..attribution import sms, terms
+from ..attribution.phone import InvalidPhone, normalize_phone
 from ..tools import bulk_mail
 
 _logger = logging.getLogger(__name__)
@@ -35,16 +45,40 @@ class AttributionSmsMessage(models.Model):
     body = fields.Text(required=True, readonly=True, help="Plain text of the message.")
     code = fields.Char(readonly=True, help="Rule code (E1-E5).")
     state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+        [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed"),
+         ("skipped", "Skipped")],
         default="queued", required=True, readonly=True, index=True,
-        help="Queued: waits for the gateway (again after a temporary failure). Failed: "
-             "refused by the gateway or too many attempts.")
+        help="Queued: waits for the gateway (again after a temporary failure, or until "
+             "the quiet hours end). Failed: refused by the gateway or too many "
+             "attempts. Skipped: the customer opted out (S2).")
     error = fields.Char(string="Error Reason", readonly=True,
                         help="Last failure of the gateway.")
     attempts = fields.Integer(readonly=True, help="Tries so far.")
     next_try = fields.Datetime(readonly=True, index=True,
                                help="Not sent before this time (back-off).")
     sent_date = fields.Datetime(readonly=True, help="When the gateway accepted it.")
+    note = fields.Char(readonly=True,
+                       help="Why the message waits (S1 quiet hours) or was skipped (S2 "
+                            "opt-out).")
+    facts = fields.Text(readonly=True,
+                        help="JSON: the message's facts the template parameters are "
+                             "filled from.")
+    gateway_id = fields.Many2one("attribution.sms.gateway", readonly=True,
+                                 ondelete="set null",
+                                 help="Gateway of the last attempt.")
+    template_code = fields.Char(string="Provider Template", readonly=True,
+                                help="The provider's template code sent.")
+    params = fields.Text(string="Parameters Sent", readonly=True,
+                         help="JSON: the template parameters sent to the provider.")
+    request_id = fields.Char(readonly=True,
+                             help="The provider's request id of the last attempt.")
+    provider_status = fields.Char(readonly=True,
+                                  help="The provider's status code of the last attempt "
+                                       "(OK, or the refusal's code).")
+    segments = fields.Integer(
+        string="SMS Parts", readonly=True,
+        help="SMS billed for the text the phone shows, signature included: up to 70 "
+             "characters one, 67 per part beyond.")
 
     _sql_constraints = [
         ("registration_code_uniq", "UNIQUE(registration_id, code)",
@@ -59,9 +93,87 @@ class AttributionSmsMessage(models.Model):
     @api.model
     def _queue(self, rows):
         """Put the messages ``rows`` (dicts of ``create`` values: ``registration_id``,
-        ``partner_id``, ``number``, ``body``, ``code``, ``next_try``) in the outbox, one
-        INSERT for all; returns ``{registration id: message id}``."""
-        return bulk_mail.insert_rows(self.env, self._name, rows, "registration_id")
+        ``partner_id``, ``number``, ``body``, ``code``, ``next_try`` (the time of the
+        send run, UTC string)) in the outbox, one INSERT for all; returns
+        ``{registration id: message id}``.
+
+        Each row gets its SMS parts and the decision of
+        :func:`attribution.sms.send_decision` at ``next_try``: a customer who opted
+        out gets a ``skipped`` row (S2), a message due in the quiet hours waits until
+        they end (S1); both say so in ``note``."""
+        if not rows:
+            return {}
+        regs = self.env["event.registration"].browse(
+            [row["registration_id"] for row in rows])
+        opted_out = self._opted_out([row.get("partner_id") for row in rows])
+        lang = self._note_lang()
+        decisions = {}
+        result = []
+        for row, reg in zip(rows, regs):
+            now = row.get("next_try") or fields.Datetime.now()
+            company = reg.event_id.company_id or self.env.user.company_id
+            out = row.get("partner_id") in opted_out
+            key = (company.id, now, out)
+            if key not in decisions:
+                moment = fields.Datetime.from_string(now)
+                decisions[key] = sms.send_decision(
+                    None, moment, company._attribution_quiet_hours(), opted_out=out)
+            decision = decisions[key]
+            values = dict(row)
+            values.update({
+                "segments": sms.segment_count(row["body"]),
+                "note": decision.message(lang) or False,
+                "state": "skipped" if decision.action == "skip" else "queued",
+                "next_try": (fields.Datetime.to_string(decision.at)
+                             if decision.action != "skip" else False),
+            })
+            result.append(values)
+        return bulk_mail.insert_rows(self.env, self._name, result, "registration_id")
+
+    def _note_lang(self):
+        return self.env.context.get("lang") or self.env.user.lang or "en_US"
+
+    @api.model
+    def _opted_out(self, partner_ids):
+        """The ids among ``partner_ids`` of customers who opted out (S2), one query."""
+        ids = tuple({pid for pid in partner_ids if pid})
+        if not ids:
+            return set()
+        self.env.cr.execute(
+            "SELECT id FROM res_partner WHERE id IN %s AND attribution_sms_opt_out",
+            (ids,))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    @api.model
+    def _partners_of(self, number):
+        """Customers holding the mobile ``number`` (any written form): their phone
+        rows and the addressees of the outbox's messages to it."""
+        try:
+            number = normalize_phone(number)
+        except InvalidPhone:
+            return self.env["res.partner"]
+        # sudo: whoever's customers they are, a reply from the number opts them out
+        rows = self.env["attribution.partner.phone"].sudo().search(
+            [("phone", "=", number)])
+        messages = self.sudo().search([("number", "=", number),
+                                       ("partner_id", "!=", False)])
+        return (rows.mapped("partner_id") | messages.mapped("partner_id")).sudo()
+
+    def _template_facts(self, now):
+        """The facts of the message at ``now`` (naive UTC) for template parameters
+        (:func:`attribution.sms.message_facts` of its registration's wording
+        context); ``{}`` without a registration. Taken at send time: a message held
+        overnight counts the days to the event from the morning it goes, and a
+        postponed event's new date is the one sent."""
+        reg = self.registration_id
+        if not reg:
+            return {}
+        ctx = reg.with_context(**{
+            terms.CTX_NOW: fields.Datetime.to_string(now)})._attribution_ctx()
+        return sms.message_facts(ctx)
+
+    def _company(self):
+        return self.registration_id.event_id.company_id or self.env.user.company_id
 
     @api.model
     def _cron_send(self, now=None, limit=200, auto_commit=False):
@@ -100,25 +212,62 @@ class AttributionSmsMessage(models.Model):
                     continue
                 self.invalidate_cache(ids=[message_id])
             message = self.browse(message_id)
-            ok, retry, reason = gateway._send_sms(message.number, message.body)
-            attempts = message.attempts + 1
-            if ok:
-                message.write({"state": "sent", "attempts": attempts, "error": False,
-                               "sent_date": now, "next_try": False})
+            self._send_one(message, gateway, now_dt)
+            if message.state == "sent":
                 sent.append(message.id)
-            else:
-                _logger.info("SMS %s to %s failed: %s", message.id, message.number,
-                             reason)
-                if retry and attempts < MAX_ATTEMPTS:
-                    message.write({
-                        "attempts": attempts, "error": reason,
-                        "next_try": fields.Datetime.to_string(
-                            now_dt + backoff(attempts))})
-                else:
-                    message.write({"state": "failed", "attempts": attempts,
-                                   "error": reason, "next_try": False})
             if auto_commit:
                 # the gateway has the message: record it before posting the next one
                 # (scheduled action only, see the docstring)
                 self.env.cr.commit()
         return sent
+
+    def _send_one(self, message, gateway, now):
+        """Send the locked, due ``message`` through ``gateway`` at ``now`` (naive
+        UTC), unless its customer opted out since (S2: skipped) or ``now`` is in the
+        office's quiet hours (S1: ``next_try`` moves to their end, no attempt
+        counted); record the answer."""
+        lang = self._note_lang()
+        now_str = fields.Datetime.to_string(now)
+        decision = sms.send_decision(
+            None, now, message._company()._attribution_quiet_hours(),
+            opted_out=bool(message.partner_id.attribution_sms_opt_out))
+        if decision.action == "skip":
+            message.write({"state": "skipped", "note": decision.message(lang),
+                           "next_try": False})
+            _logger.info("SMS %s skipped: %s", message.id, decision.message_en)
+            return
+        if decision.action == "hold":
+            message.write({"next_try": fields.Datetime.to_string(decision.at),
+                           "note": decision.message(lang)})
+            _logger.info("SMS %s held: %s", message.id, decision.message_en)
+            return
+        attempts = message.attempts + 1
+        try:
+            template, params, text = gateway._prepare_send(message, now)
+        except terms.BilingualError as err:
+            message.write({"state": "failed", "attempts": attempts,
+                           "error": err.message(lang), "next_try": False,
+                           "gateway_id": gateway.id})
+            return
+        result = gateway._send_message(message, template, params)
+        values = {
+            "attempts": attempts, "gateway_id": gateway.id,
+            "template_code": template.provider_template or False,
+            "params": sms.dumps(params) if params else False,
+            "request_id": result.request_id or False,
+            "provider_status": result.status or False,
+            "segments": sms.segment_count(text), "note": False,
+        }
+        if result.ok:
+            values.update({"state": "sent", "error": False, "sent_date": now_str,
+                           "next_try": False})
+        else:
+            _logger.info("SMS %s to %s failed: %s", message.id, message.number,
+                         result.reason)
+            values["error"] = result.reason
+            if result.retry and attempts < MAX_ATTEMPTS:
+                values["next_try"] = fields.Datetime.to_string(
+                    now + backoff(attempts))
+            else:
+                values.update({"state": "failed", "next_try": False})
+        message.write(values)

@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..attribution import conduct as policy
+from ..attribution import terms
 
 VIOLATION_CATEGORIES = [
     ("late", "Late for Duty"),
@@ -27,7 +28,11 @@ class AttributionViolation(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Consultant", required=True, index=True,
         track_visibility="onchange")
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    date = fields.Date(
+        required=True, index=True,
+        default=lambda self: self._office_today(self.env.user.company_id),
+        help="The office day of the fault (the company's time zone): the strike "
+             "window counts office days.")
     category = fields.Selection(
         VIOLATION_CATEGORIES, required=True, default="other",
         track_visibility="onchange",
@@ -72,9 +77,8 @@ class AttributionViolation(models.Model):
 
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
         for violation in self:
-            if violation.date > today:
+            if violation.date > self._office_today(violation._company()):
                 raise ValidationError(_("A violation cannot be dated in the future."))
 
     @api.onchange("category")
@@ -100,9 +104,42 @@ class AttributionViolation(models.Model):
             user = self.env["res.users"].browse(vals["user_id"])
             # sudo: the team of a consultant is read whatever the recording user may see
             vals["team_id"] = user.sudo().sale_team_id.id or False
+        if vals.get("user_id") and not vals.get("date"):
+            # the consultant's office day, whoever records it from wherever
+            user = self.env["res.users"].sudo().browse(vals["user_id"])
+            vals["date"] = self._office_today(
+                user.company_id or self.env.user.company_id)
         violation = super().create(vals)
         violation._apply_strike_rules()
         return violation
+
+    # ---------------------------------------------------------------- office days
+
+    def _company(self):
+        """The company whose office calendar dates this violation: the consultant's
+        (else the current user's)."""
+        self.ensure_one()
+        return self.user_id.sudo().company_id or self.env.user.company_id
+
+    @api.model
+    def _office_now(self):
+        """Now as a naive UTC ``datetime``: the context's ``terms.CTX_NOW`` (a fixed
+        now: tests, a cron run) or the clock."""
+        return fields.Datetime.from_string(
+            self.env.context.get(terms.CTX_NOW) or fields.Datetime.now())
+
+    @api.model
+    def _office_today(self, company):
+        """Today's office date (Odoo date string) in ``company``'s time zone."""
+        return fields.Date.to_string(
+            company._attribution_office_date(self._office_now()))
+
+    @api.model
+    def _office_day_end(self, day, company):
+        """The naive UTC ``datetime`` of the last second of the office ``day`` (a
+        ``datetime.date``) of ``company``: the ``now`` of a count "up to that day"."""
+        return terms.utc_from_office(_dt.datetime.combine(day, _dt.time(23, 59, 59)),
+                                     company._attribution_tz())
 
     # ---------------------------------------------------------------- strikes
 
@@ -118,19 +155,20 @@ class AttributionViolation(models.Model):
     def _assess(self, at_date=None):
         """The policy's :class:`ConductDecision` for the consultant of this violation.
 
-        Counts the violations dated up to ``at_date`` (default: this violation's date)
-        within the company's strike period.
+        Counts the violations dated up to the office day ``at_date`` (default: this
+        violation's date) within the company's strike period, by office days.
         """
         self.ensure_one()
-        company = self.user_id.company_id or self.env.user.company_id
+        company = self._company()
         day = fields.Date.from_string(at_date or self.date)
-        now = _dt.datetime.combine(day, _dt.time(23, 59, 59))
         # the strikes of the violation's project (its override, else the company's)
         strikes = company._attribution_rules(self.sudo().team_id).strikes
         return policy.assess(
-            self._policy_violations(self.user_id), self.user_id.id, now,
+            self._policy_violations(self.user_id), self.user_id.id,
+            self._office_day_end(day, company),
             company.attribution_strike_period_days, strikes,
-            names={self.user_id.id: self.user_id.name})
+            names={self.user_id.id: self.user_id.name},
+            tz_name=company._attribution_tz())
 
     def _apply_strike_rules(self):
         """Store the strike count; propose dismissal when the policy says it is due.
@@ -191,7 +229,7 @@ class AttributionViolation(models.Model):
                                                        decision.explanation_en)})
         self.user_id.sudo().write({
             "attribution_dismissal_proposed": True,
-            "attribution_dismissal_date": fields.Date.context_today(self),
+            "attribution_dismissal_date": self._office_today(self._company()),
             "attribution_dismissal_violation_id": self.id,
             "attribution_dismissal_rule_code": decision.rule_code,
         })

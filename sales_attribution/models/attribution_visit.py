@@ -364,13 +364,7 @@ class AttributionVisit(models.Model):
             raise ValidationError(
                 err.message(self.env.context.get("lang") or self.env.user.lang))
         if decision.needs_rotation:
-            rotation = self._rotation()
-            if not rotation:
-                raise UserError(_("The sales team %s has no reception rotation: the "
-                                  "walk-in cannot be served.") % (
-                    self.team_id.name or _("(none)")))
-            user, turn = rotation._serve_turn()
-            decision = decision.resolve_rotation(turn, {user.id: user.name})
+            decision = self._resolve_rotation(decision)
         elif decision.cover_user_id and \
                 self.env.user.company_id.attribution_cover_uses_turn:
             # the office counts covering as a turn: serve it (row lock) and, when
@@ -384,6 +378,26 @@ class AttributionVisit(models.Model):
                 decision = policy.decide(facts, self._attribution_settings(),
                                          now=self._dt(fields.Datetime.now()))
         return decision
+
+    def _resolve_rotation(self, decision):
+        """Complete a ``needs_rotation`` decision: the team's rotation serves a turn
+        (row lock) and its consultant owns and receives."""
+        rotation = self._rotation()
+        if not rotation:
+            raise UserError(_("The sales team %s has no reception rotation: the "
+                              "walk-in cannot be served.") % (
+                self.team_id.name or _("(none)")))
+        user, turn = rotation._serve_turn()
+        return decision.resolve_rotation(turn, {user.id: user.name})
+
+    def _registration_entered_at(self):
+        """When this visit was entered on the sheet (naive UTC), for the late-entry
+        rule: its creation."""
+        return self._dt(self.create_date)
+
+    def _attribution_opens_conflict(self, decision):
+        """Whether this visit opens (or joins) the conflict ``decision`` asks for."""
+        return decision.open_conflict
 
     def _apply_attribution(self):
         """Decide and apply: decision log, owner, conflict, notifications."""
@@ -409,7 +423,7 @@ class AttributionVisit(models.Model):
                 "no_phone_notice": decision.show_no_phone_notice,
                 "cover_user_id": decision.cover_user_id or False,
             })
-            if decision.open_conflict:
+            if visit._attribution_opens_conflict(decision):
                 conflict = visit._open_conflict(decision, logged)
                 if decision.not_asked_collision and visit.receiver_id:
                     self.env["attribution.violation"]._record(

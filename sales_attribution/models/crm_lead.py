@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from psycopg2.extras import execute_values
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html_escape
 
@@ -67,6 +67,18 @@ class CrmLead(models.Model):
     attribution_split_rule_code = fields.Char(
         string="Split Rule", readonly=True, copy=False,
         help="Rule code of the last computed split of this deal.")
+    attribution_import_fingerprint = fields.Char(
+        string="Import Fingerprint", readonly=True, copy=False, index=True,
+        help="Identity of the ledger row this deal was imported from (phone, deal "
+             "date, consultant, revenue); empty for deals entered in Odoo.")
+
+    _sql_constraints = [
+        # a ledger row (attribution.deal.import) is imported once, also by two
+        # imports of overlapping files at the same time
+        ("attribution_import_fingerprint_uniq",
+         "UNIQUE(attribution_import_fingerprint)",
+         "This ledger row is already imported."),
+    ]
 
     @api.constrains("unit_count")
     def _check_unit_count(self):
@@ -79,6 +91,7 @@ class CrmLead(models.Model):
     @api.model
     def create(self, vals):
         check_vals(self, vals, GUARDED_FIELDS)
+        self._attribution_check_customer_move(vals)
         if vals.get("partner_id") and not vals.get("buyer_partner_id"):
             vals["buyer_partner_id"] = vals["partner_id"]
         lead = super().create(vals)
@@ -89,6 +102,7 @@ class CrmLead(models.Model):
     @api.multi
     def write(self, vals):
         check_vals(self, vals, GUARDED_FIELDS)
+        self._attribution_check_customer_move(vals)
         won_before = {lead.id for lead in self if lead._attribution_is_won()}
         rules_write = self.env.context.get(terms.CTX_SPLIT_COMPUTE)
         if "split_line_ids" in vals and not rules_write:
@@ -118,6 +132,54 @@ class CrmLead(models.Model):
                 lambda rec: rec.id in won_before and rec._attribution_is_won()
             )._attribution_on_won()
         return res
+
+    def _attribution_check_customer_move(self, vals):
+        """Refuse a consultant's deal that would give a customer owned by a colleague
+        to someone else than the owner (UserError in the user's language, before
+        anything is written).
+
+        The registration sheet decides who owns a customer (A1, A10: 客户确认以客户
+        登记表为准) and the deal's ``user_id`` is the owner its split pays (SPEC 1). A
+        consultant (not a manager) who creates a deal, or writes ``partner_id`` or
+        ``user_id`` of one, so that the deal's customer has an owner
+        (``attribution_owner_id``) and the deal another salesperson or none (an
+        unassigned deal is split to its closer), is refused; a
+        customer received by two consultants is settled by registering the visit (the
+        rule book opens a conflict) or by the manager. ``vals``: the values of
+        ``create`` (``self`` empty: the salesperson defaults as the ORM would) or of
+        ``write`` on ``self``.
+        """
+        if "partner_id" not in vals and "user_id" not in vals and self:
+            return
+        user = self.env.user
+        if self.env.uid == SUPERUSER_ID or \
+                not user.has_group("sales_attribution.group_consultant") or \
+                user.has_group("sales_attribution.group_manager"):
+            return
+        if self:
+            targets = [(vals.get("partner_id", lead.partner_id.id),
+                        vals.get("user_id", lead.user_id.id)) for lead in self]
+        else:
+            user_id = vals["user_id"] if "user_id" in vals else \
+                self.default_get(["user_id"]).get("user_id")
+            targets = [(vals.get("partner_id")
+                        or self.env.context.get("default_partner_id"), user_id)]
+        # sudo: the customer's owner is read whatever the consultant may see (a
+        # colleague's customer is hidden from them); only its name and the owner's
+        # name are shown
+        partners = self.env["res.partner"].sudo().browse(
+            {partner_id for partner_id, _user in targets if partner_id})
+        owners = {partner.id: partner for partner in partners}
+        for partner_id, user_id in targets:
+            partner = owners.get(partner_id)
+            owner = partner.attribution_owner_id if partner else None
+            if owner and owner.id != (user_id or False):
+                raise UserError(_(
+                    "%s is the customer of %s by the registration sheet (A10): a deal "
+                    "for them is %s's and cannot be given to another consultant. If "
+                    "you received this customer too, register the visit at the desk "
+                    "(the rule book opens a conflict for the manager) or ask the "
+                    "sales manager.") % (partner.name, owner.name, owner.name))
 
     # ------------------------------------------------------------------ won path
 

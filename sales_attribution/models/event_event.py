@@ -1,6 +1,9 @@
+"""``event.event`` of the addon: the schedule and logistics of E1-E5, the thank-you
+letter it sends (``thanks_letter``) and what a postponement sets off."""
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..attribution import events
 from .input_guard import check_vals
 
 #: fields of the addon on event.event whose careless values are refused clearly
@@ -25,6 +28,14 @@ class EventEvent(models.Model):
     call_hour = fields.Integer(
         default=11, help="E3: hour of the event day (office time) at which the "
                          "consultant calls each guest to confirm.")
+    thanks_letter = fields.Selection(
+        [("gift", "Gift letter (E4, with the signed receipt)"),
+         ("survey", "Survey letter (E5, three questions)"),
+         ("gift_survey", "One letter with gift and survey")],
+        string="Thank-you Letter", required=True,
+        default=events.DEFAULT_THANKS_LETTER,
+        help="The one letter each guest who did not attend receives after the event "
+             "(by e-mail where there is an address; the SMS only announces it).")
 
     @api.constrains("confirm_days_before", "call_hour")
     def _check_attribution_schedule(self):
@@ -59,4 +70,27 @@ class EventEvent(models.Model):
 
     @api.multi
     def write(self, vals):
-        return super().write(check_vals(self, vals, GUARDED_FIELDS))
+        vals = check_vals(self, vals, GUARDED_FIELDS)
+        before = {event.id: event.date_begin for event in self} if (
+            "date_begin" in vals) else {}
+        result = super().write(vals)
+        moved = self.filtered(lambda event: event.id in before
+                              and event.date_begin != before[event.id])
+        if moved:
+            moved._attribution_postponed(before)
+        return result
+
+    def _attribution_postponed(self, before):
+        """The events of ``self`` were moved (``before``: event id -> old
+        ``date_begin``): each guest whose confirmation (E1) announced another date
+        gets a phone re-confirmation activity for the consultant, and a pending
+        confirmation call (E3) moves to the new event day. The re-confirmation
+        message (E1R) is the cron's (``attribution.message.log._send_due``)."""
+        Reg = self.env["event.registration"]
+        for event in self:
+            regs = Reg.search([("event_id", "=", event.id), ("state", "=", "open")])
+            for reg, reg_facts in zip(regs, regs._attribution_reg_facts()):
+                if "E1" in reg_facts.sent_codes:
+                    reg._attribution_create_reconfirm_call(before[event.id])
+                if reg.call_activity_id:
+                    reg._attribution_move_call()

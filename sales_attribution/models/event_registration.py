@@ -1,13 +1,15 @@
 """``event.registration`` of the addon: the E1-E5 fields, the facts of a registration
-for the rule book (:mod:`..attribution.events`), the helpers the mail templates call,
-the E3 call activity and the scheduled action's entry point. Claiming and sending a
-batch is ``attribution.message.log``'s job (:mod:`.attribution_message_log`)."""
+for the rule book (:mod:`..attribution.events`, :mod:`..attribution.event_contacts`),
+the helpers the mail templates call, the E3 call and postponement activities, the E1
+sent at once to a late registration and the scheduled action's entry point. Claiming
+and sending a batch is ``attribution.message.log``'s job
+(:mod:`.attribution_message_log`)."""
 import datetime
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
-from ..attribution import events, phone, terms
+from ..attribution import event_contacts, events, phone, terms
 from .input_guard import check_vals
 
 #: absentee letters (E4/E5) go out up to this many days after the event
@@ -122,9 +124,11 @@ class EventRegistration(models.Model):
     def _attribution_consultant(self):
         return self.attribution_user_id or self.event_id.user_id
 
-    def _attribution_mobile(self):
-        """Normalised mobile number of the guest, or '' (landlines get no SMS)."""
-        for raw in (self.partner_id.mobile, self.phone, self.partner_id.phone):
+    @staticmethod
+    def _attribution_mobile_of(*raws):
+        """The first of ``raws`` that is a mobile number, normalised, or '' (landlines
+        get no SMS)."""
+        for raw in raws:
             if not raw:
                 continue
             try:
@@ -136,8 +140,62 @@ class EventRegistration(models.Model):
                 return number
         return ""
 
+    def _attribution_contact_facts(self, partner):
+        return event_contacts.Contact(
+            name=partner.name or "", email=partner.email or "",
+            mobile=self._attribution_mobile_of(partner.mobile, partner.phone),
+            salutation=partner.attribution_salutation or "",
+            title=partner.title.name or "", is_company=partner.is_company)
+
+    def _attribution_attendee_contact(self):
+        """The attendee's own contact at the company that booked the seat: a person
+        among the company's contacts with the registration's e-mail, else its name;
+        an empty recordset when the partner is no company or none matches."""
+        partner = self.partner_id
+        if not partner.is_company or not (self.name or self.email):
+            return partner.browse()
+        people = partner.child_ids.filtered(lambda child: not child.is_company)
+        email = (self.email or "").strip().lower()
+        if email:
+            found = people.filtered(
+                lambda child: (child.email or "").strip().lower() == email)
+            if found:
+                return found[0]
+        name = "".join((self.name or "").split())
+        found = people.filtered(lambda child: "".join((child.name or "").split())
+                                == name) if name else people.browse()
+        return found[:1]
+
+    def _attribution_addressee(self):
+        """Whom the registration's messages go to and how they greet
+        (:func:`attribution.event_contacts.addressee`): the registration's own name,
+        e-mail and phone first, then the attendee's contact at the booking company,
+        then the partner's."""
+        self.ensure_one()
+        memo = self.env.context.get("attribution_text_memo")
+        if memo is not None and ("addressee", self.id) in memo.shared:
+            return memo.shared[("addressee", self.id)]
+        partner = self.partner_id
+        contact = self._attribution_attendee_contact()
+        organisation = partner.commercial_partner_id
+        result = event_contacts.addressee(event_contacts.AttendeeFacts(
+            name=self.name or "", email=(self.email or "").strip(),
+            mobile=self._attribution_mobile_of(self.phone),
+            partner=self._attribution_contact_facts(partner),
+            contact=self._attribution_contact_facts(contact) if contact else None,
+            organisation=organisation.name or "" if organisation.is_company else ""))
+        if memo is not None:
+            memo.shared[("addressee", self.id)] = result
+        return result
+
+    def _attribution_mobile(self):
+        """Normalised mobile number of the attendee (:meth:`_attribution_addressee`),
+        or ''."""
+        return self._attribution_addressee().mobile
+
     def _attribution_email(self):
-        return self.partner_id.email or self.email or ""
+        """E-mail address of the attendee (:meth:`_attribution_addressee`), or ''."""
+        return self._attribution_addressee().email
 
     def _attribution_ctx(self):
         """Facts for :func:`attribution.events.render_sms`. The event's and the
@@ -173,9 +231,12 @@ class EventRegistration(models.Model):
                 "letter_date": events.local_date(now, tz).strftime("%Y-%m-%d"),
             }
         ctx = dict(shared[key])
+        who = self._attribution_addressee()
         ctx.update({
-            "name": partner.name or self.name or "",
-            "salutation": partner.attribution_salutation or "",
+            "name": who.name,
+            "salutation": who.salutation,
+            "organisation": who.organisation,
+            "letter": event.thanks_letter,
             "industry": partner.industry_id.name or "",
             "seats": self.seats_reserved,
             "gift": self.gift_description or "",
@@ -209,11 +270,19 @@ class EventRegistration(models.Model):
             fields.Datetime.from_string(self.event_id.date_end), self._attribution_tz())
 
     @api.multi
-    def attribution_text(self, code, version=None):
-        """Plain text of message ``code`` for this registration, the same for the
-        mail body and the SMS copy (:func:`attribution.events.render_sms`)."""
+    def attribution_email(self):
+        """The address the registration's mails go to (the attendee's own first)."""
         self.ensure_one()
-        if code == "E1":
+        return self._attribution_email()
+
+    @api.multi
+    def attribution_text(self, code, version=None):
+        """Plain text of message ``code`` (E1-E5, E1R) for this registration: the
+        mail's body and, but for the letters, the SMS copy
+        (:func:`attribution.events.render_sms`). E4 carries the survey too when the
+        event sends its letters as ``gift_survey``."""
+        self.ensure_one()
+        if code in ("E1", "E1R"):
             version = version or self.attribution_version()
         # the cron renders each text once: for the SMS copy and for the mail template
         memo = self.env.context.get("attribution_text_memo")
@@ -221,12 +290,19 @@ class EventRegistration(models.Model):
         if memo is not None and key in memo.texts:
             return memo.texts[key]
         ctx = self._attribution_ctx()
-        if code == "E1":
+        if code in ("E1", "E1R"):
             ctx["version"] = version
         text = events.render_sms(code, ctx)
         if memo is not None:
             memo.texts[key] = text
         return text
+
+    def _attribution_sms_text(self, code):
+        """The SMS of ``code``: the text itself, but for a letter (E4, E5) a short
+        notice that it follows (:func:`attribution.events.render_notice`)."""
+        if code in events.NOTICE_CODES:
+            return events.render_notice(code, self._attribution_ctx())
+        return self.attribution_text(code)
 
     @api.multi
     def attribution_lines(self, code, version=None):
@@ -261,29 +337,39 @@ class EventRegistration(models.Model):
             confirm_days_before=event.confirm_days_before,
             call_hour=event.call_hour,
             tz=(event.company_id or self.env.user.company_id)._attribution_tz(),
-            letters_within_days=LETTERS_WITHIN_DAYS)
+            letters_within_days=LETTERS_WITHIN_DAYS,
+            thanks_letter=event.thanks_letter or events.DEFAULT_THANKS_LETTER)
 
     def _attribution_reg_facts(self):
         """:class:`events.RegFacts` of every registration of ``self``, with the codes
-        already sent to it (one query for the send table)."""
+        already sent to it and the start date its E1 announced (one query for the
+        send table)."""
         self.env.cr.execute(
-            "SELECT registration_id, code FROM attribution_message_log "
+            "SELECT registration_id, code, event_date FROM attribution_message_log "
             "WHERE registration_id IN %s AND state = 'sent'",
             (tuple(self.ids) or (0,),))
-        sent = {}
-        for reg_id, code in self.env.cr.fetchall():
+        sent, announced = {}, {}
+        for reg_id, code, event_date in self.env.cr.fetchall():
             sent.setdefault(reg_id, set()).add(code)
-        return [events.RegFacts(
-            registration_id=reg.id, state=reg.state,
-            attended=reg.state == "done",
-            has_email=bool(reg._attribution_email()),
-            has_mobile=bool(reg._attribution_mobile()),
-            sent_codes=frozenset(sent.get(reg.id, ()))) for reg in self]
+            if code == "E1" and event_date:
+                # Odoo's cursor reads timestamps as strings
+                announced[reg_id] = fields.Datetime.from_string(event_date)
+        facts = []
+        for reg in self:
+            who = reg._attribution_addressee()
+            facts.append(events.RegFacts(
+                registration_id=reg.id, state=reg.state,
+                attended=reg.state == "done",
+                has_email=bool(who.email), has_mobile=bool(who.mobile),
+                sent_codes=frozenset(sent.get(reg.id, ())),
+                announced=announced.get(reg.id)))
+        return facts
 
     def _attribution_template(self, code):
         """The ``mail.template`` of ``code`` (E1 by the guest's industry)."""
         xmlid = {"E1": "event_mail_template_e1_%s" % self.attribution_version(),
-                 "E2": "event_mail_template_e2", "E4": "event_mail_template_e4",
+                 "E1R": "event_mail_template_e1r", "E2": "event_mail_template_e2",
+                 "E4": "event_mail_template_e4",
                  "E5": "event_mail_template_e5"}[code]
         return self.env.ref("sales_attribution.%s" % xmlid)
 
@@ -308,6 +394,57 @@ class EventRegistration(models.Model):
             "note": tools.plaintext2html(script),
         })
 
+    def _attribution_create_reconfirm_call(self, old_begin):
+        """Postponement: the consultant's activity to re-confirm the guest by phone,
+        due today (office time), naming the date the E1 announced and the new one."""
+        self.ensure_one()
+        tz = self._attribution_tz()
+        now = self._attribution_now()
+        consultant = self._attribution_consultant() or self.env.user
+        who = self._attribution_addressee()
+        dates = [events.full_date(fields.Datetime.from_string(value), tz)
+                 for value in (old_begin, self.event_id.date_begin)]
+        return self.env["mail.activity"].create({
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "user_id": consultant.id,
+            "date_deadline": fields.Date.to_string(events.local_date(now, tz)),
+            "summary": _("Event postponed: re-confirm %s by phone") % (
+                who.salutation or who.name),
+            "note": tools.plaintext2html(
+                _("%s was moved from %s to %s. Call %s to confirm the new date.") % (
+                    self.event_id.name, dates[0], dates[1],
+                    who.salutation or who.name)),
+        })
+
+    def _attribution_move_call(self):
+        """Postponement: the pending E3 call follows the event to its new day."""
+        self.ensure_one()
+        facts = self._attribution_facts(self.event_id)
+        local = terms.office_datetime(events.call_deadline(facts), facts.tz)
+        self.call_activity_id.write({
+            "date_deadline": fields.Date.to_string(local.date())})
+
+    @api.model
+    def _attribution_confirm_late(self, regs):
+        """E1 late: the registrations of ``regs`` just confirmed while their event's
+        E1 window is open get E1 now (:func:`attribution.events.late_confirmation`),
+        the log row marked ``late``, whoever confirmed them (desk, website: sudo, as
+        the cron's user sends). Not while a data file is loaded (install, demo): no
+        one confirmed those at a desk, and the cron sends them on its next run."""
+        if self.env.context.get("install_mode_data"):
+            return
+        now = self._attribution_now()
+        Log = self.env["attribution.message.log"].sudo()
+        regs = regs.sudo().filtered(lambda reg: reg.state == "open")
+        for event in regs.mapped("event_id"):
+            mine = regs.filtered(lambda reg: reg.event_id == event)
+            due = events.late_confirmation(
+                self._attribution_facts(event), mine._attribution_reg_facts(), now)
+            if due:
+                Log._send_late(mine.browse([reg_id for reg_id, _code in due]), now)
+
     @api.model
     def _cron_attribution_messages(self, now=None):
         """Scheduled action "Events: guest messages E1-E5": send what is due at
@@ -322,8 +459,13 @@ class EventRegistration(models.Model):
 
     @api.model
     def create(self, vals):
-        return super().create(check_vals(self, vals, GUARDED_FIELDS))
+        reg = super().create(check_vals(self, vals, GUARDED_FIELDS))
+        self._attribution_confirm_late(reg)
+        return reg
 
     @api.multi
     def write(self, vals):
-        return super().write(check_vals(self, vals, GUARDED_FIELDS))
+        result = super().write(check_vals(self, vals, GUARDED_FIELDS))
+        if vals.get("state") == "open":
+            self._attribution_confirm_late(self)
+        return result

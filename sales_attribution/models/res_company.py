@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 
 import pytz
 
-from ..attribution import ownership, projects, terms
+from ..attribution import ownership, projects, sms, terms
 
 
 def _timezones(model):
@@ -79,6 +79,26 @@ class ResCompany(models.Model):
         help="The sales office's clock: visit dates, deal dates, windows (A14, B6), "
              "event messages and quiet hours count in this zone's calendar days.")
 
+    attribution_quiet_start = fields.Float(
+        string="Quiet Hours From", default=sms.QUIET_START,
+        help="S1 (免打扰): no SMS or guest mail goes out from this time of day (office "
+             "time zone) until the end of the quiet hours; messages due then wait in "
+             "the queue until the morning. Equal start and end: no quiet hours.")
+    attribution_quiet_end = fields.Float(
+        string="Quiet Hours Until", default=sms.QUIET_END,
+        help="S1: the end of the quiet hours (office time zone); held messages go "
+             "out from then.")
+
+    @api.constrains("attribution_quiet_start", "attribution_quiet_end")
+    def _check_attribution_quiet_hours(self):
+        for company in self:
+            try:
+                sms.check_quiet_hours(company.attribution_quiet_start,
+                                      company.attribution_quiet_end)
+            except terms.BilingualError:
+                raise ValidationError(_("Quiet hours must be times of day (00:00 to "
+                                        "23:59)."))
+
     @api.constrains("attribution_protection_days", "attribution_group_units",
                     "attribution_followup_days", "attribution_complaint_split",
                     "attribution_relative_split", "attribution_strikes",
@@ -139,6 +159,14 @@ class ResCompany(models.Model):
             value = fields.Datetime.from_string(value)
         return terms.office_datetime(value, self._attribution_tz()).strftime(
             "%Y-%m-%d %H:%M")
+
+    def _attribution_quiet_hours(self):
+        """The S1 quiet hours of this company (the first one of ``self``; the current
+        user's company when empty): ``attribution.sms.QuietHours`` in the office's
+        zone."""
+        company = self[:1] or self.env.user.company_id
+        return sms.QuietHours(company.attribution_quiet_start,
+                              company.attribution_quiet_end, company._attribution_tz())
 
     def _attribution_rules(self, team=None):
         """The one resolver of a project's rule numbers: ``projects.Rules`` of

@@ -93,6 +93,19 @@ class ResPartner(models.Model):
     attribution_salutation_manual = fields.Char(
         string="Salutation Typed", copy=False,
         help="The salutation typed by the office; empty when it follows the name.")
+    attribution_sms_opt_out = fields.Boolean(
+        string="SMS Opt-out (退订)", copy=False, index=True,
+        help="S2: the customer receives no SMS from the sales office (event messages "
+             "are skipped and logged). Set by hand or by a reply containing "
+             "退订/TD/T/N to one of the office's messages.")
+
+    @api.model
+    def _get_default_image(self, partner_type, is_company, parent_id):
+        """No generated avatar for the customers of an imported sheet
+        (``terms.CTX_SHEET_IMPORT``): three images each, for thousands of them."""
+        if self.env.context.get(terms.CTX_SHEET_IMPORT):
+            return False
+        return super()._get_default_image(partner_type, is_company, parent_id)
 
     @api.depends("mobile", "phone")
     def _compute_attribution_phone(self):
@@ -200,10 +213,12 @@ class ResPartner(models.Model):
     def create(self, vals):
         numbers = vals.get("mobile") or vals.get("phone")
         if numbers:
-            self.env["attribution.partner.phone"]._check_partner_vals(self, vals)
+            holders = self.env["attribution.partner.phone"]._check_partner_vals(
+                self, vals)
         partner = super().create(vals)
         if numbers:
-            self.env["attribution.partner.phone"]._sync_partners(partner)
+            self.env["attribution.partner.phone"]._sync_partners(
+                partner, new_holders=holders)
         partner._attribution_write_ownership(vals)
         return partner
 

@@ -1,5 +1,3 @@
-import datetime as _dt
-
 from odoo import _, api, fields, models
 
 from ..attribution import conduct as policy
@@ -35,14 +33,16 @@ class ResUsers(models.Model):
         "attribution.violation", "user_id", string="Violations")
 
     def _compute_attribution_strike_count(self):
-        violations = self.env["attribution.violation"]._policy_violations(self)
-        now = _dt.datetime.combine(
-            fields.Date.from_string(fields.Date.context_today(self)),
-            _dt.time(23, 59, 59))
+        """Strikes within the period up to now (``terms.CTX_NOW`` or the clock), by
+        the office days of the consultant's company."""
+        Violation = self.env["attribution.violation"]
+        violations = Violation._policy_violations(self)
+        now = Violation._office_now()
         for user in self:
             company = user.company_id or self.env.user.company_id
             user.attribution_strike_count = policy.strike_count(
-                violations, user.id, now, company.attribution_strike_period_days)
+                violations, user.id, now, company.attribution_strike_period_days,
+                tz_name=company._attribution_tz())
 
     @api.multi
     def action_attribution_dismiss_proposal(self):

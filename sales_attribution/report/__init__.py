@@ -1,1 +1,2 @@
 from . import attribution_split_xlsx
+from . import attribution_visit_register_xlsx

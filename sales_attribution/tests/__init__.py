@@ -8,6 +8,7 @@ from . import test_demo
 from . import test_access
 from . import test_i18n
 from . import test_events
+from . import test_event_letters
 from . import test_event_cron_parallel
 from . import test_owner_notice_parallel
 from . import test_settings_wizard
@@ -32,9 +33,18 @@ from . import test_partner_phones
 from . import test_partner_merge
 from . import test_late_entry
 from . import test_departed
+from . import test_lead_moves
 from . import test_cover
 from . import test_handover
 from . import test_peer_suites
+from . import test_sms_providers
+from . import test_sms_quiet
+from . import test_visit_import
+from . import test_visit_register_export
+from . import test_deal_import
+from . import test_import_batch
+from . import test_import_batch_visits
+from . import test_projects
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
@@ -42,4 +52,4 @@ if not _config.get("without_demo"):
     from . import test_rotation_parallel
     from . import test_partner_phones_parallel
     from . import test_pdf_reports
-from . import test_projects
+    from . import test_visit_import_demo

@@ -29,9 +29,13 @@ RIGHTS = {
     "attribution.message.log": {"consultant": "r", "manager": "r"},
     "attribution.sms.message": {"consultant": "r", "manager": "rw"},
     "attribution.sms.gateway": {"manager": "rwcu"},
+    "attribution.sms.template": {"manager": "rwcu"},
     # side tables of the engine (claims, queue): written by the code, read by nobody
     "attribution.owner.notice": {},
     "attribution.phone.claim": {},
+    # issue 16: background imports are the managers' (consultants see none)
+    "attribution.import.batch": {"manager": "rwcu"},
+    "attribution.import.batch.row": {"manager": "r"},
     # every number of a customer: as private as the customer, edited on the form
     "attribution.partner.phone": {"consultant": "rwcu", "manager": "rwcu"},
     # ownership per project: written by the rule book (as superuser) only

@@ -49,6 +49,11 @@ CONTRACT = {
     "res.config.settings": ["attribution_protection_days", "attribution_group_units",
                             "attribution_followup_days", "attribution_complaint_split",
                             "attribution_relative_split", "attribution_strikes"],
+    # issue 16: the visit register import
+    "attribution.visit.import": ["file", "filename", "team_id", "line_ids"],
+    "attribution.visit.import.line": ["row", "state", "message", "partner_name",
+                                      "phone", "visit_datetime", "receiver_id",
+                                      "owner_id", "rule_code"],
 }
 
 SELECTIONS = {
@@ -66,6 +71,7 @@ SELECTIONS = {
     ("res.partner", "intent_class"): {"a", "b", "c"},
     ("event.registration", "survey_knows_planning"): {"yes", "no"},
     ("event.registration", "survey_pension_holder"): {"husband", "wife", "other"},
+    ("attribution.visit.import.line", "state"): {"ok", "error", "duplicate"},
 }
 
 
@@ -193,6 +199,9 @@ PUBLIC_METHODS = {
     "attribution.relation": {"create", "write", "unlink"},
     "attribution.duty": {"create", "write", "action_check_in", "action_mark_absent"},
     "res.company": set(),
+    "attribution.visit.import": {"action_preview", "action_import"},
+    "attribution.visit.import.line": set(),
+    "attribution.visit.import.column": set(),
 }
 
 

@@ -113,24 +113,52 @@ class TestEventCronParallel(TransactionCase):
         results = self._run_parallel(utc(10, 18))
         sent = sorted(pair for result in results for pair in result["sent"])
         absent = ("fmcg", "industrial", "generic", "sms_only")
-        self.assertEqual(sent, sorted((self.reg_ids[k], code) for k in absent
-                                      for code in ("E4", "E5")))
+        # one letter each (the default: gift and survey in one, E4)
+        self.assertEqual(sent, sorted((self.reg_ids[k], "E4") for k in absent))
         logs, mails, sms, calls, skip_notes = self._counts()
         expected_logs = {(self.reg_ids[k], c): 1 for k in sendable
                          for c in ("E1", "E2", "E3")}
-        expected_logs.update({(self.reg_ids[k], c): 1 for k in absent
-                              for c in ("E4", "E5")})
+        expected_logs.update({(self.reg_ids[k], "E4"): 1 for k in absent})
         self.assertEqual(logs, expected_logs)
         with_mail = ("service", "agency", "fmcg", "industrial", "generic")
-        self.assertEqual(mails, {self.reg_ids[k]: 2 + (2 if k in absent else 0)
+        self.assertEqual(mails, {self.reg_ids[k]: 2 + (1 if k in absent else 0)
                                  for k in with_mail})
         with_mobile = ("service", "agency", "fmcg", "industrial", "sms_only")
         self.assertEqual(sms, dict(
             [((self.reg_ids[k], c), 1) for k in with_mobile for c in ("E1", "E2")]
-            + [((self.reg_ids[k], c), 1) for k in with_mobile if k in absent
-               for c in ("E4", "E5")]))
+            + [((self.reg_ids[k], "E4"), 1) for k in with_mobile if k in absent]))
         self.assertEqual(calls, {self.reg_ids[k]: 1 for k in sendable})
         self.assertEqual(skip_notes, 2, "one note per run listing the new skips")
+
+    def test_E1R_double_cron_with_the_event_postponed_sends_once(self):
+        """E1 went out, then the event moved a week: two workers send one
+        re-confirmation (E1R) each, nothing on the old dates, E2 once on the new
+        evening before."""
+        sendable = ("service", "agency", "fmcg", "industrial", "generic", "sms_only")
+        self._run_parallel(utc(7, 10))
+        with api.Environment.manage(), self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            event = env["event.event"].browse(self.event_id)
+            event.write({"date_begin": "2036-05-16 01:00:00",
+                         "date_end": "2036-05-17 09:00:00"})
+        results = self._run_parallel(utc(8, 12))
+        sent = sorted(pair for result in results for pair in result["sent"])
+        self.assertEqual(sent, sorted((self.reg_ids[k], "E1R") for k in sendable))
+        for now in (utc(8, 18, 30), utc(9, 0, 30), utc(8, 13)):
+            results = self._run_parallel(now)
+            self.assertEqual([p for r in results for p in r["sent"]], [], now)
+        results = self._run_parallel(utc(15, 18, 30))
+        sent = sorted(pair for result in results for pair in result["sent"])
+        self.assertEqual(sent, sorted((self.reg_ids[k], "E2") for k in sendable))
+        logs, _mails, sms, calls, _notes = self._counts()
+        self.assertEqual(set(logs.values()), {1})
+        self.assertEqual(sorted(c for (r, c) in logs if c == "E1R"),
+                         ["E1R"] * len(sendable))
+        with_mobile = ("service", "agency", "fmcg", "industrial", "sms_only")
+        self.assertEqual(sorted(r for (r, c) in sms if c == "E1R"),
+                         sorted(self.reg_ids[k] for k in with_mobile))
+        # one re-confirmation call per guest told (no E3 yet: the new day is ahead)
+        self.assertEqual(calls, {self.reg_ids[k]: 1 for k in sendable})
 
     def test_E1_worker_behind_an_uncommitted_claim_sends_nothing(self):
         """Worker A has sent but not yet committed when worker B starts: B waits on

@@ -3,6 +3,7 @@ through the real models: the customer's visit dates, the B6 window of a revisit,
 A14 lapse cron and the duty roster. Each case runs at a moment where Beijing and UTC
 (or London) disagree on the date: 23:30 UTC is 07:30 the next morning in Beijing."""
 import datetime
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -135,6 +136,71 @@ class TestOfficeTime(AttributionCase):
         with self.assertRaises(UserError) as caught:
             duty.sudo(self.manager).action_mark_absent()
         self.assertIn("2026-01-10 07:40", caught.exception.name)
+
+    # ------------------------------------------------------------------ conduct
+
+    def fault_at(self, now):
+        """A complaint against 刘洋 recorded at ``now`` (UTC) by the system, undated."""
+        Violation = self.env["attribution.violation"].with_context(
+            **{terms.CTX_NOW: now})
+        return Violation._record(self.liu, "complaint", "test.office,%s" % now)
+
+    def test_A12_fault_early_in_the_morning_is_dated_the_beijing_day(self):
+        self.office("Asia/Shanghai")
+        self.manager.tz = "UTC"  # the recording user's zone does not date it
+        self.assertEqual(self.fault_at(EARLY_MORNING).date, "2026-01-10")
+
+    def test_A12_fault_is_dated_the_london_day(self):
+        self.office("Europe/London")
+        self.assertEqual(self.fault_at(EARLY_MORNING).date, "2026-01-09")
+
+    def strikes_at(self, now, *days):
+        Violation = self.env["attribution.violation"].sudo(self.manager)
+        for day in days:
+            Violation.create({"user_id": self.liu.id, "category": "complaint",
+                              "date": day})
+        return self.liu.with_context(**{terms.CTX_NOW: now}).attribution_strike_count
+
+    def test_A12_strike_window_counts_beijing_days(self):
+        self.office("Asia/Shanghai")
+        self.company.attribution_strike_period_days = 30
+        self.liu.tz = "UTC"
+        # at 07:30 on the 10th in Beijing today's fault counts (on the UTC date, the
+        # 9th, it would lie in the future), and so does the 12th of December
+        self.assertEqual(self.strikes_at(EARLY_MORNING, "2026-01-10", "2025-12-12"), 2)
+        # the 11th of December is today - 30 in Beijing: outside the window
+        self.assertEqual(self.strikes_at(EARLY_MORNING, "2025-12-11"), 2)
+
+    def test_A12_strike_window_counts_london_days(self):
+        self.office("Europe/London")
+        self.company.attribution_strike_period_days = 30
+        # still the 9th in London: the fault of the 10th is not yet, the 10th of
+        # December (today - 30) is out, the 11th in
+        self.assertEqual(self.strikes_at(EARLY_MORNING, "2026-01-10", "2025-12-10",
+                                         "2025-12-11"), 1)
+
+    def test_A13_abandoned_customer_is_dated_the_office_day_of_the_visit(self):
+        self.office("Asia/Shanghai")
+        self.manager.tz = "Europe/London"
+        visit = self.register(phone=self.phone(), receiver_id=self.liu.id,
+                              visit_datetime=EARLY_MORNING)
+        wizard = self.env["attribution.abandon.wizard"].sudo(self.manager).create({
+            "visit_id": visit.id, "user_id": self.liu.id,
+            "description": "left the customer at the sand table"})
+        wizard.action_report()
+        violation = self.env["attribution.violation"].search(
+            [("user_id", "=", self.liu.id), ("category", "=", "abandon_customer")])
+        self.assertEqual(violation.date, "2026-01-10")
+
+    def test_split_export_period_defaults_to_the_office_month(self):
+        self.office("Asia/Shanghai")
+        self.manager.tz = "UTC"
+        # 07:30 on 1 February in Beijing, still 31 January in UTC
+        with patch.object(fields.Datetime, "now", return_value="2026-01-31 23:30:00"):
+            defaults = self.env["attribution.split.export.wizard"].sudo(
+                self.manager).default_get(["date_from", "date_to"])
+        self.assertEqual((defaults["date_from"], defaults["date_to"]),
+                         ("2026-02-01", "2026-02-01"))
 
     # ------------------------------------------------------------------ dashboard
 

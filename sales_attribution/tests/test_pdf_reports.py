@@ -60,6 +60,8 @@ class TestPdfReports(SavepointCase):
         cls.reg = office["regs"]["service"]
         cls.reg.partner_id.write({
             "name": "欧阳娜娜", "title": cls.env.ref("base.res_partner_title_madam").id})
+        # the registration's own name comes first (issue 15 point 3): hers
+        cls.reg.name = "欧阳娜娜"
         cls.reg.write({"gift_description": "紫砂茶具",
                        "gift_courier_id": cls.consultant.id})
         url = ("http://127.0.0.1:%s" % config["http_port"] if odoo_server.server

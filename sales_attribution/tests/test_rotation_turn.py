@@ -101,6 +101,38 @@ class TestRotationTurn(AttributionCase):
             "partner_id": partner.id, "team_id": self.team.id,
             "claimant_ids": [(6, 0, (self.zhang | self.li).ids)]})
 
+    def test_A06_three_claimants_agree_only_when_both_others_give_way(self):
+        conflict = self._conflict()
+        conflict.sudo().write({"claimant_ids": [(4, self.wang.id)]})
+        conflict.sudo(self.zhang).write({"winner_id": self.li.id})
+        conflict.sudo(self.zhang).action_agree()
+        # one colleague's word is not the agreement: 王芳 has not given way
+        self.assertEqual(conflict.state, "negotiation")
+        self.assertEqual(conflict.agreed_user_ids, self.zhang)
+        self.assertEqual(conflict.partner_id.attribution_owner_id, self.zhang)
+        # naming another winner asks everyone again
+        conflict.sudo(self.wang).write({"winner_id": self.zhang.id})
+        self.assertFalse(conflict.agreed_user_ids)
+        conflict.sudo(self.wang).write({"winner_id": self.li.id})
+        conflict.sudo(self.wang).action_agree()
+        self.assertEqual(conflict.state, "negotiation")
+        conflict.sudo(self.zhang).action_agree()
+        self.assertEqual(conflict.state, "agreed")
+        self.assertEqual(conflict.agreed_user_ids, self.zhang | self.wang)
+
+    def test_A06_agreement_does_not_wait_for_a_claimant_who_left(self):
+        conflict = self._conflict()
+        conflict.sudo().write({"claimant_ids": [(4, self.wang.id)]})
+        self.wang.active = False
+        conflict.sudo(self.zhang).write({"winner_id": self.li.id})
+        conflict.sudo(self.zhang).action_agree()
+        self.assertEqual(conflict.state, "agreed")
+
+    def test_A06_consent_cannot_be_written_by_hand(self):
+        conflict = self._conflict()
+        with self.assertRaises(AccessError):
+            conflict.sudo(self.li).write({"agreed_user_ids": [(4, self.zhang.id)]})
+
     def test_rotation_turn_no_claimant_wins_on_their_own_word(self):
         conflict = self._conflict()
         conflict.sudo(self.li).write({"winner_id": self.li.id})

@@ -113,6 +113,8 @@ class TestSalutation(SavepointCase):
     def test_mail_template_body_greets_with_the_salutation(self):
         reg = self.office["regs"]["generic"]
         reg.partner_id.write({"name": "欧阳娜娜", "title": self.madam.id})
+        # the registration's own name comes first (issue 15 point 3): hers
+        reg.name = "欧阳娜娜"
         reg = reg.with_context(attribution_now="2036-05-07 02:00:00")
         for xmlid in ("event_mail_template_e1_generic", "event_mail_template_e2",
                       "event_mail_template_e4", "event_mail_template_e5"):

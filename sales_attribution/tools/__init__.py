@@ -1,2 +1,3 @@
-"""Helpers of the addon that are not models: ``bulk_mail``, ``deal_facts`` and
-``visit_facts`` (see their docstrings)."""
+"""Helpers of the addon that are not models: ``bulk_mail``, ``deal_facts``,
+``visit_facts``, ``import_errors`` (error rows back as .xlsx) and ``sheet_reader``
+(rows of an office's .xlsx/.xls/.csv, no Odoo; see their docstrings)."""

@@ -73,7 +73,7 @@ def load_visit_facts(record):
         policy.Registration(partner_id=partner.id, owner_id=uid(v.owner_id),
                             visit_datetime=_dt(v.visit_datetime),
                             receiver_id=uid(v.receiver_id),
-                            entered_at=_dt(v.create_date))
+                            entered_at=v._registration_entered_at())
         for v in others)
     kin = []
     for rel in partner.attribution_relation_ids:

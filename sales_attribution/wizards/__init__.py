@@ -6,3 +6,9 @@ from . import event_gift_wizard
 from . import attribution_settings_wizard
 from . import base_partner_merge
 from . import attribution_handover_wizard
+from . import attribution_deal_import
+from . import attribution_deal_import_line
+from . import attribution_visit_import
+from . import attribution_visit_import_line
+from . import attribution_visit_import_column
+from . import attribution_visit_import_batch

@@ -41,7 +41,9 @@ class AttributionAbandonWizard(models.TransientModel):
         self.env["attribution.violation"]._record(
             self.user_id, "abandon_customer", "attribution.visit,%s" % self.visit_id.id,
             description=self.description,
-            date=fields.Datetime.context_timestamp(
-                self, fields.Datetime.from_string(self.visit_id.visit_datetime)
-            ).strftime("%Y-%m-%d"))
+            # the office day of the visit (the consultant's company), not the
+            # reporting manager's time zone
+            date=fields.Date.to_string(
+                (self.user_id.sudo().company_id or self.env.user.company_id)
+                ._attribution_office_date(self.visit_id.visit_datetime)))
         return True

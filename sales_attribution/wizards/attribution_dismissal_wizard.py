@@ -34,7 +34,9 @@ class AttributionDismissalWizard(models.TransientModel):
         user.write({
             "attribution_dismissal_proposed": False,
             "attribution_dismissal_reason": self.reason,
-            "attribution_dismissal_dismissed_date": fields.Date.context_today(self),
+            "attribution_dismissal_dismissed_date":
+                self.env["attribution.violation"]._office_today(
+                    user.company_id or self.env.user.company_id),
         })
         body = _("Dismissal proposal for %s dismissed by %s: %s") % (
             user.name, self.env.user.name, self.reason)

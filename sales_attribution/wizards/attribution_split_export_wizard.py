@@ -8,15 +8,23 @@ class AttributionSplitExportWizard(models.TransientModel):
 
     date_from = fields.Date(
         string="From", required=True,
-        default=lambda self: fields.Date.context_today(self)[:8] + "01",
+        default=lambda self: self._default_office_today()[:8] + "01",
         help="First deal date of the period (split line date = date the deal was won).")
     date_to = fields.Date(
-        string="To", required=True, default=fields.Date.context_today,
+        string="To", required=True,
+        default=lambda self: self._default_office_today(),
         help="Last deal date of the period, included.")
     user_ids = fields.Many2many(
         "res.users", string="Consultants",
         help="Consultants to export; empty exports every line you may see, the "
              "company's forfeited lines included.")
+
+    @api.model
+    def _default_office_today(self):
+        """Today on the office's calendar (the user's company's time zone), as the
+        split lines are dated: the month so far by default."""
+        company = self.env.user.company_id
+        return fields.Date.to_string(company._attribution_office_date())
 
     @api.constrains("date_from", "date_to")
     def _check_period(self):

@@ -124,7 +124,11 @@ Interpretations of the seed, where SPEC and the brief leave room:
   holds no registration entered in time), proposing the owner of the earliest
   registration entered in time (the sheet as kept at the time), else the current
   owner; the decision says what the rules would have given and why it is held. A
-  settled or forfeited ruling still applies (the manager decided, not the entry).
+  settled or forfeited ruling still applies (the manager decided, not the entry). A
+  visit from the register kept at the time (``VisitFacts.kept_in_time``: an import of
+  the office's sheet) counts among the registrations entered in time: as the
+  earliest, its owner (the sheet's receiver where the rules call the rotation) is
+  the proposal.
 - Departed consultants (``VisitFacts.departed_user_ids``: archived, or no longer in
   the sales groups) never own in a new decision and carry no claim. A visit naming
   one (A2, A4, B3b, B4, B8) goes to the current owner if there is one who is still

@@ -4,7 +4,7 @@ A6 conflict), and the registrations after the visit time named in the decision.
 """
 from ..terms import CONFLICT_STATES, SETTLED
 from .draft import _Draft, _en, _fmt, _local_date, _reg_order, _zh
-from .facts import InvalidFacts, entered_late
+from .facts import InvalidFacts, Registration, entered_late
 
 
 def _rule_ruling(facts, names, current):
@@ -73,6 +73,13 @@ def _hold_late_entry(draft, facts, settings, names, all_regs):
                       and not entered_late(r.visit_datetime, r.entered_at,
                                            settings.late_entry_minutes)),
                      key=_reg_order)
+    if facts.kept_in_time:
+        # the register kept at the time: this visit is one of its registrations
+        own = facts.receiver_id if draft.needs_rotation else draft.owner_id
+        if own is not None and own not in departed:
+            in_time = sorted(in_time + [Registration(
+                partner_id=None, owner_id=own, visit_datetime=facts.visit_datetime,
+                receiver_id=facts.receiver_id)], key=_reg_order)
     first = in_time[0] if in_time else None
     proposal = first.owner_id if first is not None else current
     held = _Draft("A10" if first is not None else "A6")

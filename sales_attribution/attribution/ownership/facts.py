@@ -103,6 +103,10 @@ class VisitFacts:
     departed_user_ids: FrozenSet[int] = frozenset()
     #: the rotation's next present member, without serving a turn (the cover)
     duty_user_id: Optional[int] = None
+    #: the visit comes from the register as it was kept at the desk (an import of
+    #: the office's sheet): for a late entry it counts among the registrations
+    #: entered in time, so the hold proposes it when it is the earliest
+    kept_in_time: bool = False
 
 
 def entered_late(visit_datetime, entered_at, minutes):

@@ -70,6 +70,23 @@ def test_A12_rolling_window(violation, counted):
     assert strike_count([violation], 1, NOW, 30) == (1 if counted else 0)
 
 
+#: 07:30 on 1 July 2024 in Beijing, 23:30 on 30 June in UTC
+EARLY = dt.datetime(2024, 6, 30, 23, 30)
+
+
+@pytest.mark.parametrize("day, zone, counted", [
+    (dt.date(2024, 7, 1), None, True),          # the Beijing day: today
+    (dt.date(2024, 7, 1), "Asia/Shanghai", True),
+    (dt.date(2024, 7, 1), "UTC", False),        # the UTC day is still 30 June
+    (dt.date(2024, 6, 1), "Asia/Shanghai", False),  # Beijing today - 30
+    (dt.date(2024, 6, 1), "UTC", True),
+])
+def test_A12_window_counts_office_days(day, zone, counted):
+    violation = Violation(1, day, "complaint", "b")
+    assert strike_count([violation], 1, EARLY, 30, tz_name=zone) == int(counted)
+    assert assess([violation], 1, EARLY, 30, tz_name=zone).strike_count == int(counted)
+
+
 def test_A12_every_category_counts_one_strike():
     violations = [v(1, 1, "late"), v(1, 2, "absence"), v(1, 3, "other")]
     assert strike_count(violations, 1, NOW, 30) == 3

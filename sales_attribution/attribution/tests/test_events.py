@@ -6,7 +6,8 @@ import pytest
 from attribution.events import (SURVEY_QUESTIONS, WORDING, WORDING_EN, EventFacts,
                                 RegFacts, call_deadline, code_window, countdown_days,
                                 date_range_text, due_messages, industry_version,
-                                render_receipt, render_sms, signature)
+                                late_confirmation, render_notice, render_receipt,
+                                render_sms, signature)
 from attribution.terms import utc_from_office
 
 # The seed's sample texts (第一篇), verbatim.
@@ -40,8 +41,9 @@ EVENT = EventFacts(event_id=7, date_begin=dt.datetime(2024, 6, 9, 1, 0),
                    date_end=dt.datetime(2024, 6, 10, 9, 0))
 
 
-def reg(rid=1, state="open", attended=False, email=True, mobile=True, sent=()):
-    return RegFacts(rid, state, attended, email, mobile, frozenset(sent))
+def reg(rid=1, state="open", attended=False, email=True, mobile=True, sent=(),
+        announced=None):
+    return RegFacts(rid, state, attended, email, mobile, frozenset(sent), announced)
 
 
 def local(y, m, d, h, mi=0, tz="Asia/Shanghai"):
@@ -249,24 +251,43 @@ def test_E3_evening_before_and_event_day_cumulate_unsent_codes():
 
 # ----------------------------------------------------------------- E4 / E5
 
-def test_E4_E5_after_the_event_only_for_absentees():
+def _letter_event(letter):
+    return EventFacts(7, EVENT.date_begin, EVENT.date_end, thanks_letter=letter)
+
+
+@pytest.mark.parametrize("letter, code", [
+    ("gift", "E4"), ("survey", "E5"), ("gift_survey", "E4")])
+def test_E4_one_letter_per_absentee_only(letter, code):
+    """One letter, the event's choice, to each confirmed absentee; attendees,
+    cancelled and unconfirmed registrations get nothing."""
+    event = _letter_event(letter)
     regs = [reg(1, state="open"), reg(2, state="done", attended=True),
             reg(3, state="open", attended=True), reg(4, state="draft"),
             reg(5, state="cancel"), reg(6, state="open", email=False, mobile=False),
-            reg(7, state="open", sent={"E4"})]
-    assert due_messages(EVENT, regs, local(2024, 6, 10, 16, 59)) == ([], [])
-    due, skipped = due_messages(EVENT, regs, local(2024, 6, 10, 17, 0))
-    assert due == [(1, "E4"), (1, "E5"), (4, "E4"), (4, "E5"), (7, "E5")]
-    assert [(r, c) for r, c, _, _ in skipped] == [
-        (5, "E4"), (5, "E5"), (6, "E4"), (6, "E5")]
+            reg(7, state="open", sent={"E4"}), reg(8, state="open", sent={"E5"}),
+            reg(9, state="open", email=False)]
+    assert due_messages(event, regs, local(2024, 6, 10, 16, 59)) == ([], [])
+    due, skipped = due_messages(event, regs, local(2024, 6, 10, 17, 0))
+    assert due == [(1, code), (9, code)]
+    assert [(r, c, en) for r, c, _, en in skipped] == [
+        (4, code, "the registration is not confirmed"),
+        (5, code, "the registration is cancelled"),
+        (6, code, "the customer has neither e-mail nor mobile")]
+
+
+def test_E4_default_letter_is_gift_and_survey_in_one():
+    assert EVENT.thanks_letter == "gift_survey"
+    assert codes_due(local(2024, 6, 11, 10)) == ["E4"]
+    with pytest.raises(ValueError):
+        codes_due(local(2024, 6, 11, 10), event=_letter_event("both"))
 
 
 def test_E4_letters_stop_after_the_window():
-    assert codes_due(EVENT.date_end + dt.timedelta(days=29)) == ["E4", "E5"]
+    assert codes_due(EVENT.date_end + dt.timedelta(days=29)) == ["E4"]
     assert codes_due(EVENT.date_end + dt.timedelta(days=30)) == []
     event = EventFacts(7, EVENT.date_begin, EVENT.date_end, letters_within_days=None)
     late = EVENT.date_end + dt.timedelta(days=400)
-    assert codes_due(late, event=event) == ["E4", "E5"]
+    assert codes_due(late, event=event) == ["E4"]
     end = EVENT.date_end
     assert code_window(EVENT, "E4") == (end, end + dt.timedelta(days=30))
 
@@ -285,6 +306,37 @@ def test_E4_thank_you_letter_with_gift():
     assert render_sms("E4", dict(E4_CTX, name="")).startswith("感谢函\n尊敬的贵宾:")
     en = render_sms("E4", E4_CTX, lang="en_US")
     assert "gift for you (茶具一套)" in en and "account manager: 陈卫" in en
+    assert "养老规划" not in text, "a gift letter alone has no survey"
+
+
+def test_E4_gift_survey_letter_carries_both():
+    ctx = dict(E4_CTX, letter="gift_survey", consultant_phone="13800000000")
+    text = render_sms("E4", ctx)
+    assert text.startswith("感谢函\n尊敬的张总:\n")
+    assert text.count("感谢函") == 1 and text.count("尊敬的") == 1
+    assert "精美礼品(茶具一套),由我专程送到您的府上" in text
+    for line in ("1、您是否对家庭投资理财有足够的了解? 了解□、不了解□",
+                 "2、您的家庭成员目前谁拥有养老规划? 丈夫□、妻子□、其他□",
+                 "3、您对我公司的服务是否有更好的建议?"):
+        assert "\n%s\n" % line in text
+    assert "陈卫是我公司优秀的业务代表" in text and "13800000000" in text
+    assert text.endswith("阳光售楼处 客户经理:陈卫")
+    en = render_sms("E4", ctx, lang="en_US")
+    assert "[ ] husband, [ ] wife, [ ] other" in en and "gift for you" in en
+
+
+@pytest.mark.parametrize("code, gift", [("E4", True), ("E5", False)])
+def test_E4_sms_of_a_letter_is_a_short_notice(code, gift):
+    ctx = dict(E4_CTX, letter="gift_survey", consultant_phone="13800000000")
+    notice = render_notice(code, ctx)
+    assert notice.startswith("张总您好!您未能出席金裕人生理财规划讲座暨客户答谢晚宴,")
+    assert ("礼品" in notice) == gift
+    assert "感谢函" in notice and notice.endswith("阳光售楼处陈卫")
+    for fragment in ("□", "养老规划", "尊敬的", "专程送到", "\n"):
+        assert fragment not in notice
+    assert len(notice) < len(render_sms(code, ctx)) / 3
+    with pytest.raises(ValueError):
+        render_notice("E1", ctx)
 
 
 def test_E4_gift_receipt():
@@ -387,3 +439,62 @@ def test_every_message_greets_with_the_salutation(code):
     assert "张总" not in render_sms(code, dict(ctx, salutation="李女士"))
     company = render_sms(code, dict(ctx, name="深圳市阳光置业有限公司"))
     assert "深圳市阳光置业有限公司" in company and "有限公司总" not in company
+
+
+# ----------------------------------------------------------------- postponed events
+
+MOVED = EventFacts(7, EVENT.date_begin + dt.timedelta(days=7),
+                   EVENT.date_end + dt.timedelta(days=7))
+
+
+def test_E1_postponed_after_E1_gets_one_reconfirmation():
+    told = reg(1, sent={"E1"}, announced=EVENT.date_begin)
+    now = local(2024, 6, 8, 12)  # the old eve: the new start is a week later
+    assert due_messages(MOVED, [told], now) == ([(1, "E1R")], [])
+    # once only, and nothing for a registration told the current date
+    assert codes_due(now, [reg(1, sent={"E1", "E1R"}, announced=EVENT.date_begin)],
+                     MOVED) == []
+    assert codes_due(now, [reg(1, sent={"E1"}, announced=MOVED.date_begin)],
+                     MOVED) == []
+    # E1 not yet sent: the plain E1 at the new window, no re-confirmation
+    assert codes_due(local(2024, 6, 14, 10), [reg(1)], MOVED) == ["E1"]
+    # after the new start, no re-confirmation any more
+    assert codes_due(MOVED.date_begin, [told], MOVED) == []
+    # cancelled meanwhile: nothing, listed
+    due, skipped = due_messages(MOVED, [reg(1, state="cancel", sent={"E1"},
+                                            announced=EVENT.date_begin)], now)
+    assert due == [] and [(r, c) for r, c, _, _ in skipped] == [(1, "E1R")]
+
+
+def test_E2_E3_follow_the_new_date_only():
+    told = reg(1, sent={"E1"}, announced=EVENT.date_begin)
+    # the old evening before and the old event day: nothing but the re-confirmation
+    assert codes_due(local(2024, 6, 8, 18, 30), [told], MOVED) == ["E1R"]
+    assert codes_due(local(2024, 6, 9, 10), [told], MOVED) == ["E1R"]
+    told_again = reg(1, sent={"E1", "E1R"}, announced=EVENT.date_begin)
+    assert codes_due(local(2024, 6, 15, 18, 30), [told_again], MOVED) == ["E2"]
+    assert codes_due(local(2024, 6, 16, 0, 30), [told_again], MOVED) == ["E2", "E3"]
+
+
+def test_E1R_wording_says_postponed_with_the_new_date():
+    ctx = dict(name="张伟", event="薪酬绩效论坛", company="长松", consultant="陈卫",
+               date_begin=MOVED.date_begin, date_end=MOVED.date_end,
+               now=local(2024, 6, 8, 12))
+    text = render_sms("E1R", ctx)
+    assert text.startswith("张总晚上好!薪酬绩效论坛因故改期,新的日期为2024年6月16日。")
+    assert "16-17号举办薪酬绩效论坛,诚邀您莅临!距薪酬绩效论坛只有8天时间" in text
+    assert "改期" not in render_sms("E1", ctx)
+    assert render_sms("E1R", ctx).replace(
+        "薪酬绩效论坛因故改期,新的日期为2024年6月16日。", "") == render_sms("E1", ctx)
+    en = render_sms("E1R", ctx, lang="en_US")
+    assert "has been rescheduled; the new date is 16 June 2024" in en
+
+
+def test_E1_late_registration_confirmed_at_once():
+    new = reg(3)
+    assert late_confirmation(EVENT, [new], local(2024, 6, 8, 20)) == [(3, "E1")]
+    assert late_confirmation(EVENT, [new], local(2024, 6, 7, 8, 59)) == []
+    assert late_confirmation(EVENT, [reg(3, sent={"E1"})], local(2024, 6, 8, 20)) == []
+    assert late_confirmation(EVENT, [reg(3, state="draft")],
+                             local(2024, 6, 8, 20)) == []
+    assert late_confirmation(EVENT, [new], EVENT.date_begin) == []

@@ -296,3 +296,31 @@ class TestHandover(unittest.TestCase):
     def test_H1_no_successor(self):
         with self.assertRaises(NoSuccessor):
             distribute([1], [])
+
+
+class TestKeptInTime(unittest.TestCase):
+    """A visit imported from the register kept at the desk (issue 16) is held like a
+    late entry against the owner it would move, but counts as entered in time."""
+
+    def test_imported_earliest_visit_is_the_proposal(self):
+        # 李娜 owns since a desk registration on the 20th; the office's sheet shows
+        # 张伟 received the customer on the 3rd
+        facts = visit(when=at(3), receiver_id=1, current_owner_id=2,
+                      registrations=(reg(2, 20),), is_late_entry=True,
+                      entered_at=at(20, 5), kept_in_time=True)
+        d = decide(facts, SETTINGS, NOW)
+        self.assertEqual((d.rule_code, d.owner_id, d.open_conflict), ("A10", 2, True))
+        self.assertEqual(d.proposed_owner_id, 1)
+        self.assertEqual(set(d.claimant_ids), {1, 2})
+        # typed late at the desk instead: the sheet as kept in time shows 李娜
+        late = decide(dataclasses.replace(facts, kept_in_time=False), SETTINGS, NOW)
+        self.assertEqual(late.proposed_owner_id, 2)
+
+    def test_imported_later_visit_does_not_beat_the_earlier_sheet(self):
+        facts = visit(when=at(25), receiver_id=1, current_owner_id=2,
+                      registrations=(reg(2, 10),), is_late_entry=True,
+                      entered_at=at(26), kept_in_time=True,
+                      customer_recalls_consultant=True, requested_user_id=1)
+        d = decide(facts, SETTINGS, NOW)
+        self.assertEqual(d.owner_id, 2)
+        self.assertEqual(d.proposed_owner_id, 2)

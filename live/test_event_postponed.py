@@ -1,0 +1,119 @@
+"""Postponed event with the scheduled action running twice at once (issue 15 point
+6, live): a real multi-worker Odoo, its two cron threads, and two clients
+triggering the guest-message job (``ir_cron_event_attribution_messages``) at the
+same moment in two HTTP workers.
+
+The event starts in 20 hours: its confirmation window (E1) is open, so registering
+sends E1 at once (E1 late). Then the event moves a week later: each guest's
+consultant gets a re-confirmation call, and however many workers run the job, each
+guest receives exactly one re-confirmation (E1R, 改期 and the new date) and never a
+second message of any code.
+"""
+import datetime
+import threading
+import time
+import xmlrpc.client
+
+from conftest import ADMIN_PASSWORD, DB, URL
+
+FMT = "%Y-%m-%d %H:%M:%S"
+
+
+def _trigger_in_parallel(admin, cron, clients=2):
+    """``method_direct_trigger`` of ``cron`` from ``clients`` threads at once (each
+    call runs in its own HTTP worker process)."""
+    errors, start = [], threading.Barrier(clients)
+
+    def work():
+        proxy = xmlrpc.client.ServerProxy(URL + "/xmlrpc/2/object", allow_none=True)
+        start.wait(30)
+        try:
+            proxy.execute_kw(DB, admin.uid, ADMIN_PASSWORD, "ir.cron",
+                             "method_direct_trigger", [[cron]], {})
+        except xmlrpc.client.Fault as fault:
+            errors.append(fault.faultString[-500:])
+
+    threads = [threading.Thread(target=work) for _i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(600)
+    assert errors == []
+
+
+def _logs(admin, reg_ids):
+    return admin.call("attribution.message.log", "search_read",
+                      [("registration_id", "in", reg_ids), ("state", "=", "sent")],
+                      ["registration_id", "code", "event_date", "late"])
+
+
+def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
+    stamp = office["stamp"]
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    begin = now + datetime.timedelta(hours=20)
+    event = admin.call("event.event", "create", {
+        "name": "Live forum %s" % stamp,
+        "date_begin": begin.strftime(FMT),
+        "date_end": (begin + datetime.timedelta(hours=4)).strftime(FMT),
+        "date_tz": "Asia/Shanghai", "event_mail_ids": [(5, 0, 0)],
+        "user_id": office["uid"]["consultant_a"], "auto_confirm": True})
+    admin.call("event.event", "write", [event], {"state": "confirm"})
+    reg_ids = []
+    for i in range(4):
+        partner = admin.call("res.partner", "create", {
+            "name": "Live Guest %s %d" % (stamp, i),
+            "email": "guest%d_%s@example.invalid" % (i, stamp),
+            "mobile": "137%04d%04d" % (int(stamp[-4:]), i)})
+        reg_ids.append(admin.call("event.registration", "create", {
+            "event_id": event, "partner_id": partner,
+            "name": "Live Guest %s %d" % (stamp, i),
+            "email": "guest%d_%s@example.invalid" % (i, stamp),
+            "attribution_user_id": office["uid"]["consultant_a"]}))
+    # registered inside the open window: E1 at once, marked late
+    logs = _logs(admin, reg_ids)
+    e1 = {log["registration_id"][0]: log for log in logs if log["code"] == "E1"}
+    assert sorted(e1) == sorted(reg_ids)
+    assert all(log["late"] for log in e1.values())
+    assert {log["event_date"] for log in e1.values()} == {begin.strftime(FMT)}
+
+    moved = begin + datetime.timedelta(days=7)
+    admin.call("event.event", "write", [event], {
+        "date_begin": moved.strftime(FMT),
+        "date_end": (moved + datetime.timedelta(hours=4)).strftime(FMT)})
+    calls = admin.call("mail.activity", "search_read", [
+        ("res_model", "=", "event.registration"), ("res_id", "in", reg_ids)],
+        ["res_id", "user_id", "summary"])
+    assert sorted(c["res_id"] for c in calls) == sorted(reg_ids)
+    assert {c["user_id"][0] for c in calls} == {office["uid"]["consultant_a"]}
+
+    # both cron threads may pick the job up (due now) while two clients run it
+    cron = admin.ref("sales_attribution.ir_cron_event_attribution_messages")
+    admin.call("ir.cron", "write", [cron], {"active": True,
+                                            "nextcall": now.strftime(FMT)})
+    for _round in range(3):
+        _trigger_in_parallel(admin, cron)
+    deadline = time.time() + 90  # a cron thread wakes at least once a minute
+    while time.time() < deadline:
+        nextcall = admin.call("ir.cron", "read", [cron], ["nextcall"])[0]["nextcall"]
+        if nextcall > now.strftime(FMT):
+            break
+        time.sleep(2)
+    _trigger_in_parallel(admin, cron)
+
+    logs = _logs(admin, reg_ids)
+    pairs = [(log["registration_id"][0], log["code"]) for log in logs]
+    assert len(pairs) == len(set(pairs)), "a message sent twice"
+    e1r = {log["registration_id"][0]: log for log in logs if log["code"] == "E1R"}
+    assert sorted(e1r) == sorted(reg_ids)
+    assert {log["event_date"] for log in e1r.values()} == {moved.strftime(FMT)}
+    # the E1 rows keep the date they announced
+    assert {log["event_date"] for log in logs if log["code"] == "E1"} == {
+        begin.strftime(FMT)}
+    for reg_id in reg_ids:
+        mails = admin.call("mail.message", "search_count", [
+            ("model", "=", "event.registration"), ("res_id", "=", reg_id),
+            ("message_type", "=", "email"), ("subject", "like", "改期")])
+        assert mails == 1, reg_id
+    sms = admin.call("attribution.sms.message", "search_read", [
+        ("registration_id", "in", reg_ids), ("code", "=", "E1R")], ["registration_id"])
+    assert sorted(s["registration_id"][0] for s in sms) == sorted(reg_ids)

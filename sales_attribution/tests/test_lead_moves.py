@@ -1,0 +1,93 @@
+"""A consultant cannot move a colleague's customer through a deal (``crm.lead``).
+
+The registration sheet decides who owns a customer (A1, A10) and a deal's salesperson
+is the owner its split pays: creating a deal on a colleague's customer, taking an
+unassigned deal of one, or re-pointing an own deal at one is refused in the user's
+language and nothing is written. Run as the real users (``sudo(user)``); the same moves
+over XML-RPC are in ``live/test_rpc_surface.py``.
+"""
+from odoo.exceptions import UserError
+
+from .common import AttributionCase
+
+
+class TestLeadMoves(AttributionCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.theirs = cls.env["res.partner"].create({
+            "name": "张先生", "mobile": "13900130901", "customer": True,
+            "attribution_owner_id": cls.zhang.id})
+        cls.mine = cls.env["res.partner"].create({
+            "name": "李女士", "mobile": "13900130902", "customer": True,
+            "attribution_owner_id": cls.li.id})
+
+    def deals(self, partner):
+        return self.env["crm.lead"].with_context(active_test=False).search(
+            [("partner_id", "=", partner.id)])
+
+    def test_A10_consultant_cannot_open_a_deal_on_a_colleagues_customer(self):
+        Lead = self.env["crm.lead"].sudo(self.li)
+        for vals in ({}, {"user_id": self.li.id}):
+            with self.assertRaises(UserError) as caught:
+                Lead.create(dict(vals, name="抢单", type="opportunity",
+                                 partner_id=self.theirs.id))
+            self.assertIn(self.zhang.name, caught.exception.name)
+            self.assertIn("A10", caught.exception.name)
+        self.assertFalse(self.deals(self.theirs))
+
+    def test_A10_consultant_cannot_take_an_unassigned_deal_of_a_colleague(self):
+        lead = self.env["crm.lead"].create({
+            "name": "无人跟进", "type": "opportunity", "partner_id": self.theirs.id,
+            "user_id": False})
+        with self.assertRaises(UserError):
+            lead.sudo(self.li).write({"user_id": self.li.id})
+        self.assertFalse(lead.user_id)
+
+    def test_A10_consultant_cannot_repoint_an_own_deal_at_a_colleagues_customer(self):
+        lead = self.env["crm.lead"].sudo(self.li).create({
+            "name": "我的商机", "type": "opportunity", "partner_id": self.mine.id})
+        self.assertEqual(lead.user_id, self.li)
+        with self.assertRaises(UserError):
+            lead.write({"partner_id": self.theirs.id})
+        lead.invalidate_cache()
+        self.assertEqual(lead.sudo().partner_id, self.mine)
+        with self.assertRaises(UserError):
+            lead.write({"user_id": self.wang.id})  # giving it away is the manager's
+        self.assertEqual(lead.sudo().user_id, self.li)
+
+    def test_A10_consultant_cannot_repoint_an_unassigned_deal(self):
+        # an unassigned deal is split to its closer: pointing one at a colleague's
+        # customer would pay whoever closes it, not the owner
+        lead = self.env["crm.lead"].create({
+            "name": "无人跟进", "type": "opportunity", "user_id": False})
+        with self.assertRaises(UserError):
+            lead.sudo(self.li).write({"partner_id": self.theirs.id})
+        self.assertFalse(lead.partner_id)
+
+    def test_A10_consultant_works_own_and_unowned_customers(self):
+        Lead = self.env["crm.lead"].sudo(self.li)
+        own = Lead.create({"name": "自己的", "type": "opportunity",
+                           "partner_id": self.mine.id})
+        own.write({"description": "回访", "partner_id": self.mine.id})
+        new = self.env["res.partner"].create({"name": "新客户", "customer": True})
+        other = Lead.create({"name": "新客户商机", "type": "opportunity",
+                             "partner_id": new.id})
+        self.assertEqual((own.user_id, other.user_id), (self.li, self.li))
+
+    def test_A10_manager_assigns_a_deal_to_another_consultant(self):
+        lead = self.env["crm.lead"].sudo(self.manager).create({
+            "name": "经理分配", "type": "opportunity", "partner_id": self.theirs.id,
+            "user_id": self.li.id})
+        self.assertEqual(lead.user_id, self.li)
+
+    def test_A10_refusal_reads_in_chinese(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        self.env["ir.translation"].load_module_terms(["sales_attribution"], ["zh_CN"])
+        self.li.lang = "zh_CN"
+        Lead = self.env["crm.lead"].sudo(self.li).with_context(lang="zh_CN")
+        with self.assertRaises(UserError) as caught:
+            Lead.create({"name": "抢单", "type": "opportunity",
+                         "partner_id": self.theirs.id})
+        self.assertIn("来访登记表", caught.exception.name)
