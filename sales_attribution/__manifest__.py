@@ -5,7 +5,7 @@
     "summary": "Who owns a customer in a property sales office, commission "
                "splits, event confirmations and absentee letters, each decision "
                "citing its rule",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Sales",
     "website": "https://example.invalid/sales_attribution",
     "author": "sales_attribution authors",
@@ -47,6 +47,8 @@
         "wizards/attribution_settings_wizard_views.xml",
         "security/attribution_partner_phone_security.xml",
         "wizards/attribution_handover_wizard_views.xml",
+        "security/attribution_ownership_security.xml",
+        "views/attribution_ownership_views.xml",
         "views/attribution_import_batch_views.xml",
         "wizards/attribution_deal_import_views.xml",
         "data/attribution_import_cron_data.xml",

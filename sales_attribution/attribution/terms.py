@@ -203,3 +203,16 @@ class BilingualError(ValueError):
     def message(self, lang=None):
         """The message in ``lang`` (Chinese for ``zh*``, else English)."""
         return self.message_zh if (lang or "").startswith("zh") else self.message_en
+
+
+# ------------------------------------------------------------------ projects
+
+#: ownership scopes (company setting ``attribution_scope``): one owner per project
+#: (案场, a ``crm.team``), or one owner across all the company's projects
+SCOPE_PROJECT = "project"
+SCOPE_COMPANY = "company"
+SCOPES = (SCOPE_PROJECT, SCOPE_COMPANY)
+#: the project (``crm.team`` id) whose ownership the customer's fields read and write
+CTX_TEAM = "team_id"
+#: set while the rule book writes a customer's fields after writing its ownership row
+CTX_OWNERSHIP_WRITTEN = "attribution_ownership_written"

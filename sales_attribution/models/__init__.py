@@ -25,6 +25,7 @@ from . import attribution_message_log
 from . import attribution_owner_notice
 from . import attribution_phone_claim
 from . import attribution_partner_phone
+from . import attribution_ownership
 from . import attribution_sms_template
 from . import mail_mail
 from . import attribution_import_batch

@@ -203,7 +203,8 @@ class AttributionConflict(models.Model):
                                  winner_id=conflict.winner_id.id or None),
             names={u.id: u.name for u in users})
         company = conflict.team_id.company_id or self.env.user.company_id
-        return policy.decide(facts, company._attribution_ownership_settings())
+        return policy.decide(
+            facts, company._attribution_ownership_settings(conflict.team_id))
 
     def _apply_state(self):
         """Effects of the state just reached: decisions (A6/A7), notices (A7), A8."""

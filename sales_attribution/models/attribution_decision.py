@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import html_escape
 
+from ..attribution import terms
 from .attribution_visit import rule_code_selection
 
 
@@ -128,10 +129,19 @@ class AttributionDecision(models.Model):
             "team_id": team.id if team else False,
             "decided_by_id": self.env.uid,
         })
+        # the owner is written in the ownership row of the decision's project
+        # (res.partner._attribution_write_team; scope company: the company-wide row)
+        row_team = partner_su.with_context(**{terms.CTX_TEAM: team.id or False}) \
+            ._attribution_write_team(owner.id)
+        row = self.env["attribution.ownership"]._rows_of(partner, row_team)
+        if row.owner_id != owner:
+            row.write({"owner_id": owner.id or False})
         if partner_su.attribution_owner_id != owner:
             # tracking_disable: the decision note posted below says who owns the
-            # customer now and why; a tracking message would say it a second time
-            partner_su.with_context(tracking_disable=True).write(
+            # customer now and why; a tracking message would say it a second time;
+            # the row is written above
+            partner_su.with_context(**{
+                "tracking_disable": True, terms.CTX_OWNERSHIP_WRITTEN: True}).write(
                 {"attribution_owner_id": owner.id or False})
         leads = self._open_leads(partner)
         if lead:

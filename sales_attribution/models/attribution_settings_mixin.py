@@ -47,6 +47,9 @@ class AttributionSettingsMixin(models.AbstractModel):
     attribution_cover_uses_turn = fields.Boolean(
         related="company_id.attribution_cover_uses_turn")
 
+    # several projects (案场) in one company
+    attribution_scope = fields.Selection(related="company_id.attribution_scope")
+
     # S1 quiet hours (免打扰时段) of the guest messages
     attribution_quiet_start = fields.Float(
         related="company_id.attribution_quiet_start")

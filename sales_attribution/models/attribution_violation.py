@@ -161,10 +161,12 @@ class AttributionViolation(models.Model):
         self.ensure_one()
         company = self._company()
         day = fields.Date.from_string(at_date or self.date)
+        # the strikes of the violation's project (its override, else the company's)
+        strikes = company._attribution_rules(self.sudo().team_id).strikes
         return policy.assess(
             self._policy_violations(self.user_id), self.user_id.id,
             self._office_day_end(day, company),
-            company.attribution_strike_period_days, company.attribution_strikes,
+            company.attribution_strike_period_days, strikes,
             names={self.user_id.id: self.user_id.name},
             tz_name=company._attribution_tz())
 

@@ -314,9 +314,14 @@ class AttributionVisit(models.Model):
     # ------------------------------------------------------------------ facts
 
     def _attribution_settings(self):
+        """The rule numbers of this visit's project (``res.company._attribution_rules``:
+        the team's overrides, else the company's) for ``ownership.decide``; the
+        decision's explanation cites the window it used."""
         company = self.env.user.company_id
+        # sudo: the desk reads its project's numbers whatever it may read of the team
+        team = self[:1].sudo().team_id
         return dataclasses.replace(
-            company._attribution_ownership_settings(),
+            company._attribution_ownership_settings(team),
             late_entry_minutes=company.attribution_late_entry_minutes)
 
     def _rotation(self):

@@ -248,16 +248,17 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------ facts
 
     @api.model
-    def _attribution_split_settings(self, company):
-        """The split rules' settings (``splits.Settings``) of ``company``
-        (``res.company``; the user's company when empty)."""
+    def _attribution_split_settings(self, company, team=None):
+        """The split rules' settings (``splits.Settings``) of the project ``team``
+        (``crm.team``; empty: the company's numbers, see
+        ``res.company._attribution_rules``) in ``company`` (``res.company``; the
+        user's company when empty)."""
         company = company or self.env.user.company_id
+        rules = company._attribution_rules(team)
         return policy.Settings(
-            group_units=company.attribution_group_units,
-            complaint_split=(company.attribution_complaint_split,
-                             100 - company.attribution_complaint_split),
-            relative_split=(company.attribution_relative_split,
-                            100 - company.attribution_relative_split),
+            group_units=rules.group_units,
+            complaint_split=(rules.complaint_split, 100 - rules.complaint_split),
+            relative_split=(rules.relative_split, 100 - rules.relative_split),
             timezone=company._attribution_tz(),
         )
 
@@ -368,10 +369,12 @@ class CrmLead(models.Model):
         makeup_credits = []
         for lead in self:
             deal, lines = deals[lead.id], existing[lead.id]
-            company = deal["company_id"]
+            # the deal's project's numbers (its team's overrides, else the company's)
+            company = (deal["company_id"], deal["team_id"])
             if company not in settings:
                 settings[company] = self._attribution_split_settings(
-                    self.env["res.company"].browse(company))
+                    self.env["res.company"].browse(deal["company_id"]),
+                    self.env["crm.team"].browse(deal["team_id"]))
             # deals won together share their won instant (date_closed): dated once
             won_key = (deal["won_datetime"], settings[company].timezone)
             if won_key not in won_dates:

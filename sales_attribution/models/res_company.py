@@ -5,7 +5,7 @@ from odoo.exceptions import ValidationError
 
 import pytz
 
-from ..attribution import ownership, sms, terms
+from ..attribution import ownership, projects, sms, terms
 
 
 def _timezones(model):
@@ -63,6 +63,15 @@ class ResCompany(models.Model):
         help="When the consultant on duty covers for an absent named or original "
              "consultant (A2, A4, B3b, B4, B8), the cover counts as their rotation "
              "turn. Off: covering does not move the rotation.")
+
+    attribution_scope = fields.Selection(
+        terms.selection(terms.SCOPES, {
+            terms.SCOPE_PROJECT: "Per project", terms.SCOPE_COMPANY: "Company-wide"}),
+        string="Ownership Scope", default=terms.SCOPE_PROJECT, required=True,
+        help="Per project: a customer has one owner in each project (案场, sales team) "
+             "they visit, and a visit at one project never changes another project's "
+             "owner. Company-wide: one owner across all the company's projects (one "
+             "office, or projects that share their customers).")
 
     attribution_timezone = fields.Selection(
         _timezones, string="Office Time Zone", default=terms.DEFAULT_TIMEZONE,
@@ -159,11 +168,36 @@ class ResCompany(models.Model):
         return sms.QuietHours(company.attribution_quiet_start,
                               company.attribution_quiet_end, company._attribution_tz())
 
-    def _attribution_ownership_settings(self):
-        """The ownership rules' numbers and office time zone of this company for
-        ``ownership.decide`` and ``ownership.lapse_phone_only``."""
+    def _attribution_rules(self, team=None):
+        """The one resolver of a project's rule numbers: ``projects.Rules`` of
+        ``team`` (``crm.team``, a project; empty or ``None``: the company's own
+        numbers), each number the project's override, else this company's value.
+        ``self``: the company (the team's company, else the user's, when empty)."""
+        team = (team or self.env["crm.team"])[:1]
+        company = self[:1] or team.company_id or self.env.user.company_id
+        base = projects.Rules(**{name: company["attribution_%s" % name]
+                                 for name in projects.OVERRIDABLE})
+        if not team:
+            return base
+        return projects.effective_rules(
+            base, team.sudo()._attribution_rule_overrides(), project_id=team.id)
+
+    def _attribution_ownership_settings(self, team=None):
+        """The ownership rules' numbers of the project ``team`` (``crm.team``; empty:
+        the company's, see :meth:`_attribution_rules`) and this company's office time
+        zone, for ``ownership.decide`` and ``ownership.lapse_phone_only``."""
         self.ensure_one()
+        rules = self._attribution_rules(team)
         return ownership.Settings(
-            protection_days=self.attribution_protection_days,
-            followup_days=self.attribution_followup_days,
+            protection_days=rules.protection_days,
+            followup_days=rules.followup_days,
             timezone=self._attribution_tz())
+
+    def _attribution_ownership_team(self, team):
+        """The project whose ownership row a decision in ``team`` reads and writes:
+        ``team`` itself (``crm.team``) in scope ``project``; no team (the company-wide
+        row) in scope ``company``. ``self``: the company (the user's when empty)."""
+        company = self[:1] or self.env.user.company_id
+        if company.attribution_scope == terms.SCOPE_COMPANY:
+            return self.env["crm.team"]
+        return (team or self.env["crm.team"])[:1]

@@ -6,6 +6,16 @@ from ..attribution.phone import InvalidPhone, normalize_phone
 from ..attribution.salutation import default_salutation
 
 
+#: the customer's fields held per project by ``attribution.ownership`` (the visit
+#: dates are computed there from the visits): partner field -> row field
+OWNERSHIP_FIELDS = {
+    "attribution_owner_id": "owner_id",
+    "last_followup_date": "last_followup_date",
+    "intent_class": "intent_class",
+    "intent_reported_date": "intent_reported_date",
+}
+
+
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
@@ -62,6 +72,11 @@ class ResPartner(models.Model):
         "attribution.relation", "partner_id", string="Relations",
         help="Family, friends and referrals of this customer (the inverse row is kept "
              "on the other customer automatically).")
+    attribution_ownership_ids = fields.One2many(
+        "attribution.ownership", "partner_id", string="Ownership per Project",
+        readonly=True,
+        help="Who owns this customer in each project (案场) that knows them; written by "
+             "the attribution decisions.")
     attribution_visit_ids = fields.One2many(
         "attribution.visit", "partner_id", string="Visits")
     attribution_decision_ids = fields.One2many(
@@ -204,6 +219,7 @@ class ResPartner(models.Model):
         if numbers:
             self.env["attribution.partner.phone"]._sync_partners(
                 partner, new_holders=holders)
+        partner._attribution_write_ownership(vals)
         return partner
 
     @api.multi
@@ -214,4 +230,48 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if numbers:
             self.env["attribution.partner.phone"]._sync_partners(self)
+        self._attribution_write_ownership(vals)
         return res
+
+    # ------------------------------------------------------------ ownership rows
+
+    def _attribution_write_team(self, owner_id=None):
+        """The project (``crm.team``, maybe empty) whose ownership row a write of
+        this customer's ownership fields goes to: none (the company-wide row) in
+        scope ``company``; else the ``team_id`` of the context; else the project of
+        the row the customer's fields show (the user's team's row, else the latest
+        visited); else the team of the new owner ``owner_id``; else the user's."""
+        self.ensure_one()
+        Team = self.env["crm.team"]
+        company = self._attribution_company()
+        if company.attribution_scope == terms.SCOPE_COMPANY:
+            return Team
+        if self.env.context.get(terms.CTX_TEAM):
+            return Team.browse(self.env.context[terms.CTX_TEAM])
+        # sudo: the rows of the customer are read whoever writes its fields
+        rows = self.sudo().attribution_ownership_ids
+        if rows:
+            project = self.env.user.sale_team_id.id or None
+            return rows._current_of(project)[self.id].team_id
+        owner = self.env["res.users"].sudo().browse(owner_id or [])
+        return owner.sale_team_id or self.env.user.sale_team_id
+
+    def _attribution_write_ownership(self, vals):
+        """Keep the ownership row of the project (:meth:`_attribution_write_team`) in
+        step with the ownership fields written in ``vals`` (partner field names)."""
+        values = {row_field: vals[name] for name, row_field in OWNERSHIP_FIELDS.items()
+                  if name in vals}
+        if not values or self.env.context.get(terms.CTX_OWNERSHIP_WRITTEN):
+            return
+        Ownership = self.env["attribution.ownership"]
+        for partner in self:
+            team = partner._attribution_write_team(vals.get("attribution_owner_id"))
+            row = Ownership._rows_of(partner, team, create=False)
+            if not row:
+                if not any(values.values()):
+                    continue  # nothing known of the customer in the project yet
+                row = Ownership._rows_of(partner, team)
+            changed = {k: v for k, v in values.items()
+                       if row._fields[k].convert_to_write(row[k], row) != (v or False)}
+            if changed:
+                row.write(changed)

@@ -38,6 +38,8 @@ RIGHTS = {
     "attribution.import.batch.row": {"manager": "r"},
     # every number of a customer: as private as the customer, edited on the form
     "attribution.partner.phone": {"consultant": "rwcu", "manager": "rwcu"},
+    # ownership per project: written by the rule book (as superuser) only
+    "attribution.ownership": {"consultant": "r", "manager": "r"},
 }
 #: model -> which records a consultant finds: "own" (theirs only) or "all"
 CONSULTANT_SCOPE = {
@@ -52,6 +54,7 @@ CONSULTANT_SCOPE = {
     "attribution.violation": "own",
     "attribution.duty": "own",
     "attribution.partner.phone": "own",
+    "attribution.ownership": "own",
 }
 #: a harmless field to write per model (value taken from the record itself)
 WRITE_FIELD = {
@@ -66,6 +69,7 @@ WRITE_FIELD = {
     "attribution.violation": "description",
     "attribution.duty": "note",
     "attribution.partner.phone": "note",
+    "attribution.ownership": "intent_class",
 }
 OPS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 
@@ -161,6 +165,8 @@ class TestAccessMatrix(SavepointCase):
         rec["attribution.partner.phone"] = env["attribution.partner.phone"].create({
             "partner_id": partner.id, "phone": "0755 2345 67%s0" % digit,
             "note": "office"})
+        # the customer's owner is kept in the row of the consultant's project
+        rec["attribution.ownership"] = partner.attribution_ownership_ids
 
     # ------------------------------------------------------------------ helpers
 
@@ -197,6 +203,8 @@ class TestAccessMatrix(SavepointCase):
             "attribution.partner.phone": {
                 "partner_id": partner.id,
                 "phone": "0755 2345 68%s0" % partner.mobile[-1]},
+            "attribution.ownership": {"partner_id": partner.id,
+                                      "team_id": self.team_spare.id},
         }[model]
 
     def attempt(self, operation):

@@ -85,7 +85,9 @@ class AttributionComplaintWizard(models.TransientModel):
             raise UserError(_("The opportunity belongs to another customer."))
 
     def _explanations(self):
-        share = self.env.user.company_id.attribution_complaint_split
+        # the B5 percentage of the deal's project, else the original consultant's
+        team = self.lead_id.sudo().team_id or self.original_user_id.sudo().sale_team_id
+        share = self.env.user.company_id._attribution_rules(team).complaint_split
         reason_zh = {"complaint": "客户投诉", "refuses_consultant": "客户亲自提出不愿该顾问接待"}
         reason_en = {"complaint": "the customer complained",
                      "refuses_consultant": "the customer refused the consultant"}
