@@ -151,19 +151,21 @@ def walk_in(desk):
 
 
 #: what settling a conflict writes: its state, the consent of the claimant who gives
-#: way, the decision naming the winner (A6), the customer's owner and open deals, the
-#: manager's to-do, the queued notice to the new owner (the owner-notice cron tells
-#: them)
+#: way, the decision naming the winner (A6), the customer's owner (and its ownership
+#: row of the project) and open deals, the manager's to-do, the queued notice to the
+#: new owner (the owner-notice cron tells them)
 SETTLING = {"attribution_conflict", "attribution_decision", "res_partner", "crm_lead",
             "mail_activity", "attribution_owner_notice",
-            "attribution_conflict_agreed_rel"}
+            "attribution_conflict_agreed_rel", "attribution_ownership"}
 #: a registration also queues the new owner's notice, claims a new customer's phone
-#: (one customer per number under parallel desks) and records the customer's numbers
+#: (one customer per number under parallel desks), records the customer's numbers
+#: and writes the customer's ownership row of the desk's project
 REGISTRATION = {"attribution_visit", "attribution_decision", "res_partner",
                 "attribution_rotation", "attribution_rotation_member", "crm_lead",
                 "attribution_conflict", "attribution_conflict_claimant_rel",
                 "attribution_violation", "mail_activity", "attribution_owner_notice",
-                "attribution_phone_claim", "attribution_partner_phone"}
+                "attribution_phone_claim", "attribution_partner_phone",
+                "attribution_ownership"}
 
 
 def plans(desk):

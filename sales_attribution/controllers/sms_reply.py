@@ -42,11 +42,11 @@ class SmsReplyController(http.Controller):
         gateway = request.env["attribution.sms.gateway"].sudo().browse(gateway_id)
         expected = gateway.exists() and gateway.reply_token or ""
         if not expected or not hmac.compare_digest(expected.encode(), token.encode()):
-            return request.make_response("not found", status=404)
+            return http.Response("not found", status=404)
         try:
             payload = json.loads(request.httprequest.get_data().decode("utf-8"))
         except ValueError:
-            return request.make_response("bad request", status=400)
+            return http.Response("bad request", status=400)
         gateway._receive_replies(payload)
         return request.make_response(
             json.dumps(ANSWERS.get(gateway.type, ANSWERS["http"]), ensure_ascii=False),
