@@ -102,7 +102,10 @@ class AttributionMessageLog(models.Model):
         queries a batch."""
         # read the fields used, a query per field and batch, not every column of
         # thousands of registrations and guests at the first access of one
-        Reg = self.env["event.registration"].with_context(prefetch_fields=False)
+        # one memo for the run: each registration's addressee is worked out once,
+        # for the due messages' facts and again for every batch that sends to it
+        Reg = self.env["event.registration"].with_context(
+            prefetch_fields=False, attribution_text_memo=TextMemo())
         result = {"sent": [], "skipped": []}
         for event in Reg._attribution_events(now):
             regs = Reg.search([("event_id", "=", event.id)], order="id")
@@ -231,7 +234,8 @@ class AttributionMessageLog(models.Model):
                 reg.call_activity_id = activity
                 self.browse(log_ids[reg.id]).activity_id = activity
             return
-        memo = TextMemo()
+        # the run's memo (:meth:`_send_due`), else one for this batch
+        memo = regs.env.context.get("attribution_text_memo") or TextMemo()
         # a query per field used and batch (see _send_due)
         regs = regs.with_context(prefetch_fields=False, attribution_text_memo=memo,
                                  **{terms.CTX_NOW: now_str})
