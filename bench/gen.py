@@ -2,23 +2,31 @@
 
 Usage (through ``bench/run``):
 
-    python bench/gen.py [odoo options] -- --scale 1k [--seed 7]
+    python bench/gen.py [odoo options] -- --scale 1k [--projects 5] [--seed 7]
 
 What is loaded (all figures exact for a given scale and seed):
 
-* ORM (few records, where the business logic matters): one sales team per 10k customers
-  (at least 2), each with a manager, 10 consultants (password ``bench``) and a reception
-  rotation with every consultant present.
+* ORM (few records, where the business logic matters): ``--projects`` projects (案场,
+  ``crm.team``; default 5 at 1k, 20 at 10k, 50 at 100k), each with a manager, 10
+  consultants (password ``bench``) and a reception rotation with every consultant
+  present.
 * bulk SQL (``execute_values``; the ORM would take hours at 100k):
   - customers (``res.partner``) with a normalised mobile (``139xxxxxxxx``), an e-mail,
-    an industry, the owning consultant of their team;
+    an industry; customer i's home project is the (i * P // N)-th (contiguous blocks);
+  - ownership (``attribution.ownership``): one row per customer and project that knows
+    them, with its owner (a consultant of that project) and the first/last visit dates
+    of that project's visits (office dates); 10 % of the customers (every customer
+    whose index is 3 modulo 10) are known in 1 or 2 other projects as well, with
+    another owner there (2-3 rows). The old ``res_partner`` columns of the home
+    project are filled as well while the database has them;
   - families: in every block of 5 customers the 1st and 2nd are spouses and the 3rd is
     their child (direct kin, rows in both directions with ``inverse_id``); the 4th is a
     friend of the 5th with evidence (A15); referral chains: the 4th customer of each
     block referred the 4th of the next block, 10 blocks per chain;
-  - visits: 1 to 5 per customer (3 on average), each with its A1 / B6 decision in the
-    immutable log, first/last visit dates on the customer;
-  - leads: one opportunity per customer; ``max(N/2, min(N, 10000))`` of them won
+  - visits: 1 to 5 per customer in the home project (3 on average), 1 to 3 in each
+    further project, each with its A1 (first in the project) / B6 decision in the
+    immutable log, visit and decision carrying the project (``team_id``);
+  - leads: one opportunity per customer, in the home project; ``max(N/2, min(N, 10000))`` of them won
     (stage Won, ``date_closed`` within the last year) with split lines cycling through
     A1 (1 line), A15 (2), B5 (2) and A9 (3 co-owners): 2 lines per won deal on average,
     so 100k customers have 100k split lines;
@@ -40,6 +48,16 @@ import benchlib
 NOW = datetime.utcnow().replace(microsecond=0)
 TEAM_SIZE = 10
 EVENT_REGISTRATIONS = 10000
+#: projects of the data set per scale when ``--projects`` is not given
+PROJECTS = {1000: 5, 10000: 20, 100000: 50}
+#: one customer in MULTI_EVERY is known in further projects (10 %)
+MULTI_EVERY = 10
+
+
+def default_projects(count):
+    """Projects of a data set of ``count`` customers: ``PROJECTS``, else one per
+    2000 customers (at least 2, at most 50)."""
+    return PROJECTS.get(count, max(2, min(50, count // 2000)))
 
 
 def log(msg):
@@ -47,10 +65,11 @@ def log(msg):
 
 
 class Loader:
-    def __init__(self, env, count, seed):
+    def __init__(self, env, count, seed, projects=None):
         self.env = env
         self.cr = env.cr
         self.count = count
+        self.projects = projects or default_projects(count)
         self.rnd = random.Random(seed)
         self.columns = {}
         self.times = []
@@ -89,26 +108,29 @@ class Loader:
 
     def load_office(self):
         env = self.env
-        teams_n = max(2, self.count // 10000)
         consultant = env.ref("sales_attribution.group_consultant")
         manager_group = env.ref("sales_attribution.group_manager")
         Users = env["res.users"].with_context(no_reset_password=True,
                                               tracking_disable=True,
                                               mail_create_nosubscribe=True)
         self.teams = []
-        for t in range(teams_n):
-            manager = Users.create({
+        created = env["res.users"]
+        for t in range(self.projects):
+            # the first user gets the password; the others its hash (below): hashing
+            # one password per user would be most of the office's load time
+            manager = Users.create(dict({
                 "name": "Bench Manager %02d" % t, "login": "bench_m%02d" % t,
-                "password": "bench", "email": "bench_m%02d@example.invalid" % t,
-                "groups_id": [(6, 0, [manager_group.id])]})
+                "email": "bench_m%02d@example.invalid" % t,
+                "groups_id": [(6, 0, [manager_group.id])]},
+                **({"password": "bench"} if not t else {})))
             team = env["crm.team"].with_context(tracking_disable=True).create({
-                "name": "Bench Office %02d" % t, "user_id": manager.id,
+                "name": "Bench Project %02d" % t, "user_id": manager.id,
                 "use_opportunities": True, "use_leads": True})
             users = env["res.users"]
             for c in range(TEAM_SIZE):
                 users |= Users.create({
                     "name": "Bench Consultant %02d-%02d" % (t, c),
-                    "login": "bench_c%02d_%02d" % (t, c), "password": "bench",
+                    "login": "bench_c%02d_%02d" % (t, c),
                     "email": "bench_c%02d_%02d@example.invalid" % (t, c),
                     "mobile": "1370000%02d%02d" % (t, c),
                     "sale_team_id": team.id,
@@ -119,23 +141,44 @@ class Loader:
                 "member_ids": [(0, 0, {"user_id": u.id, "sequence": i, "present": True})
                                for i, u in enumerate(users)]})
             self.teams.append((team.id, manager.id, users.ids))
+            created |= manager | users
+        first, others = created[:1], created[1:]
+        if "password_crypt" in self.table_columns("res_users"):
+            self.cr.execute(
+                "UPDATE res_users SET password = '', password_crypt = "
+                "(SELECT password_crypt FROM res_users WHERE id = %s) WHERE id IN %s",
+                (first.id, tuple(others.ids)))
+        else:
+            others.write({"password": "bench"})
+        created.invalidate_cache()
 
     # ------------------------------------------------------------------ SQL part
+
+    def spread(self):
+        """Which projects know each customer: ``self.known[i]`` is the list of
+        ``(team index, owner)`` of customer i, the home project first; customers
+        whose index is 3 modulo ``MULTI_EVERY`` are known in 1 or 2 further projects
+        (when there are), owned there by a consultant of that project."""
+        self.known = []
+        n_teams = len(self.teams)
+        for i in range(self.count):
+            home = i * n_teams // self.count
+            places = [home]
+            if i % MULTI_EVERY == 3 and n_teams > 1:
+                others = [t for t in range(n_teams) if t != home]
+                places += self.rnd.sample(others, min(len(others),
+                                                      self.rnd.randint(1, 2)))
+            self.known.append([(t, self.rnd.choice(self.teams[t][2])) for t in places])
+        self.owner = [places[0][1] for places in self.known]
+        self.team_of = [self.teams[places[0][0]][0] for places in self.known]
 
     def load_partners(self):
         env = self.env
         company = env.user.company_id.id
         industries = env["res.partner.industry"].search([]).ids or [None]
-        self.cr.execute("SELECT COALESCE(MAX(id), 0) FROM res_partner")
+        self.spread()
         rows = []
-        self.owner = []
-        self.team_of = []
-        per_team = -(-self.count // len(self.teams))
         for i in range(self.count):
-            team_id, _manager, users = self.teams[i // per_team]
-            owner = users[self.rnd.randrange(len(users))]
-            self.owner.append(owner)
-            self.team_of.append(team_id)
             name = "Bench Customer %06d" % i
             mobile = "139%08d" % i
             rows.append({
@@ -146,7 +189,8 @@ class Loader:
                 "active": True, "type": "contact", "lang": "en_US",
                 "company_id": company,
                 "industry_id": industries[i % len(industries)],
-                "attribution_owner_id": owner, "notify_email": "always",
+                # the home project's owner, while res_partner still has the column
+                "attribution_owner_id": self.owner[i], "notify_email": "always",
                 "opt_out": False, "message_bounce": 0,
             })
         self.partners = self.insert("res_partner", rows, returning=True)
@@ -187,48 +231,64 @@ class Loader:
                        list(zip(forward, back)), page_size=5000)
         return len(forward) * 2
 
+    def visit_stamps(self, first_project):
+        """Arrival times (naive UTC) of one customer's visits in one project: 1 to 5
+        in the home project, 1 to 3 in a further one, days or weeks apart."""
+        n = self.rnd.randint(1, 5 if first_project else 3)
+        day = NOW - timedelta(days=self.rnd.randint(40, 730),
+                              minutes=self.rnd.randint(0, 600))
+        stamps = []
+        for _k in range(n):
+            stamps.append(day)
+            day = day + timedelta(days=self.rnd.randint(1, 25),
+                                  minutes=self.rnd.randint(0, 300))
+            if day > NOW - timedelta(days=1):
+                break
+        return stamps
+
     def load_visits(self):
-        visits, decisions = [], []
+        """Visits and decisions of every project that knows a customer, and the
+        customer's ``attribution.ownership`` row there (owner, visit dates)."""
+        from odoo.addons.sales_attribution.attribution import terms
+        tz = self.env.user.company_id.attribution_timezone
+        visits, decisions, ownership, dates = [], [], [], []
         self.first_visit = {}
         for i, partner in enumerate(self.partners):
-            n = self.rnd.randint(1, 5)
-            day = NOW - timedelta(days=self.rnd.randint(40, 730),
-                                  minutes=self.rnd.randint(0, 600))
-            stamps = []
-            for k in range(n):
-                stamps.append(day)
-                day = day + timedelta(days=self.rnd.randint(1, 25),
-                                      minutes=self.rnd.randint(0, 300))
-                if day > NOW - timedelta(days=1):
-                    break
-            self.first_visit[partner] = stamps[0]
-            owner = self.owner[i]
             mobile = "139%08d" % i
-            for k, stamp in enumerate(stamps):
-                code = "A1" if k == 0 else "B6"
-                visits.append({
-                    "partner_id": partner, "phone": mobile,
-                    "visit_datetime": stamp, "team_id": self.team_of[i],
-                    "kind": "walk_in", "receiver_id": owner, "owner_id": owner,
-                    "asked_prior_visit": True, "customer_recalls_consultant": k > 0,
-                    "rule_code": code,
-                    "name": "Bench Customer %06d %s"
-                            % (i, stamp.strftime("%Y-%m-%d %H:%M")),
-                    "no_phone_notice": False,
-                })
-                decisions.append({
-                    "partner_id": partner, "owner_id": owner,
-                    "previous_owner_id": owner if k else None, "receiver_id": owner,
-                    "rule_code": code, "team_id": self.team_of[i],
-                    "decided_by_id": owner,
-                    "explanation": "%s: bench visit of %s." % (code, stamp),
-                    "explanation_en": "%s: bench visit of %s." % (code, stamp),
-                    "explanation_zh": "%s:基准来访 %s。" % (code, stamp),
-                    "create_date": stamp,
-                })
-            self.partner_last = stamps[-1]
-            self._dates = getattr(self, "_dates", [])
-            self._dates.append((partner, stamps[0].date(), stamps[-1].date()))
+            every = []
+            for n, (t, owner) in enumerate(self.known[i]):
+                team_id = self.teams[t][0]
+                stamps = self.visit_stamps(n == 0)
+                every += stamps
+                ownership.append({
+                    "partner_id": partner, "team_id": team_id, "owner_id": owner,
+                    "first_visit_date": terms.office_date(stamps[0], tz),
+                    "last_visit_date": terms.office_date(stamps[-1], tz)})
+                for k, stamp in enumerate(stamps):
+                    code = "A1" if k == 0 else "B6"
+                    visits.append({
+                        "partner_id": partner, "phone": mobile,
+                        "visit_datetime": stamp, "team_id": team_id,
+                        "kind": "walk_in", "receiver_id": owner, "owner_id": owner,
+                        "asked_prior_visit": True,
+                        "customer_recalls_consultant": k > 0, "rule_code": code,
+                        "name": "Bench Customer %06d %s"
+                                % (i, stamp.strftime("%Y-%m-%d %H:%M")),
+                        "no_phone_notice": False,
+                    })
+                    decisions.append({
+                        "partner_id": partner, "owner_id": owner,
+                        "previous_owner_id": owner if k else None,
+                        "receiver_id": owner, "rule_code": code, "team_id": team_id,
+                        "decided_by_id": owner,
+                        "explanation": "%s: bench visit of %s." % (code, stamp),
+                        "explanation_en": "%s: bench visit of %s." % (code, stamp),
+                        "explanation_zh": "%s:基准来访 %s。" % (code, stamp),
+                        "create_date": stamp,
+                    })
+            self.first_visit[partner] = min(every)
+            dates.append((partner, terms.office_date(min(every), tz),
+                          terms.office_date(max(every), tz)))
         visit_ids = self.insert("attribution_visit", visits, returning=True)
         for d, vid in zip(decisions, visit_ids):
             d["visit_id"] = vid
@@ -236,9 +296,13 @@ class Loader:
         execute_values(self.cr, "UPDATE attribution_visit v SET decision_id = x.d "
                        "FROM (VALUES %s) AS x(v, d) WHERE v.id = x.v",
                        list(zip(visit_ids, decision_ids)), page_size=5000)
-        execute_values(self.cr, "UPDATE res_partner p SET first_visit_date = x.f, "
-                       "last_visit_date = x.l FROM (VALUES %s) AS x(id, f, l) "
-                       "WHERE p.id = x.id", self._dates, page_size=5000)
+        self.insert("attribution_ownership", ownership)
+        if {"first_visit_date", "last_visit_date"} <= self.table_columns("res_partner"):
+            # the old stored columns, while the database still has them
+            execute_values(self.cr, "UPDATE res_partner p SET first_visit_date = x.f, "
+                           "last_visit_date = x.l FROM (VALUES %s) AS x(id, f, l) "
+                           "WHERE p.id = x.id", dates, page_size=5000)
+        self.ownership_rows = len(ownership)
         return len(visit_ids)
 
     def load_leads(self):
@@ -352,11 +416,16 @@ class Loader:
         lines = self.step("split lines (SQL)", self.load_splits)
         self.step("event + registrations (ORM/SQL)", self.load_event)
         self.step("ANALYZE", lambda: self.cr.execute("ANALYZE"))
-        log("loaded %d customers, %d relation rows, %d visits, %d leads (%d won), "
+        multi = sum(1 for places in self.known if len(places) > 1)
+        log("loaded %d customers in %d projects (%d known in 2-3 projects, %d "
+            "ownership rows), %d relation rows, %d visits, %d leads (%d won), "
             "%d split lines, %d registrations in %.1f s" % (
-                self.count, rel, visits, self.count, won, lines, EVENT_REGISTRATIONS,
-                total.seconds))
-        return {"customers": self.count, "relations": rel, "visits": visits,
+                self.count, self.projects, multi, self.ownership_rows, rel, visits,
+                self.count, won, lines, EVENT_REGISTRATIONS, total.seconds))
+        return {"customers": self.count, "projects": self.projects,
+                "multi_project_customers": multi,
+                "ownership_rows": self.ownership_rows,
+                "relations": rel, "visits": visits,
                 "won_leads": won, "split_lines": lines,
                 "registrations": EVENT_REGISTRATIONS, "load_seconds": total.seconds,
                 "steps": self.times}
@@ -368,11 +437,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="1k")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--projects", type=int,
+                        help="projects (crm.team) of the data set (default: 5 at 1k, "
+                             "20 at 10k, 50 at 100k)")
     parser.add_argument("--results")
     opts = parser.parse_args(args)
     registry = benchlib.open_registry(odoo_args)
     with benchlib.environment(registry) as env:
-        stats = Loader(env, benchlib.scale_count(opts.scale), opts.seed).run()
+        stats = Loader(env, benchlib.scale_count(opts.scale), opts.seed,
+                       opts.projects).run()
         env.cr.commit()
     if opts.results:
         benchlib.write_result(opts.results, "load", stats)

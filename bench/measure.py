@@ -5,8 +5,10 @@ Usage (through ``bench/run``): python bench/measure.py [odoo options] -- --scale
 
 * registration: ``attribution.visit`` create (walk-in at the desk: phone lookup, facts,
   rotation turn, decision log, conflict check, chatter) against a plain ``crm.lead``
-  create, both as a consultant (not the superuser), alternated, ``--ops`` of each after
-  a warm-up; median and p95 per operation.
+  create, both as a consultant (not the superuser) at their project's desk,
+  alternated, ``--ops`` of each after a warm-up; median and p95 per operation, and the
+  walk-ins' median per kind (``KINDS``: new number, customer known in this project,
+  customer known only in other projects).
 * splits: ``crm.lead.action_compute_splits`` on up to 10000 won leads as a manager,
   in batches of 100 (a list selection); leads per second (stops after
   ``--split-seconds`` and reports the rate so far: each batch gathers its facts and
@@ -50,26 +52,47 @@ def bench_user(env, login):
     return user
 
 
+#: the walk-ins of the registration measure, in turn: half new numbers, a quarter
+#: customers known in the desk's project (some also elsewhere), a quarter customers
+#: known only in other projects (the multi-project path: a new ownership row here)
+KINDS = ("new", "here", "new", "elsewhere")
+
+
+def known_phones(env, team):
+    """``(here, elsewhere)``: mobiles of the bench customers with an ownership row in
+    ``team`` (a ``crm.team``), and of those known only in other projects."""
+    env.cr.execute("""
+        SELECT p.mobile, bool_or(o.team_id = %s)
+          FROM attribution_ownership o JOIN res_partner p ON p.id = o.partner_id
+         WHERE p.mobile LIKE '139%%'
+         GROUP BY p.id, p.mobile ORDER BY p.id""", (team.id,))
+    rows = env.cr.fetchall()
+    return ([m for m, here in rows if here], [m for m, here in rows if not here])
+
+
 def measure_registration(registry, opts):
     from odoo import fields
     rnd = random.Random(11)
     with benchlib.environment(registry) as su_env:
         consultant = bench_user(su_env, "bench_c00_00")
         team = consultant.sale_team_id
-        su_env.cr.execute(
-            "SELECT mobile FROM res_partner WHERE attribution_owner_id IN %s "
-            "AND mobile LIKE '139%%' ORDER BY id", (tuple(team.member_ids.ids),))
-        known = [r[0] for r in su_env.cr.fetchall()]
+        here, elsewhere = known_phones(su_env, team)
+        if not here or not elsewhere:
+            raise SystemExit("bench: the data set has no customer known in %s, or "
+                             "none known only elsewhere; load it with bench/gen.py "
+                             "(several projects)" % team.name)
         env = su_env(user=consultant.id)
         Visit = env["attribution.visit"]
         Lead = env["crm.lead"]
         visit_times, lead_times = [], []
+        by_kind = {kind: [] for kind in KINDS}
         total = opts.ops + WARMUP
 
         def one_round(k):
-            # half the walk-ins are known customers (phone match, kin, prior visits,
-            # maybe a conflict), half are new numbers (customer created)
-            phone = rnd.choice(known) if k % 2 else "138%08d" % (k + 1)
+            kind = KINDS[k % len(KINDS)]
+            phone = {"new": lambda: "138%08d" % (k + 1),
+                     "here": lambda: rnd.choice(here),
+                     "elsewhere": lambda: rnd.choice(elsewhere)}[kind]()
             now = fields.Datetime.now()
             t = benchlib.Timer()
             Visit.create({"phone": phone, "team_id": team.id, "kind": "walk_in",
@@ -84,6 +107,7 @@ def measure_registration(registry, opts):
             if k >= WARMUP:
                 visit_times.append(visit_s)
                 lead_times.append(lead_s)
+                by_kind[kind].append(visit_s)
 
         def run():
             for k in range(total):
@@ -96,6 +120,9 @@ def measure_registration(registry, opts):
     visit = benchlib.summary_ms(visit_times)
     lead = benchlib.summary_ms(lead_times)
     return {"visit": visit, "lead": lead,
+            "by_kind": {kind: benchlib.summary_ms(times)
+                        for kind, times in by_kind.items()},
+            "known_here": len(here), "known_elsewhere_only": len(elsewhere),
             "ratio_median": visit["median_ms"] / lead["median_ms"],
             "ratio_p95": visit["p95_ms"] / lead["p95_ms"]}
 
