@@ -26,10 +26,11 @@ What is loaded (all figures exact for a given scale and seed):
   - visits: 1 to 5 per customer in the home project (3 on average), 1 to 3 in each
     further project, each with its A1 (first in the project) / B6 decision in the
     immutable log, visit and decision carrying the project (``team_id``);
-  - leads: one opportunity per customer, in the home project; ``max(N/2, min(N, 10000))`` of them won
-    (stage Won, ``date_closed`` within the last year) with split lines cycling through
-    A1 (1 line), A15 (2), B5 (2) and A9 (3 co-owners): 2 lines per won deal on average,
-    so 100k customers have 100k split lines;
+  - leads: one opportunity per customer, in the home project;
+    ``max(N/2, min(N, 10000))`` of them won (stage Won, ``date_closed`` within the
+    last year) with split lines cycling through A1 (1 line), A15 (2), B5 (2) and
+    A9 (3 co-owners): 2 lines per won deal on average, so 100k customers have 100k
+    split lines;
   - one event two days ahead with 10000 confirmed registrations (customers reused
     when there are fewer), each signed by the customer's consultant.
 

@@ -18,6 +18,21 @@ def met(ok):
     return "yes" if ok else "**no**"
 
 
+def desks_row(scale, desks):
+    """The table row of the desks of several projects (``rpc_load.desks_phase``)."""
+    return (
+        "%d desks of %d projects at once, %d walk-ins each (XML-RPC)" % (
+            desks["desks"], desks["desks"], desks["per_desk"]), scale,
+        "%.1f s, %d errors, rotations %s" % (
+            desks["projects"]["seconds"], desks["projects"]["errors"],
+            "exact" if desks["projects"]["rotations_exact"] else "**not exact**"),
+        "one desk alone %.1f s; %d desks of one project %.1f s" % (
+            desks["one_desk"]["seconds"], desks["desks"],
+            desks["one_project"]["seconds"]),
+        "%.2f×" % desks["projects_vs_one_desk"],
+        "0 errors, each rotation once per walk-in", met(desks["exact"]))
+
+
 def main():
     runs = []
     for arg in sys.argv[1:]:
@@ -114,18 +129,7 @@ def main():
                          "0 errors", met(visit["errors"] == 0)))
         desks = (par or {}).get("desks")
         if desks:
-            rows.append((
-                "%d desks of %d projects at once, %d walk-ins each (XML-RPC)" % (
-                    desks["desks"], desks["desks"], desks["per_desk"]), scale,
-                "%.1f s, %d errors, rotations %s" % (
-                    desks["projects"]["seconds"], desks["projects"]["errors"],
-                    "exact" if desks["projects"]["rotations_exact"] else
-                    "**not exact**"),
-                "one desk alone %.1f s; %d desks of one project %.1f s" % (
-                    desks["one_desk"]["seconds"], desks["desks"],
-                    desks["one_project"]["seconds"]),
-                "%.2f×" % desks["projects_vs_one_desk"],
-                "0 errors, each rotation once per walk-in", met(desks["exact"])))
+            rows.append(desks_row(scale, desks))
     regs = [(s, d["registration"]) for s, d in runs if d.get("registration")]
     if len(regs) > 1:
         (s0, r0), (s1, r1) = regs[0], regs[-1]

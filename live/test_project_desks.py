@@ -238,7 +238,6 @@ def test_A03_desks_of_projects_at_once(admin, projects):
     timing = ("desks of %d projects at once, %d walk-ins each: %.1f s; one desk "
               "alone: %.1f s (%.2fx)" % (PROJECTS, WALK_INS, runs[3], runs[2],
                                          runs[3] / runs[2]))
-    print(timing)
     if os.environ.get("SA_LIVE_OUT"):
         with open(os.path.join(os.environ["SA_LIVE_OUT"], "live_timings.txt"),
                   "a") as fh:
