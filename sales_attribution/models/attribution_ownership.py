@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import sql
 
 from ..attribution import projects
 
@@ -127,6 +128,8 @@ class AttributionOwnership(models.Model):
         stays as it was. Called by ``migrations/11.0.1.1.0/post-migrate.py``;
         returns the number of rows made."""
         cr = self.env.cr
+        if not sql.column_exists(cr, "res_partner", "attribution_owner_id"):
+            return 0  # a database made at 11.0.1.1.0 or later: nothing held there
         cr.execute("""
             INSERT INTO attribution_ownership
                    (partner_id, team_id, owner_id, last_followup_date, intent_class,

@@ -266,7 +266,25 @@ class TestMigration(ProjectsCase):
     """11.0.1.1.0: the ownership held on the customers moves into rows."""
 
     def forget_rows(self, partners):
-        self.env.cr.execute(
+        """The customers as 11.0.1.0 left them: the ownership in columns of
+        ``res_partner`` (kept by Odoo when the fields stopped being stored; added
+        here on a fresh database, inside the test's transaction), no rows."""
+        cr = self.env.cr
+        cr.execute("""
+            ALTER TABLE res_partner
+                ADD COLUMN IF NOT EXISTS attribution_owner_id integer,
+                ADD COLUMN IF NOT EXISTS last_followup_date date,
+                ADD COLUMN IF NOT EXISTS intent_class varchar,
+                ADD COLUMN IF NOT EXISTS intent_reported_date date""")
+        cr.execute("""
+            UPDATE res_partner p
+               SET attribution_owner_id = o.owner_id,
+                   last_followup_date = o.last_followup_date,
+                   intent_class = o.intent_class,
+                   intent_reported_date = o.intent_reported_date
+              FROM attribution_ownership o
+             WHERE o.partner_id = p.id AND p.id = ANY(%s)""", (partners.ids,))
+        cr.execute(
             "DELETE FROM attribution_ownership WHERE partner_id = ANY(%s)",
             (partners.ids,))
         self.env["attribution.ownership"].invalidate_cache()
