@@ -251,17 +251,18 @@ def load_deal_facts(env, rows):
     ``partner_id`` and buyer ``buyer_partner_id`` (None when the same), each
     person's owner, intent class and visits those of the deal's project (its
     ``team_id``; every project in scope ``company``, from the company-wide row);
-    revenue, bonus rate and won datetime as in :func:`deal_rows`; ``buyer_is_company``: the
-    buyer or its commercial partner is a company, whose active contacts (and itself)
-    are ``company_contacts``; ``relations``: the ``attribution.relation`` rows recorded
-    on the customer and the buyer; the deal's conflict: the latest one on the lead,
-    the customer or the buyer, with its share lines; ``reassigned_from_id``: the
-    previous owner of the latest B5 decision on the customer or the buyer; ``names``:
-    the names of every consultant in the deal's facts. A person's ``visits`` are
-    their ``attribution.visit`` rows in time order (``companion_ids`` for the
-    customer and the buyer), ``intent_reported_date`` a ``date``; a relative's
-    ``deal_ids`` are their opportunities (customer or buyer); a contact's
-    ``conflicts`` the conflicts on them.
+    revenue, bonus rate and won datetime as in :func:`deal_rows`;
+    ``buyer_is_company``: the buyer or its commercial partner is a company, whose
+    active contacts (and itself) are ``company_contacts``; ``relations``: the
+    ``attribution.relation`` rows recorded on the customer and the buyer; the deal's
+    conflict: the latest one on the lead, the customer or the buyer, with its share
+    lines; ``reassigned_from_id``: the previous owner of the latest B5 decision on
+    the customer or the buyer; ``names``: the names of every consultant in the
+    deal's facts. A person's ``visits`` are their ``attribution.visit`` rows in time
+    order (``companion_ids`` for the customer and the buyer),
+    ``intent_reported_date`` a ``date``; a relative's ``deal_ids`` are their
+    opportunities (customer or buyer); a contact's ``conflicts`` the conflicts on
+    them.
     """
     loader = _Loader(env)
     deals = []
