@@ -170,11 +170,15 @@ class CrmLead(models.Model):
         # sudo: the customer's owner in the deal's project is read whatever the
         # consultant may see (a colleague's customer is hidden from them); only its
         # name and the owner's name are shown
+        # (a deal without project: the owner of the customer's latest project)
         Partner, Team = self.env["res.partner"].sudo(), self.env["crm.team"].sudo()
         for partner_id, user_id, team_id in targets:
             partner = Partner.browse(partner_id) if partner_id else None
-            owner = partner._attribution_row(Team.browse(team_id or [])).owner_id \
-                if partner else None
+            if not partner:
+                continue
+            row = partner._attribution_row(Team.browse(team_id)) if team_id else \
+                partner._attribution_latest_row()
+            owner = row.owner_id
             if owner and owner.id != (user_id or False):
                 raise UserError(_(
                     "%s is the customer of %s by the registration sheet (A10): a deal "

@@ -223,14 +223,22 @@ class ResPartner(models.Model):
                  "attribution_ownership_ids.intent_class",
                  "attribution_ownership_ids.intent_reported_date")
     def _compute_attribution_ownership(self):
-        """The current project's row of each customer, read as the user: the record
-        rules of ``attribution.ownership`` apply (a consultant sees their own rows
-        only, so another consultant's ownership reads as none)."""
+        """The current project's row of each customer (picked among all its rows),
+        shown when the user may read it: the record rules of
+        ``attribution.ownership`` apply, so a consultant reads another consultant's
+        ownership as none (empty fields), never a row of another project instead;
+        users without access to the rows (outside the office's groups) read empty
+        fields."""
         ids = [pid for pid in self.ids if isinstance(pid, int)]
         current = {}
-        if ids:
-            rows = self.env["attribution.ownership"].search([("partner_id", "in", ids)])
-            current = rows._current_of(self[:1]._attribution_context_project())
+        Ownership = self.env["attribution.ownership"]
+        if ids and Ownership.check_access_rights("read", raise_exception=False):
+            rows = Ownership.sudo().search([("partner_id", "in", ids)])
+            picked = rows._current_of(self[:1]._attribution_context_project())
+            readable = set(Ownership.search(
+                [("id", "in", [row.id for row in picked.values()])]).ids)
+            current = {pid: row.with_env(self.env) for pid, row in picked.items()
+                       if row.id in readable}
         for partner in self:
             row = current.get(partner.id)
             for name, row_field in OWNERSHIP_READ_FIELDS.items():
@@ -238,8 +246,11 @@ class ResPartner(models.Model):
 
     def _compute_attribution_owner_ids(self):
         ids = [pid for pid in self.ids if isinstance(pid, int)]
-        rows = self.env["attribution.ownership"].search(
-            [("partner_id", "in", ids), ("owner_id", "!=", False)]) if ids else []
+        Ownership = self.env["attribution.ownership"]
+        rows = []
+        if ids and Ownership.check_access_rights("read", raise_exception=False):
+            rows = Ownership.search(
+                [("partner_id", "in", ids), ("owner_id", "!=", False)])
         owners = {}
         for row in rows:
             owners.setdefault(row.partner_id.id, set()).add(row.owner_id.id)
@@ -412,6 +423,14 @@ class ResPartner(models.Model):
         self.ensure_one()
         team = self._attribution_company()._attribution_ownership_team(team)
         return self.env["attribution.ownership"]._rows_of(self, team, create=create)
+
+    def _attribution_latest_row(self):
+        """The customer's most recently visited ownership row (superuser, maybe
+        empty): the ownership of a record that names no project."""
+        self.ensure_one()
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("partner_id", "=", self.id)])
+        return rows._current_of(None).get(self.id, rows)
 
     def _attribution_write_ownership(self, vals):
         """Keep the ownership row of the project (:meth:`_attribution_write_team`) in
