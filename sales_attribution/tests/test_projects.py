@@ -427,3 +427,48 @@ class TestCustomerFields(ProjectsCase):
         self.assertEqual((row_b.intent_class, row_b.intent_reported_date),
                          ("a", self.ago(1)[:10]))
         self.assertFalse(row_a.intent_class)
+
+
+class TestScopeSwitch(ProjectsCase):
+    """Switching the company's scope regroups the rows: company-wide keeps the row
+    the customer's fields showed; per project gives each visited project a row."""
+
+    def test_to_company_keeps_the_latest_visited_projects_owner(self):
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(10))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      receiver_id=self.liu.id, visit_datetime=self.ago(3))
+        self.assertEqual(len(buyer.attribution_ownership_ids), 2)
+        self.env.user.company_id.attribution_scope = terms.SCOPE_COMPANY
+        buyer.invalidate_cache()
+        row = buyer.attribution_ownership_ids
+        self.assertEqual((len(row), row.team_id, row.owner_id),
+                         (1, self.env["crm.team"], self.liu))
+        self.assertEqual((row.first_visit_date, row.last_visit_date),
+                         (self.ago(10)[:10], self.ago(3)[:10]))
+        self.assertEqual(buyer.with_context(team_id=self.team.id)
+                         .attribution_owner_id, self.liu)
+        # and the rule book goes on with the company-wide row
+        again = self.register(partner_id=buyer.id, visit_datetime=self.ago(1))
+        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.liu))
+
+    def test_to_project_gives_each_visited_project_a_row(self):
+        company = self.env.user.company_id
+        company.attribution_scope = terms.SCOPE_COMPANY
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(10))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      visit_datetime=self.ago(3))
+        phoned = self.customer("Phone-only buyer", owner=self.zhang)
+        company.attribution_scope = terms.SCOPE_PROJECT
+        buyer.invalidate_cache()
+        rows = buyer.attribution_ownership_ids
+        self.assertEqual(sorted((r.team_id.id, r.owner_id.id) for r in rows),
+                         sorted([(self.team.id, self.wang.id),
+                                 (self.team_b.id, self.wang.id)]))
+        self.assertEqual(self.row(buyer, self.team_b).last_visit_date,
+                         self.ago(3)[:10])
+        row = phoned.attribution_ownership_ids
+        self.assertEqual((row.team_id, row.owner_id), (self.team, self.zhang))
