@@ -55,7 +55,8 @@ class AttributionOwnership(models.Model):
                 ON attribution_ownership (partner_id) WHERE team_id IS NULL""")
 
     @api.depends("partner_id.attribution_visit_ids.visit_datetime",
-                 "partner_id.attribution_visit_ids.team_id", "team_id")
+                 "partner_id.attribution_visit_ids.team_id", "team_id",
+                 "partner_id.company_id.attribution_timezone")
     def _compute_visit_dates(self):
         """First and last visit of the customer in this row's project (every visit
         for a row without project) as office dates of the customer's company."""

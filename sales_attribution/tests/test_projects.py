@@ -449,9 +449,12 @@ class TestScopeSwitch(ProjectsCase):
                          (self.ago(10)[:10], self.ago(3)[:10]))
         self.assertEqual(buyer.with_context(team_id=self.team.id)
                          .attribution_owner_id, self.liu)
-        # and the rule book goes on with the company-wide row
+        # the next visit is judged on the company-wide history: two consultants
+        # registered the buyer, the registration sheet's earliest one decides (A10),
+        # and the decision says so
         again = self.register(partner_id=buyer.id, visit_datetime=self.ago(1))
-        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.liu))
+        self.assertEqual((again.rule_code, again.owner_id), ("A10", self.wang))
+        self.assertEqual(buyer.attribution_ownership_ids.owner_id, self.wang)
 
     def test_to_project_gives_each_visited_project_a_row(self):
         company = self.env.user.company_id

@@ -290,7 +290,7 @@ def load_deal_facts(env, rows):
 
     persons = {}
 
-    def person(pid, role, project):
+    def person_of(pid, role, project):
         """The ``splits.Person`` ``pid`` in the role ``role`` seen from ``project``
         (a team id; ``None``: every project, the company-wide row), built once."""
         key = (pid, role, project)
@@ -326,12 +326,12 @@ def load_deal_facts(env, rows):
         row = rows[lead_id]
         project = None if scopes.get(row["company_id"]) == terms.SCOPE_COMPANY \
             else row["team_id"]
-        customer = person(row["partner_id"], "party", project) \
+        customer = person_of(row["partner_id"], "party", project) \
             if row["partner_id"] else None
         buyer_id = row["buyer_partner_id"]
         conflict_id, state = latest.get(lead_id, (None, None))
         deal_relations = tuple(
-            splits.Relation(partner, person(other, "relative", project), rel_type,
+            splits.Relation(partner, person_of(other, "relative", project), rel_type,
                             evidence or None,
                             date(confirmed) if confirmed else None, rel_id)
             for _seq, rel_id, partner, other, rel_type, evidence, confirmed in sorted(
@@ -344,12 +344,12 @@ def load_deal_facts(env, rows):
             lead_id=lead_id,
             won_datetime=row["won_datetime"],
             customer=customer,
-            buyer=person(buyer_id, "party", project)
+            buyer=person_of(buyer_id, "party", project)
             if buyer_id and buyer_id != row["partner_id"]
             else None,
             buyer_is_company=lead_id in companies,
             unit_count=row["unit_count"],
-            company_contacts=tuple(person(m, "contact", project) for m in sorted(
+            company_contacts=tuple(person_of(m, "contact", project) for m in sorted(
                 members.get(companies.get(lead_id), ()))),
             relations=deal_relations,
             conflict_state=state or None,
