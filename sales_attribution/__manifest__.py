@@ -54,6 +54,7 @@
         "data/attribution_import_cron_data.xml",
         "wizards/attribution_visit_import_views.xml",
         "report/attribution_visit_register_xlsx.xml",
+        "views/attribution_project_report_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -81,7 +81,9 @@ class AttributionSplitLine(models.Model):
     currency_id = fields.Many2one(
         "res.currency", related="lead_id.company_currency", store=True, readonly=True)
     team_id = fields.Many2one(
-        "crm.team", related="lead_id.team_id", store=True, readonly=True)
+        "crm.team", string="Project", related="lead_id.team_id", store=True,
+        readonly=True, index=True,
+        help="The project (案场) of the deal: reports group by it as by consultant.")
     partner_id = fields.Many2one(
         "res.partner", string="Customer", related="lead_id.partner_id", store=True,
         readonly=True)
