@@ -61,6 +61,7 @@
         "demo/conduct_demo.xml",
         "demo/splits_demo.xml",
         "demo/salutation_demo.xml",
+        "demo/second_project_demo.xml",
     ],
     "installable": True,
     "application": True,

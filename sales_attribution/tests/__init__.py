@@ -54,3 +54,4 @@ if not _config.get("without_demo"):
     from . import test_partner_phones_parallel
     from . import test_pdf_reports
     from . import test_visit_import_demo
+    from . import test_second_project_demo
