@@ -71,8 +71,9 @@ class AttributionRotationMember(models.Model):
     # ------------------------------------------------------------ manager dashboard
     # Non-stored: what the reception queue looks like now (A3, B1) and how each member
     # is doing. Kept at the end of the class so the engine's changes above merge.
+    # computed, not related: a related field shows the rotation's label
     team_id = fields.Many2one(
-        "crm.team", string="Project", related="rotation_id.team_id", store=True,
+        "crm.team", string="Project", compute="_compute_team_id", store=True,
         readonly=True, index=True,
         help="The project (案场) whose reception this member takes; the member's "
              "counters count this project's visits and performance only.")
@@ -95,6 +96,11 @@ class AttributionRotationMember(models.Model):
         groups="sales_attribution.group_manager",
         help="Sum of this month's performance amounts (业绩) of the consultant's split "
              "lines on this project's deals.")
+
+    @api.depends("rotation_id.team_id")
+    def _compute_team_id(self):
+        for member in self:
+            member.team_id = member.rotation_id.team_id
 
     @api.depends("rotation_id.last_sequence", "rotation_id.member_ids.present",
                  "rotation_id.member_ids.makeup_credits",

@@ -5,6 +5,11 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from odoo.modules.module import get_module_resource
+from odoo.tests.common import SavepointCase
+# odoo.tools.translate is shadowed by the function odoo.tools.translate: import names
+from odoo.tools.translate import trans_load
+
 from ..attribution import register_import as register
 from ..attribution import terms
 from ..report.attribution_split_xlsx import NO_PROJECT, PROJECT_HEADERS, PROJECT_SHEET
@@ -287,3 +292,31 @@ class TestReportsByProject(SplitsCase):
                              [self.team.name, self.team_b.name], xmlid)
         # the sheet reads back: the project column is a result column, not imported
         self.assertEqual(register.recognize(header).unknown, ())
+
+
+class TestProjectLabelsInChinese(SavepointCase):
+    """A Chinese-speaking manager reads 项目 wherever a report groups by project."""
+
+    def tearDown(self):
+        # translations loaded in a test are rolled back: drop what the caches kept
+        self.env["ir.translation"].clear_caches()
+        super().tearDown()
+
+    def test_project_label_in_zh_CN(self):
+        self.env["res.lang"].load_lang("zh_CN")
+        trans_load(self.env.cr, get_module_resource("sales_attribution", "i18n",
+                                                    "zh_CN.po"),
+                   "zh_CN", verbose=False, module_name="sales_attribution",
+                   context={"overwrite": True})
+        self.env["ir.translation"].clear_caches()
+        env = self.env(context=dict(self.env.context, lang="zh_CN"))
+        for model in ("attribution.split.line", "attribution.decision",
+                      "attribution.visit", "attribution.conflict",
+                      "attribution.violation", "attribution.rotation.member",
+                      "attribution.ownership"):
+            self.assertEqual(env[model].fields_get(["team_id"])["team_id"]["string"],
+                             "项目", model)
+            arch = env[model].fields_view_get(view_type="search")["arch"]
+            self.assertIn('string="项目"', arch, model)
+        wizard = env["attribution.split.export.wizard"]
+        self.assertEqual(wizard.fields_get(["team_ids"])["team_ids"]["string"], "项目")
