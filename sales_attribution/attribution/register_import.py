@@ -99,6 +99,7 @@ RESULT_COLUMNS = (
     Column("explanation", "判客说明", "Explanation", ("说明理由",)),
     Column("decision_time", "判客时间", "Decision Time", ("decided at",)),
     Column("previous_owner", "原归属顾问", "Previous Owner", ()),
+    Column("project", "项目", "Project", ("案场", "project name")),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
 _BY_KEY = {c.key: c for c in COLUMNS + RESULT_COLUMNS}

@@ -39,7 +39,7 @@ class AttributionConflict(models.Model):
     lead_id = fields.Many2one(
         "crm.lead", string="Opportunity", index=True, ondelete="set null",
         track_visibility="onchange")
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    team_id = fields.Many2one("crm.team", string="Project", index=True)
     visit_id = fields.Many2one(
         "attribution.visit", string="Visit", ondelete="set null",
         help="The visit on which the collision was found.")

@@ -42,7 +42,7 @@ class AttributionDecision(models.Model):
              "who caused the decision.")
     explanation_en = fields.Text(string="Explanation (English)", readonly=True)
     explanation_zh = fields.Text(string="Explanation (Chinese)", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team",
+    team_id = fields.Many2one("crm.team", string="Project",
                               readonly=True, index=True)
     decided_by_id = fields.Many2one(
         "res.users", string="Decided By", readonly=True,

@@ -71,6 +71,12 @@ class AttributionRotationMember(models.Model):
     # ------------------------------------------------------------ manager dashboard
     # Non-stored: what the reception queue looks like now (A3, B1) and how each member
     # is doing. Kept at the end of the class so the engine's changes above merge.
+    # computed, not related: a related field shows the rotation's label
+    team_id = fields.Many2one(
+        "crm.team", string="Project", compute="_compute_team_id", store=True,
+        readonly=True, index=True,
+        help="The project (案场) whose reception this member takes; the member's "
+             "counters count this project's visits and performance only.")
     queue_position = fields.Integer(
         compute="_compute_queue_position", string="Queue Position",
         help="Place in the reception queue: 1 is served next (make-up turns first, "
@@ -80,7 +86,7 @@ class AttributionRotationMember(models.Model):
         help="This member receives the next walk-in.")
     visits_today = fields.Integer(
         compute="_compute_dashboard_counts", string="Visits Today",
-        help="Customers this consultant received today.")
+        help="Customers this consultant received today in this project.")
     strike_count = fields.Integer(
         related="user_id.attribution_strike_count", readonly=True, string="Strikes",
         help="Violations within the strike period (A12/A13: three lead to a dismissal "
@@ -89,7 +95,12 @@ class AttributionRotationMember(models.Model):
         compute="_compute_dashboard_counts", string="Performance This Month",
         groups="sales_attribution.group_manager",
         help="Sum of this month's performance amounts (业绩) of the consultant's split "
-             "lines.")
+             "lines on this project's deals.")
+
+    @api.depends("rotation_id.team_id")
+    def _compute_team_id(self):
+        for member in self:
+            member.team_id = member.rotation_id.team_id
 
     @api.depends("rotation_id.last_sequence", "rotation_id.member_ids.present",
                  "rotation_id.member_ids.makeup_credits",
@@ -107,6 +118,9 @@ class AttributionRotationMember(models.Model):
                 member.is_next = position == 1
 
     def _compute_dashboard_counts(self):
+        """Per member, in the member's project (a consultant of several rotations has
+        one card per project): customers received today and this month's
+        performance amounts (业绩) of the project's deals."""
         # "today" and "this month" are the office's (company time zone), at the
         # context's fixed now (terms.CTX_NOW, UTC) or the clock
         company = self.env.user.company_id
@@ -114,23 +128,28 @@ class AttributionRotationMember(models.Model):
         today = fields.Date.to_string(day)
         month_start = today[:8] + "01"
         users = self.mapped("user_id")
+        teams = self.mapped("team_id")
         # sudo: counts for the manager's dashboard; a consultant's record rules would
         # hide the others' visits and lines (amounts are manager-only, see groups).
         visits = self.env["attribution.visit"].sudo().read_group(
-            [("receiver_id", "in", users.ids),
+            [("receiver_id", "in", users.ids), ("team_id", "in", teams.ids),
              ("visit_datetime", ">=", company._attribution_office_day_start(day))],
-            ["receiver_id"], ["receiver_id"])
-        visit_count = {v["receiver_id"][0]: v["receiver_id_count"] for v in visits}
+            ["receiver_id", "team_id"], ["receiver_id", "team_id"], lazy=False)
+        visit_count = {(v["receiver_id"][0], v["team_id"][0]): v["__count"]
+                       for v in visits}
         amounts = {}
         if self.env.user.has_group("sales_attribution.group_manager"):
             lines = self.env["attribution.split.line"].sudo().read_group(
-                [("user_id", "in", users.ids), ("date", ">=", month_start),
-                 ("date", "<=", today)],
-                ["user_id", "performance_amount"], ["user_id"])
-            amounts = {ln["user_id"][0]: ln["performance_amount"] for ln in lines}
+                [("user_id", "in", users.ids), ("team_id", "in", teams.ids),
+                 ("date", ">=", month_start), ("date", "<=", today)],
+                ["user_id", "team_id", "performance_amount"], ["user_id", "team_id"],
+                lazy=False)
+            amounts = {(ln["user_id"][0], ln["team_id"][0]): ln["performance_amount"]
+                       for ln in lines}
         for member in self:
-            member.visits_today = visit_count.get(member.user_id.id, 0)
-            member.month_performance = amounts.get(member.user_id.id, 0.0)
+            key = (member.user_id.id, member.team_id.id)
+            member.visits_today = visit_count.get(key, 0)
+            member.month_performance = amounts.get(key, 0.0)
 
     @api.multi
     def action_toggle_present(self):
@@ -153,7 +172,8 @@ class AttributionRotationMember(models.Model):
     def action_open_visits_today(self):
         return self._dashboard_action(
             "sales_attribution.attribution_visit_action",
-            [("receiver_id", "=", self.user_id.id)], {"search_default_today": 1})
+            [("receiver_id", "=", self.user_id.id), ("team_id", "=", self.team_id.id)],
+            {"search_default_today": 1})
 
     @api.multi
     def action_open_strikes(self):
@@ -165,4 +185,4 @@ class AttributionRotationMember(models.Model):
     def action_open_performance(self):
         return self._dashboard_action(
             "sales_attribution.attribution_split_line_action_dashboard",
-            [("user_id", "=", self.user_id.id)])
+            [("user_id", "=", self.user_id.id), ("team_id", "=", self.team_id.id)])

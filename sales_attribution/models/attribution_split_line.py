@@ -80,8 +80,11 @@ class AttributionSplitLine(models.Model):
         help="Edited by a manager: kept when the split is computed again.")
     currency_id = fields.Many2one(
         "res.currency", related="lead_id.company_currency", store=True, readonly=True)
+    # computed, not related: a related field shows the deal's label ("Sales Channel")
     team_id = fields.Many2one(
-        "crm.team", related="lead_id.team_id", store=True, readonly=True)
+        "crm.team", string="Project", compute="_compute_team_id", store=True,
+        readonly=True, index=True,
+        help="The project (案场) of the deal: reports group by it as by consultant.")
     partner_id = fields.Many2one(
         "res.partner", string="Customer", related="lead_id.partner_id", store=True,
         readonly=True)
@@ -90,6 +93,11 @@ class AttributionSplitLine(models.Model):
     date = fields.Date(
         string="Deal Date",
         help="Date the deal was won; periods of analysis and export.")
+
+    @api.depends("lead_id.team_id")
+    def _compute_team_id(self):
+        for line in self:
+            line.team_id = line.lead_id.team_id
 
     # A manager's edit (from the lead's one2many or the line itself) marks the line
     # manual; the lead's performance and bonus totals are checked once all lines of the

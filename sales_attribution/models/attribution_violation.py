@@ -47,7 +47,7 @@ class AttributionViolation(models.Model):
         help="The consultant's violations within the strike period up to and including "
              "this one; at the configured number (3) dismissal is proposed.")
     description = fields.Text()
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    team_id = fields.Many2one("crm.team", string="Project", index=True)
     rule_code = fields.Char(
         readonly=True, help="Rule of the rule book that was broken.")
     source_ref = fields.Char(

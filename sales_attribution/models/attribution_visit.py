@@ -62,7 +62,7 @@ class AttributionVisit(models.Model):
         help="Arrival at the showroom (B7: staff referrals go to whoever is on duty "
              "then).")
     team_id = fields.Many2one(
-        "crm.team", string="Sales Team", index=True,
+        "crm.team", string="Project", index=True,
         default=lambda self: self.env["crm.team"]._get_default_team_id(),
         help="The sales office the customer visited; its rotation serves walk-ins.")
     kind = fields.Selection(

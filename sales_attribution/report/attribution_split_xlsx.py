@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 
 from odoo import _, models
@@ -6,12 +7,17 @@ from odoo.exceptions import UserError
 from ..attribution.splits import ROLE_NAMES
 
 HEADERS = ("客户", "商机", "套数", "规则", "角色", "业绩比例", "奖金比例", "业绩金额",
-           "奖金金额")
+           "奖金金额", "项目")
 SUBTOTAL = "小计"
 TOTAL = "合计"
 COMPANY = "公司"
+NO_PROJECT = "无项目"
 PERF_AMOUNT_COL = 7
 BONUS_AMOUNT_COL = 8
+PROJECT_COL = 9
+#: the second sheet: per project, its consultants' subtotals and the project's
+PROJECT_SHEET = "按项目汇总"
+PROJECT_HEADERS = ("项目", "顾问", "明细行数", "业绩金额", "奖金金额")
 #: the consultant before the first line (None is the company)
 NOBODY = object()
 #: lines read (one query) and written per chunk
@@ -23,7 +29,12 @@ def _money(value):
 
 
 class AttributionSplitXlsx(models.AbstractModel):
-    """Split lines per consultant for a period, with subtotals and a total.
+    """Split lines per consultant for a period, with subtotals and a total; each line
+    names its deal's project (项目, column J), and a second sheet (按项目汇总) gives per
+    project the subtotal of each consultant, the project's subtotal and the total.
+
+    Money reconciles to the cent: every amount is rounded to the cent once
+    (``_money``) and the subtotals and totals of both sheets add those same cents.
 
     Every text cell is a string cell (``write_string``), every amount and share a
     number (``write_number``), never the generic ``write``: it turns a text starting
@@ -60,8 +71,13 @@ class AttributionSplitXlsx(models.AbstractModel):
         sheet = workbook.add_worksheet("业绩奖金")
         sheet.set_column(0, 1, 24)
         sheet.set_column(2, 8, 12)
+        sheet.set_column(PROJECT_COL, PROJECT_COL, 24)
         row = 0
+        #: per wizard: ({(team id, user id): [lines, performance, bonus]},
+        #: consultant names, project names)
+        by_project = []
         for wizard in wizards:
+            sums = defaultdict(lambda: [0, Decimal(0), Decimal(0)])
             for col, header in enumerate(HEADERS):
                 sheet.write_string(row, col, header, bold)
             row += 1
@@ -70,10 +86,12 @@ class AttributionSplitXlsx(models.AbstractModel):
             user = NOBODY
             sub_perf = sub_bonus = Decimal(0)
             names = self._user_names(lines)
+            projects = self._team_names(lines)
+            by_project.append((sums, names, projects))
             for start in range(0, len(lines), CHUNK):
                 for values in self._chunk_rows(lines[start:start + CHUNK]):
                     (user_id, partner, lead, units, code, role, perf_share,
-                     bonus_share, perf, bonus) = values
+                     bonus_share, perf, bonus, team_id) = values
                     if user_id != user:
                         if user is not NOBODY:
                             row = self._write_subtotal(sheet, row, names.get(user),
@@ -94,8 +112,14 @@ class AttributionSplitXlsx(models.AbstractModel):
                     sheet.write_number(row, 6, bonus_share or 0.0, pct)
                     sheet.write_number(row, PERF_AMOUNT_COL, perf or 0.0, money)
                     sheet.write_number(row, BONUS_AMOUNT_COL, bonus or 0.0, money)
+                    sheet.write_string(row, PROJECT_COL,
+                                       projects.get(team_id) or NO_PROJECT)
                     sub_perf += _money(perf)
                     sub_bonus += _money(bonus)
+                    project = sums[(team_id, user_id)]
+                    project[0] += 1
+                    project[1] += _money(perf)
+                    project[2] += _money(bonus)
                     row += 1
             if user is not NOBODY:
                 row = self._write_subtotal(sheet, row, names.get(user), sub_perf,
@@ -106,6 +130,62 @@ class AttributionSplitXlsx(models.AbstractModel):
             sheet.write_number(row, PERF_AMOUNT_COL, float(total_perf), money_bold)
             sheet.write_number(row, BONUS_AMOUNT_COL, float(total_bonus), money_bold)
             row += 2
+        self._write_project_sheet(workbook, by_project, bold, money, money_bold)
+
+    def _write_project_sheet(self, workbook, by_project, bold, money, money_bold):
+        """The sheet 按项目汇总: per wizard, per project (by name, lines without
+        project last) one row per consultant (by name, the company last) with the
+        number of lines and the sums of their amounts, the project's subtotal, then
+        the total; the same cents as the detail sheet."""
+        sheet = workbook.add_worksheet(PROJECT_SHEET)
+        sheet.set_column(0, 1, 24)
+        sheet.set_column(2, 4, 14)
+        row = 0
+        for sums, names, projects in by_project:
+            for col, header in enumerate(PROJECT_HEADERS):
+                sheet.write_string(row, col, header, bold)
+            row += 1
+            total = [0, Decimal(0), Decimal(0)]
+            for team_id in sorted({key[0] for key in sums}, key=lambda t: (
+                    t is None, projects.get(t) or "", t or 0)):
+                project = projects.get(team_id) or NO_PROJECT
+                subtotal = [0, Decimal(0), Decimal(0)]
+                users = sorted((key[1] for key in sums if key[0] == team_id),
+                               key=lambda u: (u is None, names.get(u) or "", u or 0))
+                for user_id in users:
+                    count, perf, bonus = sums[(team_id, user_id)]
+                    sheet.write_string(row, 0, project)
+                    sheet.write_string(row, 1, names.get(user_id) or COMPANY)
+                    sheet.write_number(row, 2, count)
+                    sheet.write_number(row, 3, float(perf), money)
+                    sheet.write_number(row, 4, float(bonus), money)
+                    row += 1
+                    subtotal = [subtotal[0] + count, subtotal[1] + perf,
+                                subtotal[2] + bonus]
+                sheet.write_string(row, 0, project, bold)
+                sheet.write_string(row, 1, SUBTOTAL, bold)
+                sheet.write_number(row, 2, subtotal[0], bold)
+                sheet.write_number(row, 3, float(subtotal[1]), money_bold)
+                sheet.write_number(row, 4, float(subtotal[2]), money_bold)
+                row += 1
+                total = [a + b for a, b in zip(total, subtotal)]
+            sheet.write_string(row, 0, TOTAL, bold)
+            sheet.write_number(row, 2, total[0], bold)
+            sheet.write_number(row, 3, float(total[1]), money_bold)
+            sheet.write_number(row, 4, float(total[2]), money_bold)
+            row += 2
+
+    def _team_names(self, lines):
+        """Names of the projects (``crm.team``) of ``lines`` by id, in the user's
+        language."""
+        self.env.cr.execute(
+            "SELECT DISTINCT team_id FROM attribution_split_line "
+            "WHERE id = ANY(%s) AND team_id IS NOT NULL", (lines.ids,))
+        # sudo: a consultant may not read the team record; the export shows only the
+        # name of the project of their own lines
+        teams = self.env["crm.team"].sudo().browse(
+            [row[0] for row in self.env.cr.fetchall()])
+        return {team.id: team.name for team in teams}
 
     def _user_names(self, lines):
         """Names of the consultants of ``lines`` by id."""
@@ -126,7 +206,7 @@ class AttributionSplitXlsx(models.AbstractModel):
         self.env.cr.execute("""
             SELECT l.id, l.user_id, p.display_name, d.name, d.unit_count, l.rule_code,
                    l.role, l.performance_share, l.bonus_share, l.performance_amount,
-                   l.bonus_amount
+                   l.bonus_amount, l.team_id
               FROM attribution_split_line l
               JOIN crm_lead d ON d.id = l.lead_id
               LEFT JOIN res_partner p ON p.id = d.partner_id

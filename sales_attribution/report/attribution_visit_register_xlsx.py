@@ -16,7 +16,8 @@ class AttributionVisitRegisterXlsx(models.AbstractModel):
     on the office's clock (a date-time cell), customer, phone (text: a landline keeps
     its 0), receiver, kind, requested consultant, the first referrer's phone, the
     three yes/no answers and the note, then the owner, rule code, explanation, time
-    and previous owner of the visit's decision. The import reads such a file back as
+    and previous owner of the visit's decision, and the project (案场) of the visit
+    (else of the decision). The import reads such a file back as
     it is (the result columns are recognised and skipped; every row is then a
     duplicate of its visit). Texts are written as text cells (``write_string``: a
     customer called ``=1+1`` stays text). For sales managers only: the sheet shows
@@ -109,9 +110,15 @@ class AttributionVisitRegisterXlsx(models.AbstractModel):
             decision.previous_owner_id.name or "",
         ]
 
+    @staticmethod
+    def _project_name(visit, decision):
+        """Name of the project of ``visit``, else of ``decision`` ("" for none)."""
+        return (visit.team_id or decision.team_id).name or ""
+
     def _write_row(self, sheet, row, visit, decision, lang, tz_name, formats):
         values = self._register_values(visit, lang, tz_name) + \
-            self._result_values(decision, lang, tz_name)
+            self._result_values(decision, lang, tz_name) + \
+            [self._project_name(visit, decision)]
         for col, value in enumerate(values):
             if value is None or value == "":
                 continue

@@ -45,6 +45,7 @@ from . import test_deal_import
 from . import test_import_batch
 from . import test_import_batch_visits
 from . import test_projects
+from . import test_reports_by_project
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402
@@ -53,3 +54,4 @@ if not _config.get("without_demo"):
     from . import test_partner_phones_parallel
     from . import test_pdf_reports
     from . import test_visit_import_demo
+    from . import test_second_project_demo
