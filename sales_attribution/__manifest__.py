@@ -54,6 +54,8 @@
         "data/attribution_import_cron_data.xml",
         "wizards/attribution_visit_import_views.xml",
         "report/attribution_visit_register_xlsx.xml",
+        "security/attribution_project_security.xml",
+        "views/crm_team_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

@@ -87,7 +87,8 @@ class AttributionDecision(models.Model):
 
     @api.model
     def _log(self, partner, owner, rule_code, explanation_zh, explanation_en,
-             previous_owner=None, receiver=None, visit=None, lead=None, conflict=None):
+             previous_owner=None, receiver=None, visit=None, lead=None, conflict=None,
+             team=None):
         """Record an ownership decision and apply it; the one entry point for everyone.
 
         ``partner``: the customer (``res.partner``); ``owner``: the new owner
@@ -95,6 +96,9 @@ class AttributionDecision(models.Model):
         ``attribution.codes``; both explanations name the rule, the facts and the
         outcome.
         ``previous_owner`` defaults to the customer's owner before the decision.
+        ``team`` (``crm.team``): the project of the decision when no visit, conflict
+        or lead gives it (a handover moves one project's ownership); default the
+        new owner's team.
 
         Effects: an immutable ``attribution.decision`` (explanation in the user's
         language), the customer's ``attribution_owner_id``, the ``user_id`` of the
@@ -112,7 +116,7 @@ class AttributionDecision(models.Model):
         if previous_owner is None:
             previous_owner = partner_su.attribution_owner_id
         team = (visit and visit.team_id) or (conflict and conflict.team_id) or \
-            (lead and lead.sudo().team_id) or owner.sale_team_id
+            (lead and lead.sudo().team_id) or team or owner.sale_team_id
         explanation = self._explanation_for_user(explanation_zh, explanation_en)
         decision = self.sudo().create({
             "partner_id": partner.id,

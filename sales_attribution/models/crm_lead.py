@@ -242,6 +242,9 @@ class CrmLead(models.Model):
         for everyone.
         """
         self.env["attribution.split.line"].check_access_rights("write")
+        for lead in self.sudo():
+            self.env.user._attribution_check_projects(
+                lead.team_id, _("deal %s") % lead.name)
         self._attribution_compute_splits()
         return True
 
