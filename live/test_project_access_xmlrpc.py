@@ -163,8 +163,7 @@ def test_manager_rules_only_their_projects_conflict(projects, admin):
     assert state == "ruled"
 
 
-def test_manager_cannot_make_themselves_comanager_of_another_project(projects,
-                                                                      admin):
+def test_manager_cannot_name_themselves_comanager_elsewhere(projects, admin):
     manager_a = projects["clients"]["manager_a"]
     fault = refused(manager_a.call, "crm.team", "write", [projects["teams"]["b"]],
                     {"attribution_manager_ids": [(4, projects["uid"]["manager_a"])]})
@@ -209,7 +208,7 @@ def test_xlsx_visit_register_refuses_another_projects_visit(projects):
     status, kind, body = browser.get(report % visits["a"])
     assert status == 200 and "spreadsheet" in kind, (status, kind, body[:300])
     assert "Live PA customer A %s" % projects["stamp"] in cells(body)
-    status, kind, body = browser.get(report % ("%d,%d" % (visits["a"],
-                                                           visits["b"])))
+    both = "%d,%d" % (visits["a"], visits["b"])
+    status, kind, body = browser.get(report % both)
     assert "spreadsheet" not in kind, (status, kind)
     assert ("Live PA customer B %s" % projects["stamp"]).encode() not in body
