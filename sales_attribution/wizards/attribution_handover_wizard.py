@@ -11,10 +11,11 @@ class AttributionHandoverWizard(models.TransientModel):
 
     ``action_apply`` moves, for ``user_id``:
 
-    - every customer they own (``res.partner.attribution_owner_id``), each to one
-      successor, evenly (``attribution.handover.distribute``), each move logged as an
-      ``attribution.decision`` with rule code H1 (the customer's open leads follow, as
-      with every decision);
+    - every customer they own in any project (the ``attribution.ownership`` rows
+      whose owner they are), each customer to one successor, evenly
+      (``attribution.handover.distribute``), each row's move logged as an
+      ``attribution.decision`` with rule code H1 in the row's project (the
+      customer's open leads of that project follow, as with every decision);
     - their other open (not won) leads, evenly;
     - their claims on live conflicts (claimant, and proposal when they were proposed),
       to the successor of the conflict's customer;
