@@ -1,6 +1,8 @@
 """Every number of a customer over the wire (issue 17, points 4 and 5): a consultant
 registers visits by a Hong Kong number and by a customer's second number; a number of
-another consultant's customer is refused naming that customer and owner only."""
+another consultant's customer is refused naming that customer and owner only, and in
+scope project (issue 14) not even those when the customer is known only in another
+project."""
 import random
 import xmlrpc.client
 
@@ -70,8 +72,29 @@ def test_consultant_registers_visit_by_customers_second_number(office, desk):
     assert visit["partner_id"][0] == office["partner_a"]
 
 
+@pytest.fixture
+def company_scope(admin):
+    """Sets the ownership scope of the admin's company; put back afterwards."""
+    company = admin.call("res.users", "read", [admin.uid],
+                         ["company_id"])[0]["company_id"][0]
+    before = admin.call("res.company", "read", [company],
+                        ["attribution_scope"])[0]["attribution_scope"]
+
+    def set_scope(scope):
+        admin.call("res.company", "write", [company], {"attribution_scope": scope})
+
+    yield set_scope
+    set_scope(before)
+
+
+@pytest.mark.parametrize("scope", ["project", "company"])
 @pytest.mark.parametrize("how", ["new customer", "further number"])
-def test_collision_error_names_customer_and_owner_only(office, desk, admin, how):
+def test_collision_error_names_customer_and_owner_only(office, desk, admin, how,
+                                                       scope, company_scope):
+    """Customer B is known in project B only. Consultant A (project A) typing B's
+    number learns, in scope project, only that it belongs to another customer
+    (issue 14, point 4); in scope company, the customer and the owner."""
+    company_scope(scope)
     admin.call("res.partner", "write", [office["partner_b"]],
                {"email": "private-b-%s@example.invalid" % office["stamp"]})
     a = office["clients"]["consultant_a"]
@@ -87,8 +110,10 @@ def test_collision_error_names_customer_and_owner_only(office, desk, admin, how)
     text = fault_text(fault)
     assert fault.faultCode == WARNING, text
     assert "Traceback" not in fault.faultString
-    assert "Live Customer B %s" % office["stamp"] in text
-    assert "Live Consultant B" in text
+    assert desk["mobile_b"] in text
+    named = ("Live Customer B %s" % office["stamp"] in text,
+             "Live Consultant B" in text)
+    assert named == ((True, True) if scope == "company" else (False, False)), text
     assert "private-b-" not in text
     assert desk["landline_b"] not in text
     names = a.call("res.partner", "search",

@@ -55,6 +55,8 @@
         "wizards/attribution_visit_import_views.xml",
         "report/attribution_visit_register_xlsx.xml",
         "views/attribution_project_report_views.xml",
+        "security/attribution_project_security.xml",
+        "views/crm_team_views.xml",
     ],
     "demo": [
         "demo/sales_attribution_demo.xml",

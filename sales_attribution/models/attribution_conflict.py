@@ -2,7 +2,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..attribution import ownership as policy
-from ..attribution import terms
+from ..attribution import project_access, terms
 
 #: ``state`` values of ``terms.CONFLICT_STATES`` with their labels
 CONFLICT_STATES = terms.selection(terms.CONFLICT_STATES, {
@@ -99,6 +99,7 @@ class AttributionConflict(models.Model):
 
     @api.multi
     def write(self, vals):
+        self._check_project()
         self._check_manager_fields(vals)
         # consents were given to a winner: naming another one asks everyone again
         renamed = self.filtered(
@@ -116,8 +117,25 @@ class AttributionConflict(models.Model):
         return res
 
     def _is_manager(self):
-        return self.env.uid == SUPERUSER_ID or \
-            self.env.user.has_group("sales_attribution.group_manager")
+        """Whether the user rules these conflicts: the superuser, or a sales manager
+        of every project of them (a manager of no project: of every project). A
+        manager claiming in a conflict of another project is a claimant there."""
+        if self.env.uid == SUPERUSER_ID:
+            return True
+        user = self.env.user
+        return user.has_group("sales_attribution.group_manager") and \
+            project_access.may_manage(user._attribution_reach(),
+                                      self.sudo().mapped("team_id").ids)
+
+    def _check_project(self):
+        """A manager acts only on the conflicts of the projects they manage, or on
+        those they claim in (as a claimant): ``AccessError`` in the user's language
+        naming the project otherwise."""
+        user = self.env.user
+        for conflict in self.sudo():
+            if user not in conflict.claimant_ids:
+                user._attribution_check_projects(
+                    conflict.team_id, _("conflict %s") % conflict.name)
 
     def _check_manager_fields(self, vals):
         if "state" in vals and self.env.uid != SUPERUSER_ID:
@@ -139,6 +157,7 @@ class AttributionConflict(models.Model):
                                 "it to the company."))
 
     def _check_transition(self, action):
+        self._check_project()
         self._check_manager_action(action)
         allowed = terms.CONFLICT_STEPS[action][0]
         for conflict in self:
@@ -266,6 +285,7 @@ class AttributionConflict(models.Model):
         The manager records the agreement for anyone at once. ``UserError``
         otherwise: no consultant wins a conflict on their own word, nor on one
         colleague's."""
+        self._check_project()
         manager = self._is_manager()
         self._check_transition("action_agree")
         for conflict in self:
@@ -308,6 +328,7 @@ class AttributionConflict(models.Model):
     @api.multi
     def action_rule(self):
         """A6: the manager rules who owns the customer, with shares if any."""
+        self._check_project()
         for conflict in self:
             if not conflict.winner_id:
                 raise UserError(_("A ruling needs a winner."))
@@ -320,6 +341,7 @@ class AttributionConflict(models.Model):
         """The claimants accept the manager's ruling, or the manager approves the
         claimants' agreement (A6): it is final. A claimant never approves an
         agreement (``AccessError``)."""
+        self._check_project()
         if not self._is_manager() and "agreed" in self.mapped("state"):
             raise AccessError(_("Only a sales manager approves the consultants' "
                                 "agreement on a conflict (A6)."))

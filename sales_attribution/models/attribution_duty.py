@@ -143,6 +143,15 @@ class AttributionDuty(models.Model):
         if members:
             members.write({"present": present})
 
+    def _check_project(self):
+        """A manager records arrivals and absences of the shifts of their projects
+        (and their own shift): ``AccessError`` naming the project otherwise."""
+        user = self.env.user
+        for duty in self.sudo():
+            if duty.user_id != user:
+                user._attribution_check_projects(
+                    duty.team_id, _("the duty shift of %s") % duty.user_id.name)
+
     # ------------------------------------------------------------------ actions
 
     @api.multi
@@ -154,6 +163,7 @@ class AttributionDuty(models.Model):
         changes who receives the next walk-in. Raises ``UserError`` otherwise."""
         manager = self.env.user.has_group("sales_attribution.group_manager")
         now = fields.Datetime.now()
+        self._check_project()
         for duty in self:
             if duty.user_id != self.env.user and not manager:
                 raise UserError(_("You can only check in for your own shift."))
@@ -177,6 +187,7 @@ class AttributionDuty(models.Model):
         """Nobody came: record the absence and take the consultant out of the rotation
         for the day."""
         # managers only: consultants have no write access on the roster
+        self._check_project()
         for duty in self:
             if duty.arrival:
                 raise UserError(_("%s arrived at %s: the shift cannot be marked "

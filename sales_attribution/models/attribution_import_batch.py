@@ -124,6 +124,9 @@ class AttributionImportBatch(models.Model):
     def _check_manager(self):
         if not self.env.user.has_group("sales_attribution.group_manager"):
             raise AccessError(_("Only a sales manager can import sheets."))
+        for batch in self.sudo():
+            self.env.user._attribution_check_projects(
+                batch.team_id, _("the import into %s") % batch.team_id.name)
 
     def _handler(self):
         """The kind's wizard model, as the user who started the batch, in their

@@ -4,11 +4,13 @@ import psycopg2
 import psycopg2.errorcodes
 
 from odoo import _, api, fields, models
+from odoo.api import Environment
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
+from ..attribution import project_access
 from ..attribution.phone import InvalidPhone, normalize_phone
-from ..attribution.terms import CTX_PHONE_SYNC
+from ..attribution.terms import CTX_PHONE_SYNC, CTX_TEAM
 
 _logger = logging.getLogger(__name__)
 
@@ -37,7 +39,10 @@ class AttributionPartnerPhone(models.Model):
     Every entry point matches customers on this table: the visit desk
     (``attribution.visit._find_customer_by_phone``), the prior-visit panel and
     imports. A number that already belongs to another customer is refused with a
-    ``ValidationError`` naming that customer and their owner, nothing else of theirs.
+    ``UserError`` naming that customer and their owner in the project of the one who
+    types it, nothing else of theirs; when the customer is known only in other
+    projects (scope ``project``), it says only that the number belongs to another
+    customer (``_holder_view``).
     """
 
     _name = "attribution.partner.phone"
@@ -87,18 +92,67 @@ class AttributionPartnerPhone(models.Model):
             [("phone", "=", number)], limit=1)
 
     @api.model
+    def _desk_team(self, team=None):
+        """The project (``crm.team``, maybe empty) of the one typing a number:
+        ``team``, else the ``team_id`` of the context, else the user's sales team."""
+        if team:
+            return team
+        team_id = self.env.context.get(CTX_TEAM)
+        if team_id:
+            return self.env["crm.team"].browse(team_id)
+        return self.env.user.sale_team_id
+
+    @api.model
+    def _holder_view(self, partner, team=None):
+        """``(customer name, owner name)`` of the customer ``partner`` holding a
+        number, as the desk of project ``team`` (``_desk_team``) may learn them
+        (``project_access.desk_disclosure``): named, with the owner of the desk's
+        project (the company-wide owner in scope ``company``), when the company
+        keeps one owner for all projects, the customer is known in the desk's
+        project or in none, or the user manages a project that knows them;
+        ``(None, None)`` otherwise: the number belongs to a customer, nothing
+        more. Strings only leave this method (read as superuser)."""
+        partner = partner.sudo()
+        company = partner._attribution_company()
+        row_team = company._attribution_ownership_team(self._desk_team(team))
+        rows = partner.attribution_ownership_ids
+        here = rows.filtered(lambda r: r.team_id == row_team)[:1]
+        elsewhere = (rows - here).mapped("team_id")
+        known_here = bool(here) or not elsewhere or self._manages_any(elsewhere)
+        if project_access.desk_disclosure(company.attribution_scope, known_here) \
+                == project_access.DISCLOSE_ANONYMOUS:
+            return None, None
+        reached = rows.filtered(lambda r: r.team_id and self._manages_any(r.team_id))
+        owner = here.owner_id if here else \
+            reached[:1].owner_id if reached else partner.attribution_owner_id
+        return partner.name or "#%d" % partner.id, owner.name or None
+
+    @api.model
+    def _manages_any(self, teams):
+        """Whether the user is a sales manager reaching one of ``teams``."""
+        user = self.env.user
+        if not user.has_group("sales_attribution.group_manager"):
+            return False
+        reach = user._attribution_reach()
+        return reach is None or bool(set(teams.ids) & reach)
+
+    @api.model
     def _collision_error(self, number, holder_partner):
-        """The refusal naming the other customer and their owner, nothing private."""
-        # sudo: a consultant may not read the other customer; only its name and
-        # owner's name leave this method
-        other = holder_partner.sudo()
-        return self._collision_message(number, other.name or "#%d" % other.id,
-                                       other.attribution_owner_id.name)
+        """The refusal naming the other customer and their owner as the user's
+        project may learn them (``_holder_view``), nothing private."""
+        return self._collision_message(number, *self._holder_view(holder_partner))
 
     @api.model
     def _collision_message(self, number, customer_name, owner_name):
+        """The refusal of ``number``; ``customer_name`` ``None``: the holder stays
+        unnamed (known only in other projects)."""
         # UserError: Odoo 11 answers it over XML-RPC as a warning; a ValidationError
         # would reach the client as a traceback
+        if customer_name is None:
+            return UserError(_(
+                "The number %s already belongs to another customer; two customers "
+                "cannot share a number. If they are the same person, ask the manager "
+                "to merge the two customers.") % number)
         return UserError(_(
             "The number %s already belongs to customer %s (owner: %s); two customers "
             "cannot share a number. If they are the same person, ask the manager to "
@@ -150,21 +204,18 @@ class AttributionPartnerPhone(models.Model):
                 "customer.") % (fixed[0].phone, labels[fixed[0].source]))
 
     def _committed_holder(self, number):
-        """``(customer name, owner name)`` of the customer holding ``number`` as
-        committed by a parallel transaction (invisible to this one's snapshot), read
-        in a cursor of its own; None when there is none."""
+        """``_holder_view`` of the customer holding ``number`` as committed by a
+        parallel transaction (invisible to this one's snapshot), read in a cursor of
+        its own; None when there is none."""
+        team_id = self._desk_team().id
         with self.pool.cursor() as cr:
-            cr.execute("SELECT p.name, op.name FROM attribution_partner_phone ph "
-                       "JOIN res_partner p ON p.id = ph.partner_id "
-                       "LEFT JOIN LATERAL (SELECT o.owner_id "
-                       "    FROM attribution_ownership o "
-                       "    WHERE o.partner_id = p.id AND o.owner_id IS NOT NULL "
-                       "    ORDER BY o.last_visit_date DESC NULLS LAST, o.id DESC "
-                       "    LIMIT 1) own ON TRUE "
-                       "LEFT JOIN res_users u ON u.id = own.owner_id "
-                       "LEFT JOIN res_partner op ON op.id = u.partner_id "
-                       "WHERE ph.phone = %s", (number,))
-            return cr.fetchone()
+            env = Environment(cr, self.env.uid, self.env.context)
+            Phone = env[self._name]
+            holder = Phone._holder(number)
+            if not holder:
+                return None
+            return Phone._holder_view(holder.partner_id,
+                                      env["crm.team"].browse(team_id))
 
     # ------------------------------------------------------------------ CRUD
 

@@ -70,12 +70,16 @@ class AttributionRotation(models.Model):
     def _check_desk_manager(self):
         """The turn is the desk's: only a sales manager (or the superuser) moves the
         rotation or its presence by hand; consultants serve a turn only by registering
-        a visit. Raises ``AccessError`` in the user's language."""
+        a visit; a manager of projects only those projects' rotations. Raises
+        ``AccessError`` in the user's language."""
         if self.env.uid != SUPERUSER_ID and not self.env.user.has_group(
                 "sales_attribution.group_manager"):
             raise AccessError(_(
                 "Only a sales manager can move the reception rotation by hand. A turn "
                 "is served when the desk registers a walk-in."))
+        for rotation in self.sudo():
+            self.env.user._attribution_check_projects(
+                rotation.team_id, _("the rotation of %s") % rotation.team_id.name)
 
     @api.multi
     @api.returns("res.users", lambda user: user.id)

@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
+from ..attribution import terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 
 
@@ -101,21 +102,31 @@ class AttributionVisit(models.Model):
         """The number ``phone`` typed at the desk for customer ``partner_id`` belongs
         to ``holder``: an activity on the chosen customer for the manager of the
         visit's team (else the registering user), naming both customers and their
-        owners. Nothing moves: the manager merges the customers (same person) or
-        corrects the number."""
+        owners in that project; a holder known only in other projects (scope
+        ``project``) stays unnamed (``attribution.partner.phone._holder_view``).
+        Nothing moves: the manager merges the customers (same person) or corrects
+        the number."""
         # sudo: both customers may be other consultants' customers
         chosen = self.env["res.partner"].sudo().browse(partner_id)
-        holder = holder.sudo()
         team = self.env["crm.team"].sudo().browse(team_id) if team_id else \
             self.env["crm.team"].sudo()._get_default_team_id()
         manager = team.user_id or self.env.user
-        note = _("Phone collision at the visit desk: the number %s given for %s "
-                 "(owner: %s) belongs to customer %s (owner: %s). Same person: merge "
-                 "the two customers (Contacts, Action, Merge); otherwise correct the "
-                 "number.") % (
-            phone, chosen.name,
-            chosen._attribution_row(team).owner_id.name or _("none"),
-            holder.name, holder._attribution_row(team).owner_id.name or _("none"))
+        Phone = self.env["attribution.partner.phone"]
+        chosen_owner = Phone._holder_view(chosen, team)[1]
+        holder_name, holder_owner = Phone._holder_view(holder, team)
+        if holder_name is None:
+            note = _("Phone collision at the visit desk: the number %s given for %s "
+                     "(owner: %s) belongs to another customer, known in another "
+                     "project. Same person: ask the company to merge the two "
+                     "customers; otherwise correct the number.") % (
+                phone, chosen.name, chosen_owner or _("none"))
+        else:
+            note = _("Phone collision at the visit desk: the number %s given for %s "
+                     "(owner: %s) belongs to customer %s (owner: %s). Same person: "
+                     "merge the two customers (Contacts, Action, Merge); otherwise "
+                     "correct the number.") % (
+                phone, chosen.name, chosen_owner or _("none"),
+                holder_name, holder_owner or _("none"))
         self.env["attribution.conflict"]._schedule_activity(
             chosen, manager, _("Phone collision: %s") % phone, note)
         return True
@@ -176,14 +187,25 @@ class AttributionVisit(models.Model):
                 _("No visit registered with this number: a new customer. Ask whether "
                   "they have been here before (A5)."))
         # sudo: the desk must see that another consultant's customer visited before;
-        # only dates and consultants' names leave this method.
+        # only dates and consultants' names leave this method. A customer known only
+        # in other projects (scope project): nothing of theirs but that the number
+        # belongs to a customer (attribution.partner.phone._holder_view).
+        team = self.team_id or self.env.user.sale_team_id
+        name, owner_name = self.env["attribution.partner.phone"]._holder_view(
+            partner, team)
+        if name is None:
+            return 0, '<p class="text-warning">%s</p>' % esc(
+                _("This number belongs to a customer known in another project. Ask "
+                  "whether they have been here before (A5)."))
         domain = [("partner_id", "=", partner.id)]
+        if team and partner._attribution_company().attribution_scope != \
+                terms.SCOPE_COMPANY:
+            domain.append(("team_id", "in", [team.id, False]))
         if isinstance(self.id, int):
             domain.append(("id", "!=", self.id))
         if self.visit_datetime:
             domain.append(("visit_datetime", "<=", self.visit_datetime))
         visits = self.sudo().search(domain, order="visit_datetime desc, id desc")
-        owner = partner.sudo()._attribution_row(self.team_id).owner_id
         parts = []
         if visits:
             def who(v):
@@ -199,9 +221,9 @@ class AttributionVisit(models.Model):
         else:
             parts.append("<p>%s</p>" % esc(
                 _("Known customer, no visit registered yet.")))
-        if owner:
+        if owner_name:
             parts.append("<p><strong>%s</strong></p>" % esc(
-                _("Owner: %s") % owner.name))
+                _("Owner: %s") % owner_name))
         else:
             parts.append("<p>%s</p>" % esc(_("No owner yet.")))
         return len(visits), "".join(parts)

@@ -17,6 +17,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html_escape
 
+from ..attribution import project_access
 from ..attribution import splits as policy
 from ..attribution import terms
 from ..tools import deal_facts
@@ -248,6 +249,14 @@ class CrmLead(models.Model):
         for everyone.
         """
         self.env["attribution.split.line"].check_access_rights("write")
+        # one look at the manager's projects for the whole batch (not one per deal)
+        leads = self.sudo()
+        outside = project_access.foreign(self.env.user._attribution_reach(),
+                                         leads.mapped("team_id").ids)
+        if outside:
+            lead = leads.filtered(lambda ld: ld.team_id.id == outside[0])[:1]
+            self.env.user._attribution_check_projects(
+                lead.team_id, _("deal %s") % lead.name)
         self._attribution_compute_splits()
         return True
 

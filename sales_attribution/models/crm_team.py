@@ -42,12 +42,46 @@ class CrmTeam(models.Model):
         string="Relative Split (original %)", default=50,
         help="A15 and B1 in this project (when its own split percentages are on).")
 
+    attribution_manager_ids = fields.Many2many(
+        "res.users", "attribution_team_manager_rel", "team_id", "user_id",
+        string="案场经理",
+        help="Co-managers of this project besides its team leader: they see, rule and "
+             "export this project's visits, decisions, conflicts, split lines and "
+             "rotation. A manager who leads no project and is named on none sees the "
+             "whole company.")
+
     def _compute_attribution_rotation_id(self):
         rotations = self.env["attribution.rotation"].search(
             [("team_id", "in", self.ids)])
         by_team = {r.team_id.id: r for r in rotations}
         for team in self:
             team.attribution_rotation_id = by_team.get(team.id)
+
+    @api.model
+    def create(self, vals):
+        team = super().create(vals)
+        if vals.get("user_id") or vals.get("attribution_manager_ids"):
+            team._attribution_managers_changed()
+        return team
+
+    @api.multi
+    def write(self, vals):
+        res = super().write(vals)
+        if {"user_id", "attribution_manager_ids"} & set(vals):
+            self._attribution_managers_changed()
+        return res
+
+    @api.multi
+    def unlink(self):
+        res = super().unlink()
+        self._attribution_managers_changed()
+        return res
+
+    def _attribution_managers_changed(self):
+        """The managers of a project changed: the record rules, whose domains name
+        each manager's projects (``res.users._attribution_project_domain``) and are
+        cached per user, are worked out again (in every worker)."""
+        self.env["ir.rule"].clear_caches()
 
     @api.constrains("attribution_bonus_rate")
     def _check_attribution_bonus_rate(self):

@@ -1,6 +1,8 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 
 from ..attribution import conduct as policy
+from ..attribution import project_access
 
 
 class ResUsers(models.Model):
@@ -66,3 +68,61 @@ class ResUsers(models.Model):
         action["domain"] = [("user_id", "=", self.id)]
         action["context"] = {"default_user_id": self.id}
         return action
+
+    # ------------------------------------------------------------ managed projects
+
+    def _attribution_managed_teams(self):
+        """The projects (``crm.team``, archived ones included) this user manages: the
+        teams they lead (``crm.team.user_id``) and those naming them as co-manager
+        (``attribution_manager_ids``). Empty when they lead none and are named on
+        none: such a manager keeps seeing and ruling the whole company (a one-office
+        company whose manager is not set as team leader works as before).
+        Read as superuser, one user (``ensure_one``); not stored: the record rules
+        ask it once per user and model (``ir.rule`` caches their domains, cleared
+        when a team's leader or co-managers change)."""
+        self.ensure_one()
+        # sudo: which teams a user manages is read whatever the user may see
+        return self.env["crm.team"].sudo().with_context(active_test=False).search(
+            ["|", ("user_id", "=", self.id),
+             ("attribution_manager_ids", "in", self.ids)])
+
+    def _attribution_reach(self):
+        """``project_access.reach`` of this user: the ids of the projects they act
+        on as a manager, or ``None`` for every project (superuser, a manager of no
+        project, and users outside the manager group, whom the group's record
+        rules do not concern)."""
+        self.ensure_one()
+        if self.id == SUPERUSER_ID or not self.sudo(self.id).has_group(
+                "sales_attribution.group_manager"):
+            return None
+        return project_access.reach(self._attribution_managed_teams().ids)
+
+    def _attribution_project_domain(self, team_field="team_id", open_without=True):
+        """The record-rule domain of this manager's projects on a model whose
+        project is ``team_field`` (a path to a ``crm.team``, e.g.
+        ``"conflict_id.team_id"``): records of the projects they manage, and with
+        ``open_without`` those without project; ``[(1, '=', 1)]`` when they manage
+        no project (the whole company). Used by
+        ``security/attribution_project_security.xml`` and the manager rules."""
+        managed = self._attribution_reach()
+        if managed is None:
+            return [(1, "=", 1)]
+        domain = [(team_field, "in", sorted(managed))]
+        if open_without:
+            domain = ["|", (team_field, "=", False)] + domain
+        return domain
+
+    def _attribution_check_projects(self, teams, what):
+        """Raise ``AccessError`` in the user's language when ``teams``
+        (``crm.team``, the projects of the records acted on; empty ones ignored)
+        include a project outside this manager's reach. ``what`` names the records
+        acted on, already translated (e.g. "conflict CF0003")."""
+        self.ensure_one()
+        outside = project_access.foreign(self._attribution_reach(),
+                                         teams.ids if teams else [])
+        if outside:
+            names = ", ".join(teams.sudo().browse(outside).mapped("name"))
+            raise AccessError(_("You do not manage project %s: %s belongs to it. A "
+                                "manager sees, rules and exports only the projects "
+                                "they lead or co-manage.") % (names, what))
+        return True

@@ -21,7 +21,8 @@ class AttributionVisitRegisterXlsx(models.AbstractModel):
     it is (the result columns are recognised and skipped; every row is then a
     duplicate of its visit). Texts are written as text cells (``write_string``: a
     customer called ``=1+1`` stays text). For sales managers only: the sheet shows
-    every consultant's customers and phones.
+    every consultant's customers and phones, of the projects the manager manages
+    (``AccessError`` for a record of another project).
     """
 
     _name = "report.sales_attribution.attribution_visit_register_xlsx"
@@ -43,6 +44,10 @@ class AttributionVisitRegisterXlsx(models.AbstractModel):
         if not self.env.user.has_group("sales_attribution.group_manager"):
             raise AccessError(_("Only a sales manager can export the visit "
                                 "register."))
+        # a manager of projects exports those projects' visits and decisions only
+        # (the rows are read as superuser below)
+        self.env.user._attribution_check_projects(
+            records.sudo().mapped("team_id"), _("a row of the export"))
         lang = self.env.context.get("lang") or self.env.user.lang
         sheet = workbook.add_worksheet(self._sheet_name(lang))
         formats = {"bold": workbook.add_format({"bold": True}),

@@ -106,7 +106,10 @@ class TestAccessMatrix(SavepointCase):
                                   "member_ids": [(6, 0, cls.user_a.ids)]})
         cls.team_b = Team.create({"name": "ACL Team B", "user_id": cls.manager.id,
                                   "member_ids": [(6, 0, cls.user_b.ids)]})
-        cls.team_spare = Team.create({"name": "ACL Spare Team"})
+        # the manager's third project (a manager acts only in the projects they
+        # manage: issue 14, point 4)
+        cls.team_spare = Team.create({"name": "ACL Spare Team",
+                                      "user_id": cls.manager.id})
         cls.env["crm.stage"].create({"name": "Won (ACL)", "probability": 100,
                                      "on_change": True, "sequence": 999})
         cls.rec = {"a": {}, "b": {}}

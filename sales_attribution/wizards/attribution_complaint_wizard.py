@@ -72,6 +72,9 @@ class AttributionComplaintWizard(models.TransientModel):
         if not self.env.user.has_group("sales_attribution.group_manager"):
             raise AccessError(_("Only a sales manager can reassign a customer after a "
                                 "complaint (B5)."))
+        if self.lead_id:
+            self.env.user._attribution_check_projects(
+                self.lead_id.sudo().team_id, _("deal %s") % self.lead_id.sudo().name)
         if self.reason_type == "preference":
             raise UserError(_("A customer's preference about a consultant's looks is "
                               "no reason to reassign (B5): the customer has no right "

@@ -65,6 +65,9 @@ class AttributionDealImport(models.TransientModel):
     def _check_manager(self):
         if not self.env.user.has_group("sales_attribution.group_manager"):
             raise AccessError(_("Only a sales manager can import sheets."))
+        for wizard in self:
+            self.env.user._attribution_check_projects(
+                wizard.team_id, _("the import into %s") % wizard.team_id.name)
 
     @api.multi
     def action_preview(self):

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..attribution import handover as policy
+from ..attribution import project_access
 from ..attribution.terms import LIVE, WON_PROBABILITY
 
 
@@ -25,6 +26,13 @@ class AttributionHandoverWizard(models.TransientModel):
     rotation still with the office (as A11). Won deals and their split lines are left
     as they are. Only a sales manager may apply it (checked here: the method is
     callable over XML-RPC).
+
+    Several projects: the customers are those the consultant owns in the projects
+    the manager manages (``res.users._attribution_managed_teams``; their ownership
+    rows there, and company-wide rows), each decision citing the row's project; the
+    leads, claims and subscriptions moved are those of these projects or of none. A
+    manager of no project hands over in every project. ``team_id`` must be one of
+    the manager's projects (``AccessError`` otherwise).
     """
 
     _name = "attribution.handover.wizard"
@@ -50,9 +58,8 @@ class AttributionHandoverWizard(models.TransientModel):
     @api.depends("user_id")
     def _compute_customer_count(self):
         for wizard in self:
-            # sudo: the manager counts every customer of the leaving consultant
-            wizard.customer_count = len(self.env["attribution.ownership"].sudo().search(
-                [("owner_id", "=", wizard.user_id.id)]).mapped("partner_id")) \
+            wizard.customer_count = len(
+                wizard._customer_rows().mapped("partner_id")) \
                 if wizard.user_id else 0
 
     @api.multi
@@ -62,10 +69,27 @@ class AttributionHandoverWizard(models.TransientModel):
             raise AccessError(_("Only a sales manager can hand a departed consultant's "
                                 "customers over."))
         for wizard in self:
+            self.env.user._attribution_check_projects(
+                wizard.team_id, _("the handover of %s") % wizard.user_id.name)
             wizard._apply_handover()
         return True
 
     # ------------------------------------------------------------------ internals
+
+    def _project_domain(self, field="team_id"):
+        """The records of the projects the manager acts on (and of none)."""
+        return self.env.user._attribution_project_domain(field)
+
+    def _customer_rows(self):
+        """The ownership rows (``attribution.ownership``, sudo) of the leaving
+        consultant in the manager's projects, by customer then project."""
+        self.ensure_one()
+        # sudo: the manager hands over every customer of the leaving consultant in
+        # their projects, customers the record rules may hide included
+        return self.env["attribution.ownership"].sudo().with_context(
+            active_test=False).search(
+                [("owner_id", "=", self.user_id.id)] + self._project_domain(),
+                order="partner_id, id")
 
     def _successors(self):
         """The users taking over: named, else the present rotation members."""
@@ -95,17 +119,15 @@ class AttributionHandoverWizard(models.TransientModel):
         Users = self.env["res.users"]
         # sudo: the manager moves records of the leaving consultant that record
         # rules may hide (their customers' phones, other teams' leads)
-        rows = self.env["attribution.ownership"].sudo().search(
-            [("owner_id", "=", leaving.id)], order="partner_id, id")
-        plan = policy.distribute(sorted(set(rows.mapped("partner_id").ids)),
-                                 successors.ids)
+        rows = self._customer_rows()
+        customers = rows.mapped("partner_id").sorted("id")
+        plan = policy.distribute(customers.ids, successors.ids)
         names = dict(leaving=leaving.name, manager=self.env.user.name)
         Decision = self.env["attribution.decision"]
         for row in rows:
-            customer = row.partner_id
-            successor = Users.browse(plan[customer.id])
+            successor = Users.browse(plan[row.partner_id.id])
             Decision._log(
-                customer, successor, "H1",
+                row.partner_id, successor, "H1",
                 "H1:%s已离职,经理%s办理离职交接,客户交由%s负责。" % (
                     names["leaving"], names["manager"], successor.name),
                 "H1: %s has left the office; the manager %s handed the customer "
@@ -119,7 +141,8 @@ class AttributionHandoverWizard(models.TransientModel):
         leads = self.env["crm.lead"].sudo().search([
             ("user_id", "=", leaving.id),
             "|", ("stage_id", "=", False),
-            ("stage_id.probability", "<", WON_PROBABILITY)], order="id")
+            ("stage_id.probability", "<", WON_PROBABILITY)] + self._project_domain(),
+            order="id")
         plan = policy.distribute(leads.ids, successors.ids)
         for user_id in set(plan.values()):
             leads.filtered(lambda ld: plan[ld.id] == user_id).write(
@@ -132,7 +155,8 @@ class AttributionHandoverWizard(models.TransientModel):
 
     def _hand_over_claims(self, leaving, successors, plan):
         conflicts = self.env["attribution.conflict"].sudo().search([
-            ("claimant_ids", "in", leaving.ids), ("state", "in", LIVE)])
+            ("claimant_ids", "in", leaving.ids), ("state", "in", LIVE)]
+            + self._project_domain())
         for conflict in conflicts:
             successor = self._successor_for(conflict.partner_id.id, conflict.id, plan,
                                             successors)
@@ -155,7 +179,7 @@ class AttributionHandoverWizard(models.TransientModel):
                     follow.res_id == leaving.partner_id.id:
                 continue  # their own contact
             record = model.sudo().browse(follow.res_id).exists()
-            if not record:
+            if not record or not self._in_projects(record):
                 continue
             partner = record if follow.res_model == "res.partner" else \
                 record["partner_id"] if "partner_id" in record._fields and \
@@ -164,3 +188,12 @@ class AttributionHandoverWizard(models.TransientModel):
                                             record.id, plan, successors)
             record.message_subscribe(partner_ids=successor.partner_id.ids)
             record.message_unsubscribe(partner_ids=leaving.partner_id.ids)
+
+    def _in_projects(self, record):
+        """Whether ``record`` (one, sudo) is of the manager's projects: a record
+        with a project (``team_id`` on ``crm.team``) of theirs or without one."""
+        field = record._fields.get("team_id")
+        if field is None or field.comodel_name != "crm.team":
+            return True
+        return not project_access.foreign(self.env.user._attribution_reach(),
+                                          [record.team_id.id])

@@ -114,6 +114,9 @@ class AttributionVisitImport(models.TransientModel):
     def _check_manager(self):
         if not self.env.user.has_group("sales_attribution.group_manager"):
             raise AccessError(_("Only a sales manager can import the visit register."))
+        for wizard in self:
+            self.env.user._attribution_check_projects(
+                wizard.team_id, _("the import into %s") % wizard.team_id.name)
 
     def _with_user_lang(self):
         lang = self.env.context.get("lang") or self.env.user.lang
