@@ -12,6 +12,11 @@ def migrate(cr, version):
     if not version:
         return
     cr.execute("DROP TABLE IF EXISTS attribution_ownership_premigrate")
+    cr.execute("""SELECT 1 FROM information_schema.columns
+                   WHERE table_name = 'res_partner'
+                     AND column_name = 'attribution_owner_id'""")
+    if not cr.fetchone():
+        return  # nothing held on the customers: post-migrate has nothing to move
     cr.execute("""
         CREATE TABLE attribution_ownership_premigrate AS
         SELECT p.id AS partner_id, p.attribution_owner_id AS owner_id,
