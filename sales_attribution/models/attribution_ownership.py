@@ -186,50 +186,88 @@ class AttributionOwnership(models.Model):
 
     @api.model
     def _migrate_from_partners(self):
-        """Move the ownership held on the customers (11.0.1.0: one owner per customer)
-        into rows, for the customers who have none yet: one row holding the owner,
-        follow-up date and intent class, in the project of the customer's latest
+        """Move the ownership held on the customers (11.0.1.0: one owner per customer,
+        columns of ``res_partner``) into rows. The customers to move and their values
+        are those ``migrations/11.0.1.1.0/pre-migrate.py`` set aside in the table
+        ``attribution_ownership_premigrate`` before this version's code ran (read here
+        from the columns when that table is missing, e.g. when called directly): every
+        customer with an owner, a follow-up, an intent or a visit, and no row before
+        the upgrade. Each gets the row of one project holding the owner, follow-up
+        date and intent class: the project of the visit of the customer's latest
         decision made on a visit, else the owner's team, else the team of the
-        customer's latest visit (no project in scope ``company``); its visit dates
-        from that project's visits. Every decision, visit, conflict and split line
-        stays as it was. Called by ``migrations/11.0.1.1.0/post-migrate.py``;
-        returns the number of rows made."""
+        customer's latest visit (no project in scope ``company``); a row of that
+        project made during the upgrade (the data files run before post-migrate)
+        takes the values held, rows of other projects stay. Visit dates are
+        computed from that project's visits. Every decision, visit, conflict and
+        split line stays as it was. Returns the number of rows made or updated;
+        drops the table set aside."""
         cr = self.env.cr
-        if not sql.column_exists(cr, "res_partner", "attribution_owner_id"):
-            return 0  # a database made at 11.0.1.1.0 or later: nothing held there
+        cr.execute("SELECT to_regclass('attribution_ownership_premigrate')")
+        if not cr.fetchone()[0]:
+            if not sql.column_exists(cr, "res_partner", "attribution_owner_id"):
+                return 0  # a database made at 11.0.1.1.0 or later: nothing held there
+            cr.execute("""
+                CREATE TABLE attribution_ownership_premigrate AS
+                SELECT p.id AS partner_id, p.attribution_owner_id AS owner_id,
+                       p.last_followup_date, p.intent_class, p.intent_reported_date
+                  FROM res_partner p
+                 WHERE (p.attribution_owner_id IS NOT NULL
+                        OR p.last_followup_date IS NOT NULL
+                        OR p.intent_class IS NOT NULL
+                        OR p.intent_reported_date IS NOT NULL
+                        OR EXISTS (SELECT 1 FROM attribution_visit v
+                                    WHERE v.partner_id = p.id))
+                   AND NOT EXISTS (SELECT 1 FROM attribution_ownership o
+                                    WHERE o.partner_id = p.id)""")
         cr.execute("""
-            INSERT INTO attribution_ownership
-                   (partner_id, team_id, owner_id, last_followup_date, intent_class,
-                    intent_reported_date, create_uid, create_date, write_uid,
-                    write_date)
-            SELECT p.id,
-                   CASE WHEN c.attribution_scope = 'company' THEN NULL ELSE COALESCE(
-                       (SELECT v.team_id FROM attribution_decision d
-                          JOIN attribution_visit v ON v.id = d.visit_id
-                         WHERE d.partner_id = p.id AND v.team_id IS NOT NULL
-                         ORDER BY d.create_date DESC, d.id DESC LIMIT 1),
-                       u.sale_team_id,
-                       (SELECT v.team_id FROM attribution_visit v
-                         WHERE v.partner_id = p.id AND v.team_id IS NOT NULL
-                         ORDER BY v.visit_datetime DESC, v.id DESC LIMIT 1)) END,
-                   p.attribution_owner_id, p.last_followup_date, p.intent_class,
-                   p.intent_reported_date, %(uid)s, now() AT TIME ZONE 'UTC',
-                   %(uid)s, now() AT TIME ZONE 'UTC'
-              FROM res_partner p
-              LEFT JOIN res_users u ON u.id = p.attribution_owner_id
-              JOIN res_company c ON c.id = COALESCE(p.company_id, %(company)s)
-             WHERE (p.attribution_owner_id IS NOT NULL
-                    OR p.last_followup_date IS NOT NULL
-                    OR p.intent_class IS NOT NULL
-                    OR p.intent_reported_date IS NOT NULL
-                    OR EXISTS (SELECT 1 FROM attribution_visit v
-                                WHERE v.partner_id = p.id))
-               AND NOT EXISTS (SELECT 1 FROM attribution_ownership o
-                                WHERE o.partner_id = p.id)
-            RETURNING id""", {"uid": self.env.uid,
-                              "company": self.env.user.company_id.id})
-        rows = self.browse([row[0] for row in cr.fetchall()])
-        # the visit dates are stored computed fields: compute them for the new rows
+            WITH target AS (
+                SELECT h.*, CASE WHEN c.attribution_scope = 'company' THEN NULL
+                       ELSE COALESCE(
+                           (SELECT v.team_id FROM attribution_decision d
+                              JOIN attribution_visit v ON v.id = d.visit_id
+                             WHERE d.partner_id = h.partner_id AND v.team_id IS NOT NULL
+                             ORDER BY d.create_date DESC, d.id DESC LIMIT 1),
+                           u.sale_team_id,
+                           (SELECT v.team_id FROM attribution_visit v
+                             WHERE v.partner_id = h.partner_id AND v.team_id IS NOT NULL
+                             ORDER BY v.visit_datetime DESC, v.id DESC LIMIT 1))
+                       END AS team_id
+                  FROM attribution_ownership_premigrate h
+                  JOIN res_partner p ON p.id = h.partner_id
+                  LEFT JOIN res_users u ON u.id = h.owner_id
+                  JOIN res_company c ON c.id = COALESCE(p.company_id, %(company)s)
+            ), updated AS (
+                UPDATE attribution_ownership o
+                   SET owner_id = t.owner_id, last_followup_date = t.last_followup_date,
+                       intent_class = t.intent_class,
+                       intent_reported_date = t.intent_reported_date,
+                       write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                  FROM target t
+                 WHERE o.partner_id = t.partner_id
+                   AND o.team_id IS NOT DISTINCT FROM t.team_id
+             RETURNING o.id
+            ), inserted AS (
+                INSERT INTO attribution_ownership
+                       (partner_id, team_id, owner_id, last_followup_date, intent_class,
+                        intent_reported_date, create_uid, create_date, write_uid,
+                        write_date)
+                SELECT t.partner_id, t.team_id, t.owner_id, t.last_followup_date,
+                       t.intent_class, t.intent_reported_date, %(uid)s,
+                       now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                  FROM target t
+                 WHERE NOT EXISTS (SELECT 1 FROM attribution_ownership o
+                                    WHERE o.partner_id = t.partner_id
+                                      AND o.team_id IS NOT DISTINCT FROM t.team_id)
+             RETURNING id
+            )
+            SELECT id FROM updated UNION ALL SELECT id FROM inserted""",
+                   {"uid": self.env.uid, "company": self.env.user.company_id.id})
+        ids = [row[0] for row in cr.fetchall()]
+        cr.execute("DROP TABLE attribution_ownership_premigrate")
+        # rows written in SQL: nothing cached of them or of their customers holds
+        self.invalidate_cache()
+        rows = self.browse(ids)
+        # the visit dates are stored computed fields: compute them for these rows
         for name in ("first_visit_date", "last_visit_date"):
             self.env.add_todo(self._fields[name], rows)
         self.recompute()

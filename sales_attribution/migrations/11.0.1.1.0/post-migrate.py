@@ -1,7 +1,15 @@
 """11.0.1.1.0: ownership per project (issue 14). The owner, follow-up date and intent
-class held on each customer move into ``attribution.ownership`` rows
-(``attribution.ownership._migrate_from_partners``); the consultants' record rules
-(``noupdate``, so not reloaded) read the rows instead of the old customer column."""
+class held on each customer, set aside by ``pre-migrate.py``, move into
+``attribution.ownership`` rows (``attribution.ownership._migrate_from_partners``); the
+consultants' record rules (``noupdate``, so not reloaded) read the rows instead of the
+old customer column.
+
+The values are read from the table set aside, not from ``res_partner``: the data
+files of this version run between the two scripts and may write the customers' fields
+(which then go to the rows). The old columns would still be there at this point in any
+case: Odoo 11 keeps the column of a field that stays in the model without being stored
+(nothing drops it), and drops the column of a field removed from the code only in
+``ir.model.data._process_end``, after every module's post- and end-migrate scripts."""
 import logging
 
 from odoo import SUPERUSER_ID, api
