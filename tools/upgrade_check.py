@@ -331,12 +331,30 @@ def _check_records(env, before, checks):
               % (model, len(rows), len(after), len(added) - len(stray)))
 
 
+def _check_rules(env, checks):
+    """The addon's record rules (noupdate) are this version's: none reads the old
+    customer column, the managers' read their projects."""
+    rules = env["ir.rule"].with_context(active_test=False).browse(
+        list(_xmlid_ids(env, "ir.rule")))
+    stale = rules.filtered(lambda r: "'attribution_owner_id'" in (r.domain_force or "")
+                           or "'partner_id.attribution_owner_id'" in (
+                               r.domain_force or ""))
+    checks.expect(not stale, "record rules still reading the old customer column: %s"
+                  % stale.mapped("name"))
+    manager = env.ref("sales_attribution.attribution_visit_rule_manager")
+    checks.expect("_attribution_project_domain" in manager.domain_force,
+                  "the managers' visit rule is not per project: %s"
+                  % manager.domain_force)
+    print("record rules: %d of the addon checked" % len(rules))
+
+
 def check(env, before):
     """Compare the upgraded database with the snapshot; return the ``Checks``."""
     checks = Checks()
     _check_customers(env, before["customers"],
                      before["records"]["attribution.visit"], checks)
     _check_records(env, before["records"], checks)
+    _check_rules(env, checks)
     return checks
 
 

@@ -1,8 +1,9 @@
 """11.0.1.1.0: ownership per project (issue 14). The owner, follow-up date and intent
 class held on each customer, set aside by ``pre-migrate.py``, move into
 ``attribution.ownership`` rows (``attribution.ownership._migrate_from_partners``); the
-consultants' record rules (``noupdate``, so not reloaded) read the rows instead of the
-old customer column.
+record rules (``noupdate``, so not reloaded by the update) are reloaded: the
+consultants' read the rows instead of the old customer column, the managers' their
+projects.
 
 The values are read from the table set aside, not from ``res_partner``: the data
 files of this version run between the two scripts and may write the customers' fields
@@ -13,8 +14,18 @@ case: Odoo 11 keeps the column of a field that stays in the model without being 
 import logging
 
 from odoo import SUPERUSER_ID, api
+from odoo.tools import convert_file
 
 _logger = logging.getLogger(__name__)
+
+#: the data files of the addon's record rules (every ir.rule record is in one)
+RULE_FILES = (
+    "security/sales_attribution_security.xml",
+    "security/attribution_partner_phone_security.xml",
+    "security/attribution_ownership_security.xml",
+    "security/attribution_conduct_security.xml",
+    "security/event_message_security.xml",
+)
 
 
 def migrate(cr, version):
@@ -24,14 +35,11 @@ def migrate(cr, version):
     made = env["attribution.ownership"]._migrate_from_partners()
     _logger.info("sales_attribution %s: %d ownership rows from the customers",
                  version, made)
-    rules = {
-        "res_partner_rule_consultant": "attribution_owner_ids",
-        "attribution_relation_rule_consultant": "partner_id.attribution_owner_ids",
-        "attribution_partner_phone_rule_consultant":
-            "partner_id.attribution_owner_ids",
-    }
-    for xmlid, field in rules.items():
-        rule = env.ref("sales_attribution.%s" % xmlid, raise_if_not_found=False)
-        old = field[:-1]  # the field read before: attribution_owner_id
-        if rule and old in (rule.domain_force or "") and field not in rule.domain_force:
-            rule.domain_force = rule.domain_force.replace("'%s'" % old, "'%s'" % field)
+    # the record rules are noupdate (an office may tighten them): Odoo's update
+    # leaves them as they were, but this version's rules read the ownership rows
+    # and the managers' projects; reload the files that hold them as an install
+    # would (mode init writes the existing records)
+    for path in RULE_FILES:
+        convert_file(cr, "sales_attribution", path, {}, mode="init", noupdate=True)
+    _logger.info("sales_attribution %s: record rules reloaded from %s", version,
+                 ", ".join(RULE_FILES))
