@@ -62,7 +62,12 @@ def main():
                                  fmt(sends["per_second"]), sends["sent"],
                                  sends["seconds"], sends["mails_queued"],
                                  sends["sms_queued"]),
-                             "", "", "≥ 200/s", met((sends["per_second"] or 0) >= 200)))
+                             "plain send_mail %s/s; CPU %s s, %s SQL" % (
+                                 fmt(sends.get("reference_per_second")),
+                                 fmt(sends.get("cpu_seconds")), sends.get("queries", "?")),
+                             "%.2f×" % (sends["per_second"] / sends["reference_per_second"])
+                             if sends.get("reference_per_second") else "",
+                             "≥ 200/s", met((sends["per_second"] or 0) >= 200)))
         export = data.get("export")
         if export:
             ok = export["seconds"] <= 20 and export["peak_rss_mb"] < 300
