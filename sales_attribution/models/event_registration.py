@@ -124,26 +124,40 @@ class EventRegistration(models.Model):
     def _attribution_consultant(self):
         return self.attribution_user_id or self.event_id.user_id
 
-    @staticmethod
-    def _attribution_mobile_of(*raws):
+    def _attribution_memo(self):
+        """The :class:`TextMemo` of the running send (context
+        ``attribution_text_memo``), or None."""
+        return self.env.context.get("attribution_text_memo")
+
+    def _attribution_mobile_of(self, *raws):
         """The first of ``raws`` that is a mobile number, normalised, or '' (landlines
-        get no SMS)."""
+        get no SMS). Within a send run (:meth:`_attribution_memo`) each written
+        number is parsed once."""
+        memo = self._attribution_memo()
+        numbers = memo.shared if memo is not None else {}
         for raw in raws:
             if not raw:
                 continue
-            try:
-                number = phone.normalize_phone(raw)
-            except phone.InvalidPhone:
-                continue
-            # mobiles are 11 digits 1[3-9]...; landlines start with 0
-            if number.startswith("1"):
-                return number
+            key = ("mobile", raw)
+            if key not in numbers:
+                try:
+                    number = phone.normalize_phone(raw)
+                except phone.InvalidPhone:
+                    number = ""
+                # mobiles are 11 digits 1[3-9]...; landlines start with 0
+                numbers[key] = number if number.startswith("1") else ""
+            if numbers[key]:
+                return numbers[key]
         return ""
 
-    def _attribution_contact_facts(self, partner):
+    def _attribution_contact_facts(self, partner, with_mobile=True):
+        """The :class:`event_contacts.Contact` of ``partner``; ``with_mobile=False``
+        leaves its mobile out (not parsed) when the registration has its own, which
+        comes first (:func:`event_contacts.addressee`)."""
         return event_contacts.Contact(
             name=partner.name or "", email=partner.email or "",
-            mobile=self._attribution_mobile_of(partner.mobile, partner.phone),
+            mobile=(self._attribution_mobile_of(partner.mobile, partner.phone)
+                    if with_mobile else ""),
             salutation=partner.attribution_salutation or "",
             title=partner.title.name or "", is_company=partner.is_company)
 
@@ -172,17 +186,19 @@ class EventRegistration(models.Model):
         e-mail and phone first, then the attendee's contact at the booking company,
         then the partner's."""
         self.ensure_one()
-        memo = self.env.context.get("attribution_text_memo")
+        memo = self._attribution_memo()
         if memo is not None and ("addressee", self.id) in memo.shared:
             return memo.shared[("addressee", self.id)]
         partner = self.partner_id
         contact = self._attribution_attendee_contact()
         organisation = partner.commercial_partner_id
+        # the registration's own mobile comes first: the others are then not parsed
+        mobile = self._attribution_mobile_of(self.phone)
         result = event_contacts.addressee(event_contacts.AttendeeFacts(
-            name=self.name or "", email=(self.email or "").strip(),
-            mobile=self._attribution_mobile_of(self.phone),
-            partner=self._attribution_contact_facts(partner),
-            contact=self._attribution_contact_facts(contact) if contact else None,
+            name=self.name or "", email=(self.email or "").strip(), mobile=mobile,
+            partner=self._attribution_contact_facts(partner, not mobile),
+            contact=(self._attribution_contact_facts(contact, not mobile)
+                     if contact else None),
             organisation=organisation.name or "" if organisation.is_company else ""))
         if memo is not None:
             memo.shared[("addressee", self.id)] = result
@@ -206,7 +222,7 @@ class EventRegistration(models.Model):
         partner = self.partner_id
         # E5 introduces a consultant: fall back to whoever runs the job
         consultant = self._attribution_consultant() or self.env.user
-        memo = self.env.context.get("attribution_text_memo")
+        memo = self._attribution_memo()
         shared = memo.shared if memo is not None else {}
         key = ("event", event.id, consultant.id, self.env.context.get(terms.CTX_NOW))
         if key not in shared:
@@ -265,9 +281,16 @@ class EventRegistration(models.Model):
     def attribution_date_range(self):
         """Local event dates as the seed writes them ("9-10号")."""
         self.ensure_one()
-        return events.date_range_text(
-            fields.Datetime.from_string(self.event_id.date_begin),
-            fields.Datetime.from_string(self.event_id.date_end), self._attribution_tz())
+        event = self.event_id
+        memo = self._attribution_memo()
+        shared = memo.shared if memo is not None else {}
+        # the same for every registration of the event in a send run
+        key = ("date_range", event.id, event.date_begin, event.date_end)
+        if key not in shared:
+            shared[key] = events.date_range_text(
+                fields.Datetime.from_string(event.date_begin),
+                fields.Datetime.from_string(event.date_end), self._attribution_tz())
+        return shared[key]
 
     @api.multi
     def attribution_email(self):
@@ -285,7 +308,7 @@ class EventRegistration(models.Model):
         if code in ("E1", "E1R"):
             version = version or self.attribution_version()
         # the cron renders each text once: for the SMS copy and for the mail template
-        memo = self.env.context.get("attribution_text_memo")
+        memo = self._attribution_memo()
         key = (self.id, code, version, self.env.context.get(terms.CTX_NOW))
         if memo is not None and key in memo.texts:
             return memo.texts[key]
