@@ -193,12 +193,12 @@ class AttributionConflict(models.Model):
         """The policy's wording of this conflict's outcome (A6 winner, A7 company)."""
         self.ensure_one()
         conflict = self.sudo()
-        users = conflict.claimant_ids | conflict.winner_id | \
-            conflict.partner_id.attribution_owner_id
+        owner = conflict.partner_id._attribution_row(conflict.team_id).owner_id
+        users = conflict.claimant_ids | conflict.winner_id | owner
         facts = policy.VisitFacts(
             kind="walk_in",
             visit_datetime=fields.Datetime.from_string(fields.Datetime.now()),
-            current_owner_id=conflict.partner_id.attribution_owner_id.id or None,
+            current_owner_id=owner.id or None,
             ruling=policy.Ruling(state=conflict.state,
                                  winner_id=conflict.winner_id.id or None),
             names={u.id: u.name for u in users})

@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import html_escape
 
-from ..attribution import terms
 from .attribution_visit import rule_code_selection
 
 
@@ -76,28 +75,36 @@ class AttributionDecision(models.Model):
         return explanation_en or explanation_zh
 
     @api.model
-    def _open_leads(self, partner):
-        """Open (active, not won) leads and opportunities of the customer."""
+    def _open_leads(self, partner, team=None):
+        """Open (active, not won) leads and opportunities of the customer; of the
+        project ``team`` (``crm.team``) when given, every project's otherwise."""
         # sudo: ownership moves the customer's leads whoever may see them.
         leads = self.env["crm.lead"].sudo()
         not_won = ["!"] + expression.normalize_domain(leads._attribution_won_domain())
         # "active" named in the domain: the ORM no longer adds it by itself
+        project = [("team_id", "=", team.id)] if team else []
         return leads.search([("partner_id", "=", partner.id), ("active", "=", True)]
-                            + not_won)
+                            + project + not_won)
 
     @api.model
     def _log(self, partner, owner, rule_code, explanation_zh, explanation_en,
-             previous_owner=None, receiver=None, visit=None, lead=None, conflict=None):
+             previous_owner=None, receiver=None, visit=None, lead=None, conflict=None,
+             team=None):
         """Record an ownership decision and apply it; the one entry point for everyone.
 
         ``partner``: the customer (``res.partner``); ``owner``: the new owner
         (``res.users``, empty or ``None`` = the company, A7); ``rule_code``: a code of
         ``attribution.codes``; both explanations name the rule, the facts and the
         outcome.
-        ``previous_owner`` defaults to the customer's owner before the decision.
+        ``team``: the project (``crm.team``) the decision holds in; default: the
+        project of ``visit``, ``conflict`` or ``lead``, else the new owner's team.
+        ``previous_owner`` defaults to the customer's owner in that project before
+        the decision.
 
         Effects: an immutable ``attribution.decision`` (explanation in the user's
-        language), the customer's ``attribution_owner_id``, the ``user_id`` of the
+        language), the owner of the customer's ownership row of the project
+        (``attribution.ownership``; the company-wide row in scope ``company``), the
+        ``user_id`` of the
         customer's open leads (and of ``lead``), a chatter message on the customer and
         on ``visit`` / ``lead`` / ``conflict`` telling the new owner. Returns the
         decision.
@@ -109,10 +116,11 @@ class AttributionDecision(models.Model):
         # (a consultant registering a visit cannot edit other consultants' customers,
         # and nobody but the superuser may write decisions by hand).
         partner_su = partner.sudo()
+        team = team or (visit and visit.team_id) or (conflict and conflict.team_id) \
+            or (lead and lead.sudo().team_id) or owner.sale_team_id
+        row = partner_su._attribution_row(team, create=True)
         if previous_owner is None:
-            previous_owner = partner_su.attribution_owner_id
-        team = (visit and visit.team_id) or (conflict and conflict.team_id) or \
-            (lead and lead.sudo().team_id) or owner.sale_team_id
+            previous_owner = row.owner_id
         explanation = self._explanation_for_user(explanation_zh, explanation_en)
         decision = self.sudo().create({
             "partner_id": partner.id,
@@ -129,21 +137,9 @@ class AttributionDecision(models.Model):
             "team_id": team.id if team else False,
             "decided_by_id": self.env.uid,
         })
-        # the owner is written in the ownership row of the decision's project
-        # (res.partner._attribution_write_team; scope company: the company-wide row)
-        row_team = partner_su.with_context(**{terms.CTX_TEAM: team.id or False}) \
-            ._attribution_write_team(owner.id)
-        row = self.env["attribution.ownership"]._rows_of(partner, row_team)
         if row.owner_id != owner:
             row.write({"owner_id": owner.id or False})
-        if partner_su.attribution_owner_id != owner:
-            # tracking_disable: the decision note posted below says who owns the
-            # customer now and why; a tracking message would say it a second time;
-            # the row is written above
-            partner_su.with_context(**{
-                "tracking_disable": True, terms.CTX_OWNERSHIP_WRITTEN: True}).write(
-                {"attribution_owner_id": owner.id or False})
-        leads = self._open_leads(partner)
+        leads = self._open_leads(partner, row.team_id)
         if lead:
             leads |= lead.sudo()
         leads = leads.filtered(lambda ld: ld.user_id != owner)

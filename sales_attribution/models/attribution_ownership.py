@@ -1,6 +1,7 @@
 from odoo import api, fields, models
+from odoo.tools import sql
 
-from ..attribution import projects
+from ..attribution import projects, terms
 
 
 class AttributionOwnership(models.Model):
@@ -54,7 +55,8 @@ class AttributionOwnership(models.Model):
                 ON attribution_ownership (partner_id) WHERE team_id IS NULL""")
 
     @api.depends("partner_id.attribution_visit_ids.visit_datetime",
-                 "partner_id.attribution_visit_ids.team_id", "team_id")
+                 "partner_id.attribution_visit_ids.team_id", "team_id",
+                 "partner_id.company_id.attribution_timezone")
     def _compute_visit_dates(self):
         """First and last visit of the customer in this row's project (every visit
         for a row without project) as office dates of the customer's company."""
@@ -114,6 +116,72 @@ class AttributionOwnership(models.Model):
             current[partner_id] = self.browse(pick.row_id)
         return current
 
+    # ------------------------------------------------------------------ scope switch
+
+    @api.model
+    def _regroup(self, company):
+        """Regroup the rows of ``company``'s customers (``res.company``; customers
+        without company count as the user's company's) after its
+        ``attribution_scope`` changed; returns the number of customers regrouped.
+
+        To ``company``: each customer keeps one company-wide row, the one their
+        fields showed (``projects.current_row`` without project: the most recently
+        visited project's), the other projects' rows are removed. To ``project``:
+        the company-wide row becomes one row per project the customer visited
+        (same owner, follow-up and class in each; the owner's team, else the
+        user's, when no visit names a project). Visit dates are recomputed;
+        decisions, visits and conflicts stay as they were."""
+        cr = self.env.cr
+        main = company == self.env.user.company_id
+        customers = ("SELECT id FROM res_partner WHERE company_id = %s"
+                     + (" OR company_id IS NULL" if main else ""))
+        if company.attribution_scope == terms.SCOPE_COMPANY:
+            rows_sql, rows_params = self._current_rows_query(None)
+            cr.execute("SELECT cur.id, cur.partner_id FROM (%s) cur "
+                       "WHERE cur.partner_id IN (%s)" % (rows_sql, customers),
+                       rows_params + [company.id])
+            keep = dict(cr.fetchall())
+            partner_ids = list(keep.values())
+            cr.execute("DELETE FROM attribution_ownership WHERE partner_id = ANY(%s) "
+                       "AND id != ALL(%s)", (partner_ids, list(keep)))
+            cr.execute("UPDATE attribution_ownership SET team_id = NULL "
+                       "WHERE id = ANY(%s)", (list(keep),))
+        else:
+            cr.execute("""
+                INSERT INTO attribution_ownership
+                       (partner_id, team_id, owner_id, last_followup_date, intent_class,
+                        intent_reported_date, create_uid, create_date, write_uid,
+                        write_date)
+                SELECT o.partner_id, t.team_id, o.owner_id, o.last_followup_date,
+                       o.intent_class, o.intent_reported_date, %s,
+                       now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC'
+                  FROM attribution_ownership o
+                  LEFT JOIN res_users u ON u.id = o.owner_id
+                 CROSS JOIN LATERAL (
+                       SELECT DISTINCT v.team_id FROM attribution_visit v
+                        WHERE v.partner_id = o.partner_id AND v.team_id IS NOT NULL
+                       UNION
+                       SELECT COALESCE(u.sale_team_id, %s)
+                        WHERE NOT EXISTS (
+                              SELECT 1 FROM attribution_visit v
+                               WHERE v.partner_id = o.partner_id
+                                 AND v.team_id IS NOT NULL)) t
+                 WHERE o.team_id IS NULL AND t.team_id IS NOT NULL
+                   AND o.partner_id IN (""" + customers + """)
+                RETURNING partner_id""", (self.env.uid, self.env.uid,
+                                          self.env.user.sale_team_id.id or None,
+                                          company.id))
+            partner_ids = list({row[0] for row in cr.fetchall()})
+            cr.execute("DELETE FROM attribution_ownership WHERE team_id IS NULL "
+                       "AND partner_id = ANY(%s)", (partner_ids,))
+        self.invalidate_cache()
+        rows = self.search([("partner_id", "in", partner_ids)])
+        for name in ("first_visit_date", "last_visit_date"):
+            self.env.add_todo(self._fields[name], rows)
+        self.recompute()
+        self.env["res.partner"].invalidate_cache()
+        return len(partner_ids)
+
     # ------------------------------------------------------------------ migration
 
     @api.model
@@ -127,6 +195,8 @@ class AttributionOwnership(models.Model):
         stays as it was. Called by ``migrations/11.0.1.1.0/post-migrate.py``;
         returns the number of rows made."""
         cr = self.env.cr
+        if not sql.column_exists(cr, "res_partner", "attribution_owner_id"):
+            return 0  # a database made at 11.0.1.1.0 or later: nothing held there
         cr.execute("""
             INSERT INTO attribution_ownership
                    (partner_id, team_id, owner_id, last_followup_date, intent_class,

@@ -156,7 +156,12 @@ class AttributionPartnerPhone(models.Model):
         with self.pool.cursor() as cr:
             cr.execute("SELECT p.name, op.name FROM attribution_partner_phone ph "
                        "JOIN res_partner p ON p.id = ph.partner_id "
-                       "LEFT JOIN res_users u ON u.id = p.attribution_owner_id "
+                       "LEFT JOIN LATERAL (SELECT o.owner_id "
+                       "    FROM attribution_ownership o "
+                       "    WHERE o.partner_id = p.id AND o.owner_id IS NOT NULL "
+                       "    ORDER BY o.last_visit_date DESC NULLS LAST, o.id DESC "
+                       "    LIMIT 1) own ON TRUE "
+                       "LEFT JOIN res_users u ON u.id = own.owner_id "
                        "LEFT JOIN res_partner op ON op.id = u.partner_id "
                        "WHERE ph.phone = %s", (number,))
             return cr.fetchone()

@@ -113,8 +113,9 @@ class AttributionVisit(models.Model):
                  "(owner: %s) belongs to customer %s (owner: %s). Same person: merge "
                  "the two customers (Contacts, Action, Merge); otherwise correct the "
                  "number.") % (
-            phone, chosen.name, chosen.attribution_owner_id.name or _("none"),
-            holder.name, holder.attribution_owner_id.name or _("none"))
+            phone, chosen.name,
+            chosen._attribution_row(team).owner_id.name or _("none"),
+            holder.name, holder._attribution_row(team).owner_id.name or _("none"))
         self.env["attribution.conflict"]._schedule_activity(
             chosen, manager, _("Phone collision: %s") % phone, note)
         return True
@@ -182,7 +183,7 @@ class AttributionVisit(models.Model):
         if self.visit_datetime:
             domain.append(("visit_datetime", "<=", self.visit_datetime))
         visits = self.sudo().search(domain, order="visit_datetime desc, id desc")
-        owner = partner.sudo().attribution_owner_id
+        owner = partner.sudo()._attribution_row(self.team_id).owner_id
         parts = []
         if visits:
             def who(v):

@@ -158,21 +158,27 @@ class CrmLead(models.Model):
             return
         if self:
             targets = [(vals.get("partner_id", lead.partner_id.id),
-                        vals.get("user_id", lead.user_id.id)) for lead in self]
+                        vals.get("user_id", lead.user_id.id),
+                        vals.get("team_id", lead.team_id.id)) for lead in self]
         else:
-            user_id = vals["user_id"] if "user_id" in vals else \
-                self.default_get(["user_id"]).get("user_id")
+            defaults = self.default_get(
+                [name for name in ("user_id", "team_id") if name not in vals])
             targets = [(vals.get("partner_id")
-                        or self.env.context.get("default_partner_id"), user_id)]
-        # sudo: the customer's owner is read whatever the consultant may see (a
-        # colleague's customer is hidden from them); only its name and the owner's
-        # name are shown
-        partners = self.env["res.partner"].sudo().browse(
-            {partner_id for partner_id, _user in targets if partner_id})
-        owners = {partner.id: partner for partner in partners}
-        for partner_id, user_id in targets:
-            partner = owners.get(partner_id)
-            owner = partner.attribution_owner_id if partner else None
+                        or self.env.context.get("default_partner_id"),
+                        vals.get("user_id", defaults.get("user_id")),
+                        vals.get("team_id", defaults.get("team_id")))]
+        # sudo: the customer's owner in the deal's project is read whatever the
+        # consultant may see (a colleague's customer is hidden from them); only its
+        # name and the owner's name are shown
+        # (a deal without project: the owner of the customer's latest project)
+        Partner, Team = self.env["res.partner"].sudo(), self.env["crm.team"].sudo()
+        for partner_id, user_id, team_id in targets:
+            partner = Partner.browse(partner_id) if partner_id else None
+            if not partner:
+                continue
+            row = partner._attribution_row(Team.browse(team_id)) if team_id else \
+                partner._attribution_latest_row()
+            owner = row.owner_id
             if owner and owner.id != (user_id or False):
                 raise UserError(_(
                     "%s is the customer of %s by the registration sheet (A10): a deal "

@@ -168,6 +168,17 @@ class ResCompany(models.Model):
         return sms.QuietHours(company.attribution_quiet_start,
                               company.attribution_quiet_end, company._attribution_tz())
 
+    @api.multi
+    def write(self, vals):
+        switched = self.browse()
+        if "attribution_scope" in vals:
+            switched = self.filtered(
+                lambda c: c.attribution_scope != vals["attribution_scope"])
+        res = super().write(vals)
+        for company in switched:
+            self.env["attribution.ownership"]._regroup(company)
+        return res
+
     def _attribution_rules(self, team=None):
         """The one resolver of a project's rule numbers: ``projects.Rules`` of
         ``team`` (``crm.team``, a project; empty or ``None``: the company's own

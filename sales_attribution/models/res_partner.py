@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..attribution import ownership as policy
 from ..attribution import terms
@@ -6,24 +7,61 @@ from ..attribution.phone import InvalidPhone, normalize_phone
 from ..attribution.salutation import default_salutation
 
 
-#: the customer's fields held per project by ``attribution.ownership`` (the visit
-#: dates are computed there from the visits): partner field -> row field
+#: the customer's fields written into the current project's ``attribution.ownership``
+#: row: partner field -> row field
 OWNERSHIP_FIELDS = {
     "attribution_owner_id": "owner_id",
     "last_followup_date": "last_followup_date",
     "intent_class": "intent_class",
     "intent_reported_date": "intent_reported_date",
 }
+#: every customer's field read from that row (the visit dates are computed on the
+#: row from the project's visits)
+OWNERSHIP_READ_FIELDS = dict(OWNERSHIP_FIELDS, first_visit_date="first_visit_date",
+                             last_visit_date="last_visit_date")
+
+
+def _empty_meets(operator, value):
+    """Whether an empty value (a customer without an ownership row) meets the
+    condition ``(operator, value)`` of a domain leaf.
+
+    >>> _empty_meets("=", False), _empty_meets("!=", False), _empty_meets("=", 3)
+    (True, False, False)
+    >>> _empty_meets("in", [False, 4]), _empty_meets("not in", [4])
+    (True, True)
+    """
+    if operator in ("=", "=="):
+        return not value
+    if operator in ("!=", "<>"):
+        return bool(value)
+    if operator == "in":
+        return any(not v for v in value)
+    if operator == "not in":
+        return all(v for v in value)
+    return False
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # The ownership fields read and write the current project's row of
+    # attribution.ownership (_compute_attribution_ownership): context-dependent, not
+    # stored, searchable (the project of the context, else the user's team).
     attribution_owner_id = fields.Many2one(
-        "res.users", string="Owning Consultant", index=True,
-        track_visibility="onchange",
-        help="The consultant who owns this customer under the rule book (归属顾问). Set by "
+        "res.users", string="Owning Consultant",
+        compute="_compute_attribution_ownership", inverse="_inverse_ownership",
+        search="_search_owner",
+        help="The consultant who owns this customer in the current project under the "
+             "rule book (归属顾问): the project of the context, else your sales team's, "
+             "else the customer's only or most recently visited project. Set by "
              "attribution decisions; every change is logged as a decision.")
+    attribution_owner_ids = fields.Many2many(
+        "res.users", string="Owning Consultants (all projects)",
+        compute="_compute_attribution_owner_ids",
+        search="_search_attribution_owner_ids",
+        help="Every consultant who owns this customer in some project (the rows you "
+             "may read). Searching it with a user finds the customers that user owns "
+             "anywhere; with False, the customers nobody owns in any project.")
     attribution_phone = fields.Char(
         string="Normalised Phone", compute="_compute_attribution_phone", store=True,
         index=True,
@@ -40,24 +78,31 @@ class ResPartner(models.Model):
         help="Numbers of this customer besides mobile and phone (landline, second "
              "mobile, Hong Kong number...).")
     first_visit_date = fields.Date(
-        compute="_compute_visit_dates", store=True, compute_sudo=True,
-        help="Date of the customer's first registered visit to the showroom, on the "
-             "office's calendar (the company's office time zone).")
+        compute="_compute_attribution_ownership",
+        search="_search_first_visit",
+        help="Date of the customer's first registered visit to the current project's "
+             "showroom, on the office's calendar (the company's office time zone).")
     last_visit_date = fields.Date(
-        compute="_compute_visit_dates", store=True, compute_sudo=True,
-        help="Date of the customer's latest registered visit on the office's calendar "
-             "(B6 counts days from it).")
+        compute="_compute_attribution_ownership",
+        search="_search_last_visit",
+        help="Date of the customer's latest registered visit to the current project, "
+             "on the office's calendar (B6 counts days from it).")
     last_followup_date = fields.Date(
-        track_visibility="onchange",
-        help="Date the owning consultant last followed the customer up by phone (A14: "
-             "protection of a phone-only customer lapses after the follow-up window).")
+        compute="_compute_attribution_ownership", inverse="_inverse_ownership",
+        search="_search_followup",
+        help="Date the owning consultant last followed the customer up by phone in the "
+             "current project (A14: protection of a phone-only customer lapses after "
+             "the follow-up window).")
     intent_class = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")], string="Intent Class",
-        track_visibility="onchange",
-        help="Class reported by the owning consultant at the evening review (每日晚会). "
-             "B1: a kin customer reported as A or B before the deal keeps all for "
-             "them.")
+        compute="_compute_attribution_ownership", inverse="_inverse_ownership",
+        search="_search_intent_class",
+        help="Class reported by the owning consultant at the current project's "
+             "evening review (每日晚会). B1: a kin customer reported as A or B before "
+             "the deal keeps all for them.")
     intent_reported_date = fields.Date(
+        compute="_compute_attribution_ownership", inverse="_inverse_ownership",
+        search="_search_intent_date",
         help="Date the intent class was reported at the evening review.")
     is_developer_related = fields.Boolean(
         string="Developer Related", track_visibility="onchange",
@@ -154,20 +199,131 @@ class ResPartner(models.Model):
             if target != (partner.attribution_salutation or ""):
                 partner.attribution_salutation = target or False
 
-    @api.depends("attribution_visit_ids.visit_datetime",
-                 "company_id.attribution_timezone")
-    def _compute_visit_dates(self):
-        """First and last visit as office dates (a visit at 07:30 Beijing time is on
-        that Beijing day, not on the UTC day before). Read as superuser: the dates are
-        stored on the customer whoever creates or writes it (a CRM salesman outside the
-        office's groups converts leads to customers too)."""
+    # ------------------------------------------------------------ ownership rows
+    # The ownership fields show the current project's attribution.ownership row:
+    # the project (crm.team) of the context's team_id, else the user's sales team,
+    # else the customer's only row, else the most recently visited one
+    # (projects.current_row). The rule book itself never reads them: it asks for the
+    # row of the visit's or the lead's project (_attribution_row).
+
+    def _attribution_context_project(self):
+        """The id of the project the ownership fields are read in (``None``: none,
+        and always ``None`` in scope ``company``, whose rows have no project)."""
+        company = self._attribution_company()
+        if company.attribution_scope == terms.SCOPE_COMPANY:
+            return None
+        return self.env.context.get(terms.CTX_TEAM) or \
+            self.env.user.sale_team_id.id or None
+
+    @api.depends("attribution_ownership_ids.owner_id",
+                 "attribution_ownership_ids.team_id",
+                 "attribution_ownership_ids.first_visit_date",
+                 "attribution_ownership_ids.last_visit_date",
+                 "attribution_ownership_ids.last_followup_date",
+                 "attribution_ownership_ids.intent_class",
+                 "attribution_ownership_ids.intent_reported_date")
+    def _compute_attribution_ownership(self):
+        """The current project's row of each customer (picked among all its rows),
+        shown when the user may read it: the record rules of
+        ``attribution.ownership`` apply, so a consultant reads another consultant's
+        ownership as none (empty fields), never a row of another project instead;
+        users without access to the rows (outside the office's groups) read empty
+        fields."""
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        current = {}
+        Ownership = self.env["attribution.ownership"]
+        if ids and Ownership.check_access_rights("read", raise_exception=False):
+            rows = Ownership.sudo().search([("partner_id", "in", ids)])
+            picked = rows._current_of(self[:1]._attribution_context_project())
+            readable = set(Ownership.search(
+                [("id", "in", [row.id for row in picked.values()])]).ids)
+            current = {pid: row.with_env(self.env) for pid, row in picked.items()
+                       if row.id in readable}
         for partner in self:
-            stamps = partner.sudo().attribution_visit_ids.mapped("visit_datetime")
-            company = partner._attribution_company()
-            partner.first_visit_date = fields.Date.to_string(
-                company._attribution_office_date(min(stamps))) if stamps else False
-            partner.last_visit_date = fields.Date.to_string(
-                company._attribution_office_date(max(stamps))) if stamps else False
+            row = current.get(partner.id)
+            for name, row_field in OWNERSHIP_READ_FIELDS.items():
+                partner[name] = row[row_field] if row else False
+
+    def _compute_attribution_owner_ids(self):
+        ids = [pid for pid in self.ids if isinstance(pid, int)]
+        Ownership = self.env["attribution.ownership"]
+        rows = []
+        if ids and Ownership.check_access_rights("read", raise_exception=False):
+            rows = Ownership.search(
+                [("partner_id", "in", ids), ("owner_id", "!=", False)])
+        owners = {}
+        for row in rows:
+            owners.setdefault(row.partner_id.id, set()).add(row.owner_id.id)
+        for partner in self:
+            partner.attribution_owner_ids = [(6, 0, sorted(owners.get(partner.id, ())))]
+
+    def _inverse_ownership(self):
+        """Nothing here: ``create`` and ``write`` write every ownership field of
+        their values into the project's row at once
+        (:meth:`_attribution_write_ownership`); an inverse per field would lose the
+        other fields' new values when the row's write refreshes them."""
+
+    def _search_owner(self, operator, value):
+        return self._attribution_ownership_domain(
+            "attribution_owner_id", operator, value)
+
+    def _search_first_visit(self, operator, value):
+        return self._attribution_ownership_domain("first_visit_date", operator, value)
+
+    def _search_last_visit(self, operator, value):
+        return self._attribution_ownership_domain("last_visit_date", operator, value)
+
+    def _search_followup(self, operator, value):
+        return self._attribution_ownership_domain(
+            "last_followup_date", operator, value)
+
+    def _search_intent_class(self, operator, value):
+        return self._attribution_ownership_domain("intent_class", operator, value)
+
+    def _search_intent_date(self, operator, value):
+        return self._attribution_ownership_domain(
+            "intent_reported_date", operator, value)
+
+    @api.model
+    def _attribution_ownership_domain(self, name, operator, value):
+        """The domain on ``res.partner`` of ``(name, operator, value)``, ``name`` an
+        ownership field, evaluated on each customer's current row."""
+        Ownership = self.env["attribution.ownership"]
+        rows_sql, rows_params = Ownership._current_rows_query(
+            self._attribution_context_project())
+        # the condition on the rows, as the ORM writes it (operators, dates, False)
+        query = Ownership.sudo()._where_calc(
+            [(OWNERSHIP_READ_FIELDS[name], operator, value)], active_test=False)
+        from_clause, where_clause, where_params = query.get_sql()
+        sql = ("SELECT cur.partner_id FROM (%s) cur WHERE cur.id IN "
+               "(SELECT attribution_ownership.id FROM %s WHERE %s)" % (
+                   rows_sql, from_clause, where_clause or "TRUE"))
+        domain = [("id", "inselect", (sql, rows_params + where_params))]
+        if _empty_meets(operator, value):
+            domain = ["|"] + domain + [
+                ("id", "not inselect",
+                 ("SELECT partner_id FROM attribution_ownership", []))]
+        return domain
+
+    @api.model
+    def _search_attribution_owner_ids(self, operator, value):
+        """Customers owned by a user (``=``/``in`` user ids) in any project; with
+        ``= False`` (``!= False``) those nobody (somebody) owns in any project. The
+        rows are read whatever the searching user may see: this is the condition of
+        the consultants' record rule on customers."""
+        owned = ("SELECT partner_id FROM attribution_ownership "
+                 "WHERE owner_id IS NOT NULL")
+        if operator in ("=", "!=") and not value:
+            return [("id", "not inselect" if operator == "=" else "inselect",
+                     (owned, []))]
+        if operator in ("=", "in"):
+            ids = value if isinstance(value, (list, tuple)) else [value]
+            ids = tuple(int(i) for i in ids if i) or (0,)
+            return [("id", "inselect", (
+                "SELECT partner_id FROM attribution_ownership WHERE owner_id IN %s",
+                [ids]))]
+        raise UserError(_("Customers cannot be searched on their owning consultants "
+                          "with %r.") % operator)
 
     def _compute_attribution_visit_count(self):
         groups = self.env["attribution.visit"].read_group(
@@ -184,25 +340,27 @@ class ResPartner(models.Model):
         ``now``: UTC datetime string (default: now); days are counted up to its date
         on the office's calendar (the customer's company's time zone).
         """
-        # sudo: the scheduled action looks at every consultant's customers.
-        partners = self.sudo().search([
-            ("attribution_owner_id", "!=", False), ("last_visit_date", "=", False),
+        # sudo: the scheduled action looks at every consultant's customers; each
+        # project's ownership lapses on its own (the row of the project, its window)
+        rows = self.env["attribution.ownership"].sudo().search([
+            ("owner_id", "!=", False), ("last_visit_date", "=", False),
             ("last_followup_date", "!=", False)])
         now = now or fields.Datetime.now()
         Decision = self.env["attribution.decision"]
-        for partner in partners:
+        for row in rows:
+            partner = row.partner_id
             company = partner._attribution_company()
-            settings = company._attribution_ownership_settings()
-            owner = partner.attribution_owner_id
+            settings = company._attribution_ownership_settings(row.team_id)
+            owner = row.owner_id
             decision = policy.lapse_phone_only(
-                owner.id, fields.Date.from_string(partner.last_followup_date),
+                owner.id, fields.Date.from_string(row.last_followup_date),
                 company._attribution_office_date(now),
-                visited=bool(partner.attribution_visit_ids), settings=settings,
+                visited=bool(row.last_visit_date), settings=settings,
                 names={owner.id: owner.name})
             if decision:
                 Decision._log(partner, self.env["res.users"], decision.rule_code,
                               decision.explanation_zh, decision.explanation_en,
-                              previous_owner=owner)
+                              previous_owner=owner, team=row.team_id)
         return True
 
     # ------------------------------------------------------------ phone numbers
@@ -249,19 +407,37 @@ class ResPartner(models.Model):
         if self.env.context.get(terms.CTX_TEAM):
             return Team.browse(self.env.context[terms.CTX_TEAM])
         # sudo: the rows of the customer are read whoever writes its fields
-        rows = self.sudo().attribution_ownership_ids
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("partner_id", "=", self.id)])
         if rows:
             project = self.env.user.sale_team_id.id or None
             return rows._current_of(project)[self.id].team_id
         owner = self.env["res.users"].sudo().browse(owner_id or [])
         return owner.sale_team_id or self.env.user.sale_team_id
 
+    def _attribution_row(self, team, create=False):
+        """The ownership row (``attribution.ownership``, superuser, maybe empty) that
+        the rule book reads and writes for this customer in the project ``team``
+        (``crm.team``; the company-wide row in scope ``company``), created empty when
+        missing with ``create=True``."""
+        self.ensure_one()
+        team = self._attribution_company()._attribution_ownership_team(team)
+        return self.env["attribution.ownership"]._rows_of(self, team, create=create)
+
+    def _attribution_latest_row(self):
+        """The customer's most recently visited ownership row (superuser, maybe
+        empty): the ownership of a record that names no project."""
+        self.ensure_one()
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("partner_id", "=", self.id)])
+        return rows._current_of(None).get(self.id, rows)
+
     def _attribution_write_ownership(self, vals):
         """Keep the ownership row of the project (:meth:`_attribution_write_team`) in
         step with the ownership fields written in ``vals`` (partner field names)."""
         values = {row_field: vals[name] for name, row_field in OWNERSHIP_FIELDS.items()
                   if name in vals}
-        if not values or self.env.context.get(terms.CTX_OWNERSHIP_WRITTEN):
+        if not values:
             return
         Ownership = self.env["attribution.ownership"]
         for partner in self:

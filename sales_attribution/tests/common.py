@@ -82,11 +82,12 @@ class AttributionCase(SavepointCase):
         return fields.Date.to_string(datetime.utcnow().date() - timedelta(days=days))
 
     def customer(self, name, owner=None, **vals):
+        """A customer owned by ``owner`` (with the other ownership ``vals``) in the
+        owner's project: the row of the owner's team (issue 14)."""
         vals.update(name=name, mobile=vals.get("mobile") or self.phone(), customer=True)
-        partner = self.env["res.partner"].create(vals)
         if owner:
-            partner.attribution_owner_id = owner
-        return partner
+            vals["attribution_owner_id"] = owner.id
+        return self.env["res.partner"].create(vals)
 
     def register(self, desk=None, **vals):
         """Register a visit at the desk as ``desk`` (a consultant; default 陈静, who

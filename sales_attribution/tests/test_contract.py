@@ -198,7 +198,7 @@ PUBLIC_METHODS = {
     "attribution.conflict.share": {"create", "write"},
     "attribution.relation": {"create", "write", "unlink"},
     "attribution.duty": {"create", "write", "action_check_in", "action_mark_absent"},
-    "res.company": set(),
+    "res.company": {"write"},
     "attribution.visit.import": {"action_preview", "action_import"},
     "attribution.visit.import.line": set(),
     "attribution.visit.import.column": set(),

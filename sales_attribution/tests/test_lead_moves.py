@@ -40,7 +40,7 @@ class TestLeadMoves(AttributionCase):
     def test_A10_consultant_cannot_take_an_unassigned_deal_of_a_colleague(self):
         lead = self.env["crm.lead"].create({
             "name": "无人跟进", "type": "opportunity", "partner_id": self.theirs.id,
-            "user_id": False})
+            "user_id": False, "team_id": self.team.id})
         with self.assertRaises(UserError):
             lead.sudo(self.li).write({"user_id": self.li.id})
         self.assertFalse(lead.user_id)
@@ -61,7 +61,8 @@ class TestLeadMoves(AttributionCase):
         # an unassigned deal is split to its closer: pointing one at a colleague's
         # customer would pay whoever closes it, not the owner
         lead = self.env["crm.lead"].create({
-            "name": "无人跟进", "type": "opportunity", "user_id": False})
+            "name": "无人跟进", "type": "opportunity", "user_id": False,
+            "team_id": self.team.id})
         with self.assertRaises(UserError):
             lead.sudo(self.li).write({"partner_id": self.theirs.id})
         self.assertFalse(lead.partner_id)
@@ -91,3 +92,20 @@ class TestLeadMoves(AttributionCase):
             Lead.create({"name": "抢单", "type": "opportunity",
                          "partner_id": self.theirs.id})
         self.assertIn("来访登记表", caught.exception.name)
+
+    def test_A10_a_deal_without_project_is_checked_against_the_latest_owner(self):
+        lead = self.env["crm.lead"].create({
+            "name": "无案场", "type": "opportunity", "user_id": False,
+            "team_id": False})
+        with self.assertRaises(UserError):
+            lead.sudo(self.li).write({"partner_id": self.theirs.id})
+        self.assertFalse(lead.partner_id)
+
+    def test_A10_the_colleagues_customer_is_free_in_another_project(self):
+        # ownership is per project (issue 14): zhang owns the customer in the test
+        # office only; in project B nobody does, li may open a deal there
+        project_b = self.env["crm.team"].create({"name": "案场 B"})
+        lead = self.env["crm.lead"].sudo(self.li).create({
+            "name": "B 案场商机", "type": "opportunity", "partner_id": self.theirs.id,
+            "team_id": project_b.id})
+        self.assertEqual(lead.sudo().user_id, self.li)

@@ -211,15 +211,34 @@ class TestOwnershipRowsFollow(ProjectsCase):
     """The decisions and the customer's fields keep the ownership row of their
     project; the rows' visit dates count the visits of their project."""
 
-    def test_B06_decision_at_B_writes_Bs_row_and_keeps_As(self):
+    def test_A03_first_visit_at_B_is_Bs_walk_in_and_keeps_As_owner(self):
+        # the issue's buyer: owned at A (visited 5 days ago, inside A's 30-day
+        # window) walks into B: B's history alone counts, B's rotation receives
+        # them (A3), A's consultant keeps A and gets nothing at B
         first = self.register(phone=self.phone(), receiver_id=self.wang.id,
-                              visit_datetime=self.ago(40))
+                              visit_datetime=self.ago(5))
         buyer = first.partner_id
         again = self.register(partner_id=buyer.id, team_id=self.team_b.id,
                               visit_datetime=self.ago(1))
-        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.li))
+        self.assertEqual((again.rule_code, again.owner_id), ("A3", self.li))
         self.assertEqual(self.row(buyer, self.team).owner_id, self.wang)
         self.assertEqual(self.row(buyer, self.team_b).owner_id, self.li)
+        # each project's desk reads its own owner on the customer
+        self.assertEqual(buyer.with_context(team_id=self.team.id)
+                         .attribution_owner_id, self.wang)
+        self.assertEqual(buyer.with_context(team_id=self.team_b.id)
+                         .attribution_owner_id, self.li)
+
+    def test_B06_revisit_at_B_within_Bs_window_keeps_Bs_owner(self):
+        first = self.register(phone=self.phone(), team_id=self.team_b.id,
+                              receiver_id=self.liu.id, visit_datetime=self.ago(10))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, receiver_id=self.wang.id,
+                      visit_datetime=self.ago(3))
+        again = self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                              visit_datetime=self.ago(1))
+        self.assertEqual((again.rule_code, again.owner_id), ("B6", self.liu))
+        self.assertEqual(self.row(buyer, self.team).owner_id, self.wang)
 
     def test_rows_count_the_visits_of_their_project(self):
         first = self.register(phone=self.phone(), receiver_id=self.wang.id,
@@ -266,7 +285,25 @@ class TestMigration(ProjectsCase):
     """11.0.1.1.0: the ownership held on the customers moves into rows."""
 
     def forget_rows(self, partners):
-        self.env.cr.execute(
+        """The customers as 11.0.1.0 left them: the ownership in columns of
+        ``res_partner`` (kept by Odoo when the fields stopped being stored; added
+        here on a fresh database, inside the test's transaction), no rows."""
+        cr = self.env.cr
+        cr.execute("""
+            ALTER TABLE res_partner
+                ADD COLUMN IF NOT EXISTS attribution_owner_id integer,
+                ADD COLUMN IF NOT EXISTS last_followup_date date,
+                ADD COLUMN IF NOT EXISTS intent_class varchar,
+                ADD COLUMN IF NOT EXISTS intent_reported_date date""")
+        cr.execute("""
+            UPDATE res_partner p
+               SET attribution_owner_id = o.owner_id,
+                   last_followup_date = o.last_followup_date,
+                   intent_class = o.intent_class,
+                   intent_reported_date = o.intent_reported_date
+              FROM attribution_ownership o
+             WHERE o.partner_id = p.id AND p.id = ANY(%s)""", (partners.ids,))
+        cr.execute(
             "DELETE FROM attribution_ownership WHERE partner_id = ANY(%s)",
             (partners.ids,))
         self.env["attribution.ownership"].invalidate_cache()
@@ -307,3 +344,134 @@ class TestMigration(ProjectsCase):
         self.env["attribution.ownership"]._migrate_from_partners()
         buyer.invalidate_cache()
         self.assertEqual(buyer.attribution_ownership_ids, row)
+
+
+class TestCustomerFields(ProjectsCase):
+    """The customer's ownership fields read the current project's row: the context's
+    project, else the user's team, else the only row, else the latest visited; they
+    are searchable the same way; a consultant never reads a colleague's row."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the buyer of the story: wang's at A (10 days ago), liu's at B (3 days ago)
+        cls.buyer = cls.register(cls, phone=cls.phone(), receiver_id=cls.wang.id,
+                                 visit_datetime=cls.ago(10)).partner_id
+        cls.register(cls, partner_id=cls.buyer.id, team_id=cls.team_b.id,
+                     receiver_id=cls.liu.id, visit_datetime=cls.ago(3))
+
+    def owner(self, user=None, **ctx):
+        partner = self.buyer.sudo(user) if user else self.buyer
+        return partner.with_context(**ctx).attribution_owner_id
+
+    def test_fields_read_the_context_project_then_the_users_team(self):
+        self.assertEqual(self.owner(team_id=self.team.id), self.wang)
+        self.assertEqual(self.owner(team_id=self.team_b.id), self.liu)
+        self.assertEqual(self.owner(self.manager), self.wang)  # the manager's team: A
+        self.assertEqual(
+            self.buyer.with_context(team_id=self.team_b.id).last_visit_date,
+            self.ago(3)[:10])
+        self.assertEqual(
+            self.buyer.with_context(team_id=self.team.id).first_visit_date,
+            self.ago(10)[:10])
+
+    def test_fields_read_the_latest_visited_row_outside_the_projects(self):
+        elsewhere = self.env["crm.team"].create({"name": "案场 C"})
+        self.assertEqual(self.owner(team_id=elsewhere.id), self.liu)
+
+    def test_a_consultant_reads_their_own_row_and_nothing_of_a_colleagues(self):
+        self.assertEqual(self.owner(self.wang, team_id=self.team.id), self.wang)
+        # wang asks in project B, where liu owns the buyer: nothing, not wang's A
+        self.assertFalse(self.owner(self.wang, team_id=self.team_b.id))
+        self.assertEqual(self.buyer.sudo(self.liu).with_context(
+            team_id=self.team_b.id).attribution_owner_ids, self.liu)
+
+    def test_search_reads_the_current_project(self):
+        Partner = self.env["res.partner"]
+        mine = [("attribution_owner_id", "=", self.wang.id),
+                ("id", "=", self.buyer.id)]
+        self.assertTrue(Partner.with_context(team_id=self.team.id).search(mine))
+        self.assertFalse(Partner.with_context(team_id=self.team_b.id).search(mine))
+        nobody = [("attribution_owner_id", "=", False), ("id", "=", self.buyer.id)]
+        self.assertFalse(Partner.with_context(team_id=self.team.id).search(nobody))
+        stranger = Partner.create({"name": "无人认领", "customer": True})
+        self.assertEqual(Partner.with_context(team_id=self.team.id).search(
+            [("attribution_owner_id", "=", False),
+             ("id", "in", (stranger | self.buyer).ids)]), stranger)
+        day = self.ago(3)[:10]
+        self.assertTrue(Partner.with_context(team_id=self.team_b.id).search(
+            [("last_visit_date", "=", day), ("id", "=", self.buyer.id)]))
+        self.assertFalse(Partner.with_context(team_id=self.team.id).search(
+            [("last_visit_date", "=", day), ("id", "=", self.buyer.id)]))
+
+    def test_any_project_owner_is_searchable(self):
+        Partner = self.env["res.partner"]
+        for user in (self.wang, self.liu):
+            self.assertIn(self.buyer, Partner.search(
+                [("attribution_owner_ids", "=", user.id)]))
+        self.assertNotIn(self.buyer, Partner.search(
+            [("attribution_owner_ids", "=", False)]))
+
+    def test_consultants_see_customers_they_own_in_any_project(self):
+        for user in (self.wang, self.liu):
+            self.assertEqual(self.env["res.partner"].sudo(user).search(
+                [("id", "=", self.buyer.id)]), self.buyer)
+        self.assertFalse(self.env["res.partner"].sudo(self.chen).search(
+            [("id", "=", self.buyer.id)]))
+
+    def test_writing_a_field_in_a_project_context_writes_that_row_only(self):
+        self.buyer.with_context(team_id=self.team_b.id).write(
+            {"intent_class": "a", "intent_reported_date": self.ago(1)[:10]})
+        row_a = self.row(self.buyer, self.team)
+        row_b = self.row(self.buyer, self.team_b)
+        self.assertEqual((row_b.intent_class, row_b.intent_reported_date),
+                         ("a", self.ago(1)[:10]))
+        self.assertFalse(row_a.intent_class)
+
+
+class TestScopeSwitch(ProjectsCase):
+    """Switching the company's scope regroups the rows: company-wide keeps the row
+    the customer's fields showed; per project gives each visited project a row."""
+
+    def test_to_company_keeps_the_latest_visited_projects_owner(self):
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(10))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      receiver_id=self.liu.id, visit_datetime=self.ago(3))
+        self.assertEqual(len(buyer.attribution_ownership_ids), 2)
+        self.env.user.company_id.attribution_scope = terms.SCOPE_COMPANY
+        buyer.invalidate_cache()
+        row = buyer.attribution_ownership_ids
+        self.assertEqual((len(row), row.team_id, row.owner_id),
+                         (1, self.env["crm.team"], self.liu))
+        self.assertEqual((row.first_visit_date, row.last_visit_date),
+                         (self.ago(10)[:10], self.ago(3)[:10]))
+        self.assertEqual(buyer.with_context(team_id=self.team.id)
+                         .attribution_owner_id, self.liu)
+        # the next visit is judged on the company-wide history: two consultants
+        # registered the buyer, the registration sheet's earliest one decides (A10),
+        # and the decision says so
+        again = self.register(partner_id=buyer.id, visit_datetime=self.ago(1))
+        self.assertEqual((again.rule_code, again.owner_id), ("A10", self.wang))
+        self.assertEqual(buyer.attribution_ownership_ids.owner_id, self.wang)
+
+    def test_to_project_gives_each_visited_project_a_row(self):
+        company = self.env.user.company_id
+        company.attribution_scope = terms.SCOPE_COMPANY
+        first = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                              visit_datetime=self.ago(10))
+        buyer = first.partner_id
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      visit_datetime=self.ago(3))
+        phoned = self.customer("Phone-only buyer", owner=self.zhang)
+        company.attribution_scope = terms.SCOPE_PROJECT
+        buyer.invalidate_cache()
+        rows = buyer.attribution_ownership_ids
+        self.assertEqual(sorted((r.team_id.id, r.owner_id.id) for r in rows),
+                         sorted([(self.team.id, self.wang.id),
+                                 (self.team_b.id, self.wang.id)]))
+        self.assertEqual(self.row(buyer, self.team_b).last_visit_date,
+                         self.ago(3)[:10])
+        row = phoned.attribution_ownership_ids
+        self.assertEqual((row.team_id, row.owner_id), (self.team, self.zhang))

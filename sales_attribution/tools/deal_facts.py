@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from odoo import fields
 
-from ..attribution import splits
+from ..attribution import splits, terms
 
 
 def _datetime(value):
@@ -77,21 +77,31 @@ class _Loader(object):
     def __init__(self, env):
         self.env = env
         self.cr = env.cr
-        self.partners = {}  # id -> (owner, is_company, commercial id, company is co.,
-        #                             intent class, intent reported date)
+        self.partners = {}  # id -> (is_company, commercial id, company is co.)
+        # (id, project id or None) -> (owner, intent class, intent reported date)
+        self.ownership = {}
 
     def partners_of(self, ids):
         ids = sorted({i for i in ids if i and i not in self.partners})
         if not ids:
             return
         self.cr.execute("""
-            SELECT p.id, p.attribution_owner_id, p.is_company, p.commercial_partner_id,
-                   c.is_company, p.intent_class, p.intent_reported_date
+            SELECT p.id, p.is_company, p.commercial_partner_id, c.is_company
               FROM res_partner p
               LEFT JOIN res_partner c ON c.id = p.commercial_partner_id
              WHERE p.id = ANY(%s)""", (ids,))
         for row in self.cr.fetchall():
             self.partners[row[0]] = row[1:]
+        self.cr.execute("""
+            SELECT partner_id, team_id, owner_id, intent_class, intent_reported_date
+              FROM attribution_ownership WHERE partner_id = ANY(%s)""", (ids,))
+        for row in self.cr.fetchall():
+            self.ownership[row[0], row[1]] = row[2:]
+
+    def scopes(self):
+        """``{company id: attribution_scope}``."""
+        self.cr.execute("SELECT id, attribution_scope FROM res_company")
+        return dict(self.cr.fetchall())
 
     def company_members(self, companies):
         """``{company: {partner ids}}``: the company and its active contacts."""
@@ -127,13 +137,14 @@ class _Loader(object):
         return relations
 
     def visits_of(self, partner_ids, with_companions):
-        """``({partner id: (Visit, ...)}, {partner id: (Visit, ...)})``: the visits of
-        ``partner_ids`` without companions, and those of ``with_companions`` with the
-        active companions of each visit."""
+        """``({partner id: ((project id, Visit), ...)}, {partner id: ((project id,
+        Visit), ...)})``: the visits of ``partner_ids`` without companions, and those of
+        ``with_companions`` with the active companions of each visit."""
         rows = []
         if partner_ids:
             self.cr.execute("""
-                SELECT id, partner_id, visit_datetime, owner_id FROM attribution_visit
+                SELECT id, partner_id, visit_datetime, owner_id, team_id
+                  FROM attribution_visit
                  WHERE partner_id = ANY(%s) ORDER BY visit_datetime, id""",
                             (sorted(partner_ids),))
             rows = self.cr.fetchall()
@@ -148,14 +159,14 @@ class _Loader(object):
             for visit_id, partner_id in self.cr.fetchall():
                 companions[visit_id].add(partner_id)
         plain, full = defaultdict(list), defaultdict(list)
-        for visit_id, partner_id, stamp, owner_id in rows:
+        for visit_id, partner_id, stamp, owner_id, team_id in rows:
             visit = splits.Visit(_datetime(stamp), owner_id)
-            plain[partner_id].append(visit)
+            plain[partner_id].append((team_id, visit))
             if partner_id in with_companions:
                 if visit_id in companions:
                     visit = splits.Visit(visit.visit_datetime, owner_id,
                                          frozenset(companions[visit_id]))
-                full[partner_id].append(visit)
+                full[partner_id].append((team_id, visit))
         return ({pid: tuple(items) for pid, items in plain.items()},
                 {pid: tuple(items) for pid, items in full.items()})
 
@@ -237,18 +248,21 @@ def load_deal_facts(env, rows):
     """``{lead id: splits.DealFacts}`` of the deals ``rows`` (:func:`deal_rows`).
 
     Where each fact comes from: owner ``user_id``; closer ``closer_id``; customer
-    ``partner_id`` and buyer ``buyer_partner_id`` (None when the same); revenue,
-    bonus rate and won datetime as in :func:`deal_rows`; ``buyer_is_company``: the
-    buyer or its commercial partner is a company, whose active contacts (and itself)
-    are ``company_contacts``; ``relations``: the ``attribution.relation`` rows recorded
-    on the customer and the buyer; the deal's conflict: the latest one on the lead,
-    the customer or the buyer, with its share lines; ``reassigned_from_id``: the
-    previous owner of the latest B5 decision on the customer or the buyer; ``names``:
-    the names of every consultant in the deal's facts. A person's ``visits`` are
-    their ``attribution.visit`` rows in time order (``companion_ids`` for the
-    customer and the buyer), ``intent_reported_date`` a ``date``; a relative's
-    ``deal_ids`` are their opportunities (customer or buyer); a contact's
-    ``conflicts`` the conflicts on them.
+    ``partner_id`` and buyer ``buyer_partner_id`` (None when the same), each
+    person's owner, intent class and visits those of the deal's project (its
+    ``team_id``; every project in scope ``company``, from the company-wide row);
+    revenue, bonus rate and won datetime as in :func:`deal_rows`;
+    ``buyer_is_company``: the buyer or its commercial partner is a company, whose
+    active contacts (and itself) are ``company_contacts``; ``relations``: the
+    ``attribution.relation`` rows recorded on the customer and the buyer; the deal's
+    conflict: the latest one on the lead, the customer or the buyer, with its share
+    lines; ``reassigned_from_id``: the previous owner of the latest B5 decision on
+    the customer or the buyer; ``names``: the names of every consultant in the
+    deal's facts. A person's ``visits`` are their ``attribution.visit`` rows in time
+    order (``companion_ids`` for the customer and the buyer),
+    ``intent_reported_date`` a ``date``; a relative's ``deal_ids`` are their
+    opportunities (customer or buyer); a contact's ``conflicts`` the conflicts on
+    them.
     """
     loader = _Loader(env)
     deals = []
@@ -261,8 +275,8 @@ def load_deal_facts(env, rows):
     companies = {}
     for lead_id, row in rows.items():
         partner = loader.partners.get(row["buyer_partner_id"] or row["partner_id"])
-        if partner and (partner[1] or partner[3]) and partner[2]:
-            companies[lead_id] = partner[2]
+        if partner and (partner[0] or partner[2]) and partner[1]:
+            companies[lead_id] = partner[1]
     members = loader.company_members(set(companies.values()))
     relations = loader.relations_of(people)
     related = {rel[3] for rels in relations.values() for rel in rels}
@@ -274,21 +288,27 @@ def load_deal_facts(env, rows):
     own_deals = loader.deals_of(related)
     date = datetime.date.fromisoformat
 
-    def person(pid, role):
-        owner, _co, _commercial, _cco, intent, reported = loader.partners.get(
-            pid, (None,) * 6)
-        return splits.Person(
-            pid, owner_id=owner or None,
-            visits=(party_visits if role == "party" else visits).get(pid, ()),
-            intent_class=intent or None,
-            intent_reported_date=date(reported) if reported else None,
-            deal_ids=frozenset(own_deals.get(pid, ())) if role == "relative"
-            else frozenset(),
-            conflicts=conflicts.get(pid, ()) if role == "contact" else ())
+    persons = {}
 
-    parties = {pid: person(pid, "party") for pid in people}
-    relatives = {pid: person(pid, "relative") for pid in related}
-    contact_persons = {pid: person(pid, "contact") for pid in contacts}
+    def person_of(pid, role, project):
+        """The ``splits.Person`` ``pid`` in the role ``role`` seen from ``project``
+        (a team id; ``None``: every project, the company-wide row), built once."""
+        key = (pid, role, project)
+        if key not in persons:
+            owner, intent, reported = loader.ownership.get((pid, project), (None,) * 3)
+            found = (party_visits if role == "party" else visits).get(pid, ())
+            persons[key] = splits.Person(
+                pid, owner_id=owner or None,
+                visits=tuple(v for team, v in found
+                             if project is None or team == project),
+                intent_class=intent or None,
+                intent_reported_date=date(reported) if reported else None,
+                deal_ids=frozenset(own_deals.get(pid, ())) if role == "relative"
+                else frozenset(),
+                conflicts=conflicts.get(pid, ()) if role == "contact" else ())
+        return persons[key]
+
+    scopes = loader.scopes()
     latest = loader.latest_per_deal(deals, _LATEST_CONFLICT)
     conflict_shares = defaultdict(list)
     if latest:
@@ -304,11 +324,15 @@ def load_deal_facts(env, rows):
     result, used, person_users = {}, {}, {}
     for lead_id, pair in deals:
         row = rows[lead_id]
-        customer = parties.get(row["partner_id"])
+        project = None if scopes.get(row["company_id"]) == terms.SCOPE_COMPANY \
+            else row["team_id"]
+        customer = person_of(row["partner_id"], "party", project) \
+            if row["partner_id"] else None
         buyer_id = row["buyer_partner_id"]
         conflict_id, state = latest.get(lead_id, (None, None))
         deal_relations = tuple(
-            splits.Relation(partner, relatives[other], rel_type, evidence or None,
+            splits.Relation(partner, person_of(other, "relative", project), rel_type,
+                            evidence or None,
                             date(confirmed) if confirmed else None, rel_id)
             for _seq, rel_id, partner, other, rel_type, evidence, confirmed in sorted(
                 rel for p in pair for rel in relations[p]))
@@ -320,11 +344,12 @@ def load_deal_facts(env, rows):
             lead_id=lead_id,
             won_datetime=row["won_datetime"],
             customer=customer,
-            buyer=parties[buyer_id] if buyer_id and buyer_id != row["partner_id"]
+            buyer=person_of(buyer_id, "party", project)
+            if buyer_id and buyer_id != row["partner_id"]
             else None,
             buyer_is_company=lead_id in companies,
             unit_count=row["unit_count"],
-            company_contacts=tuple(contact_persons[m] for m in sorted(
+            company_contacts=tuple(person_of(m, "contact", project) for m in sorted(
                 members.get(companies.get(lead_id), ()))),
             relations=deal_relations,
             conflict_state=state or None,

@@ -6,7 +6,9 @@
 direct and other kin's registrations up to the visit, the referrers with the date of
 their first won deal, the rotation's present and departed members, the developer
 allocation counts, the customer's last conflict and the names of every consultant
-cited. Nothing here decides a rule; ``attribution.visit._prepare_visit_facts`` is the
+cited. Every fact is of the visit's project (``crm.team``): its registrations, its
+ownership rows, its conflicts; of every project in scope ``company``. Nothing here
+decides a rule; ``attribution.visit._prepare_visit_facts`` is the
 hook that calls it and ``_decide`` passes the facts to ``ownership.decide``.
 
 Everything is read with sudo: the rules need other consultants' visits, customers and
@@ -58,6 +60,11 @@ def load_visit_facts(record):
     visit = record.sudo()
     partner = visit.partner_id
     users = set()
+    company = partner._attribution_company()
+    # the project whose history counts: the visit's (nothing narrower, scope company)
+    project = company._attribution_ownership_team(visit.team_id)
+    in_project = [("team_id", "=", project.id)] if project else []
+    row = partner._attribution_row(visit.team_id)
 
     def uid(user):
         if user:
@@ -68,7 +75,7 @@ def load_visit_facts(record):
     # every registration of the customer, earlier and later: a back-dated entry
     # must see the visits entered before it (the policy judges as of arrival)
     others = visit.search([
-        ("partner_id", "=", partner.id), ("id", "!=", visit.id)])
+        ("partner_id", "=", partner.id), ("id", "!=", visit.id)] + in_project)
     registrations = tuple(
         policy.Registration(partner_id=partner.id, owner_id=uid(v.owner_id),
                             visit_datetime=_dt(v.visit_datetime),
@@ -79,21 +86,24 @@ def load_visit_facts(record):
     for rel in partner.attribution_relation_ids:
         for v in visit.search([
                 ("partner_id", "=", rel.related_partner_id.id),
-                ("visit_datetime", "<=", visit.visit_datetime)]):
+                ("visit_datetime", "<=", visit.visit_datetime)] + in_project):
             kin.append(policy.KinVisit(
                 partner_id=v.partner_id.id, owner_id=uid(v.owner_id),
                 visit_datetime=_dt(v.visit_datetime),
                 relation_type=rel.relation_type))
+    referrer_owners = {ref.id: ref._attribution_row(visit.team_id).owner_id
+                       for ref in visit.referrer_partner_ids}
     referrers = tuple(
-        policy.Referrer(partner_id=ref.id, owner_id=uid(ref.attribution_owner_id),
+        policy.Referrer(partner_id=ref.id, owner_id=uid(referrer_owners[ref.id]),
                         first_won_date=first_won_date(env, ref))
         for ref in visit.referrer_partner_ids)
     rotation = visit._rotation()
     Rotation = env["attribution.rotation"]
     members = rotation.member_ids.mapped("user_id")
     named = (visit.receiver_id | visit.requested_user_id | visit.appointment_user_id
-             | partner.attribution_owner_id | others.mapped("owner_id")
-             | visit.referrer_partner_ids.mapped("attribution_owner_id"))
+             | row.owner_id | others.mapped("owner_id"))
+    for owner in referrer_owners.values():
+        named |= owner
     departed = Rotation._departed_user_ids((members | named).ids)
     present = rotation.member_ids.filtered(
         lambda m: m.present and m.user_id.id not in departed).mapped("user_id")
@@ -101,15 +111,14 @@ def load_visit_facts(record):
         uid(user)
     developer_counts = {}
     if partner.is_developer_related and present:
-        groups = env["res.partner"].sudo().read_group(
-            [("is_developer_related", "=", True),
-             ("attribution_owner_id", "in", present.ids)],
-            ["attribution_owner_id"], ["attribution_owner_id"])
-        developer_counts = {g["attribution_owner_id"][0]:
-                            g["attribution_owner_id_count"] for g in groups}
+        groups = env["attribution.ownership"].sudo().read_group(
+            [("partner_id.is_developer_related", "=", True),
+             ("team_id", "=", project.id or False),
+             ("owner_id", "in", present.ids)], ["owner_id"], ["owner_id"])
+        developer_counts = {g["owner_id"][0]: g["owner_id_count"] for g in groups}
     conflict = env["attribution.conflict"].sudo().search(
-        [("partner_id", "=", partner.id)], order="create_date desc, id desc",
-        limit=1)
+        [("partner_id", "=", partner.id)] + in_project,
+        order="create_date desc, id desc", limit=1)
     ruling = None
     if conflict:
         ruling = policy.Ruling(state=conflict.state,
@@ -125,10 +134,10 @@ def load_visit_facts(record):
         customer_recalls_consultant=visit.customer_recalls_consultant,
         asked_prior_visit=visit.asked_prior_visit,
         present_user_ids=frozenset(present.ids),
-        current_owner_id=uid(partner.attribution_owner_id),
+        current_owner_id=uid(row.owner_id),
         registrations=registrations,
         kin_registrations=tuple(kin),
-        last_followup_date=_date(partner.last_followup_date),
+        last_followup_date=_date(row.last_followup_date),
         is_developer_related=partner.is_developer_related,
         developer_notice_date=_date(partner.developer_notice_date),
         developer_counts=developer_counts,

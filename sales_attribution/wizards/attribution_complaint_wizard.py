@@ -55,7 +55,10 @@ class AttributionComplaintWizard(models.TransientModel):
             partner = self.env["res.partner"].browse(ctx["active_id"])
         if partner:
             res["partner_id"] = partner.id
-        original = (partner and partner.attribution_owner_id) or (lead and lead.user_id)
+        # the owner in the deal's project (the current project's for a customer)
+        owner = partner and (partner.sudo()._attribution_row(lead.team_id).owner_id
+                             if lead else partner.attribution_owner_id)
+        original = owner or (lead and lead.user_id)
         if original:
             res["original_user_id"] = original.id
         return res

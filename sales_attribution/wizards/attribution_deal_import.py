@@ -336,7 +336,8 @@ class AttributionDealImport(models.TransientModel):
         """The won opportunity of a ledger row; its split lines follow on the won
         path."""
         partner = self._find_or_create_buyer(deal)
-        current = partner.with_context(team_id=team.id).attribution_owner_id
+        # sudo: the owner in the deal's project, whoever it is
+        current = partner.sudo()._attribution_row(team).owner_id
         owner = ledger.deal_owner(current.id or None, consultant.id,
                                   {u.id: u.name for u in current | consultant},
                                   deal.deal_date)

@@ -10,10 +10,11 @@ class AttributionHandoverWizard(models.TransientModel):
 
     ``action_apply`` moves, for ``user_id``:
 
-    - every customer they own (``res.partner.attribution_owner_id``), each to one
-      successor, evenly (``attribution.handover.distribute``), each move logged as an
-      ``attribution.decision`` with rule code H1 (the customer's open leads follow, as
-      with every decision);
+    - every customer they own in any project (the ``attribution.ownership`` rows
+      whose owner they are), each customer to one successor, evenly
+      (``attribution.handover.distribute``), each row's move logged as an
+      ``attribution.decision`` with rule code H1 in the row's project (the
+      customer's open leads of that project follow, as with every decision);
     - their other open (not won) leads, evenly;
     - their claims on live conflicts (claimant, and proposal when they were proposed),
       to the successor of the conflict's customer;
@@ -50,8 +51,8 @@ class AttributionHandoverWizard(models.TransientModel):
     def _compute_customer_count(self):
         for wizard in self:
             # sudo: the manager counts every customer of the leaving consultant
-            wizard.customer_count = self.env["res.partner"].sudo().search_count(
-                [("attribution_owner_id", "=", wizard.user_id.id)]) \
+            wizard.customer_count = len(self.env["attribution.ownership"].sudo().search(
+                [("owner_id", "=", wizard.user_id.id)]).mapped("partner_id")) \
                 if wizard.user_id else 0
 
     @api.multi
@@ -94,13 +95,14 @@ class AttributionHandoverWizard(models.TransientModel):
         Users = self.env["res.users"]
         # sudo: the manager moves records of the leaving consultant that record
         # rules may hide (their customers' phones, other teams' leads)
-        customers = self.env["res.partner"].sudo().with_context(
-            active_test=False).search([("attribution_owner_id", "=", leaving.id)],
-                                      order="id")
-        plan = policy.distribute(customers.ids, successors.ids)
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("owner_id", "=", leaving.id)], order="partner_id, id")
+        plan = policy.distribute(sorted(set(rows.mapped("partner_id").ids)),
+                                 successors.ids)
         names = dict(leaving=leaving.name, manager=self.env.user.name)
         Decision = self.env["attribution.decision"]
-        for customer in customers:
+        for row in rows:
+            customer = row.partner_id
             successor = Users.browse(plan[customer.id])
             Decision._log(
                 customer, successor, "H1",
@@ -108,7 +110,7 @@ class AttributionHandoverWizard(models.TransientModel):
                     names["leaving"], names["manager"], successor.name),
                 "H1: %s has left the office; the manager %s handed the customer "
                 "over to %s." % (names["leaving"], names["manager"], successor.name),
-                previous_owner=leaving)
+                previous_owner=leaving, team=row.team_id)
         self._hand_over_leads(leaving, successors)
         self._hand_over_claims(leaving, successors, plan)
         self._hand_over_subscriptions(leaving, successors, plan)

@@ -310,7 +310,8 @@ class AttributionVisitImport(models.TransientModel):
             ("import_ref", "=", self.import_ref or "preview")], order="id", limit=1)
         if first:
             return first.import_had_owner
-        return bool(partner.attribution_owner_id)
+        # sudo: the owner in the import's project, whoever it is
+        return bool(partner.sudo()._attribution_row(self.team_id).owner_id)
 
     def _duplicate_of(self, vals, visit_utc):
         """An existing visit that is this row: the same fingerprint, or the same

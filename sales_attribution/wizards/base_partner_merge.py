@@ -25,11 +25,15 @@ class MergePartnerAutomatic(models.TransientModel):
     - visits, decisions (append-only: re-pointed, text unchanged), conflicts and deals
       are re-pointed by Odoo's own SQL; the visit dates are recomputed afterwards.
 
-    Ownership (``attribution.merge.merge_ownership``): records with different owners
-    are merged, but not silently: the merged customer keeps the destination's owner
-    (else the A10 proposal), a conflict (撞单, A6) opens for the manager with every
-    owner as claimant and the A10 proposal (the earliest registration's owner), and
-    the manager of the team gets an activity. The merge of customers that carry
+    Ownership (``attribution.merge.merge_ownership``), project by project (each
+    ``attribution.ownership`` row; one company-wide row in scope ``company``):
+    records with different owners in a project are merged, but not silently: the
+    merged customer keeps the destination's owner there (else the A10 proposal), a
+    conflict (撞单, A6) of that project opens for the manager with every owner as
+    claimant and the A10 proposal (the earliest registration's owner in the
+    project), and the manager of the team gets an activity. The merged customer has
+    one row per project (the sources' rows are folded into it before Odoo's SQL,
+    which would delete them on the unique constraint). The merge of customers that carry
     attribution records (owner, visits or decisions) is a manager's act: others get a
     UserError.
     """
@@ -47,11 +51,12 @@ class MergePartnerAutomatic(models.TransientModel):
             ordered = self._get_ordered_partner(partners.ids)
             dst_partner, src_partners = ordered[-1], ordered[:-1]
         self._attribution_check_merge_right(partners)
-        outcome = self._attribution_merge_ownership(dst_partner, partners)
+        outcomes = self._attribution_merge_ownership(dst_partner, partners)
         notes = self._attribution_merge_relations(src_partners, dst_partner)
         self._attribution_merge_phones(src_partners, dst_partner)
+        self._attribution_fold_rows(src_partners, dst_partner, outcomes)
         res = super()._merge(partners.ids, dst_partner=dst_partner)
-        self._attribution_after_merge(dst_partner, outcome, notes)
+        self._attribution_after_merge(dst_partner, outcomes, notes)
         return res
 
     # ------------------------------------------------------------------ steps
@@ -62,26 +67,51 @@ class MergePartnerAutomatic(models.TransientModel):
             return
         # sudo: counting the records of customers the user may not all see
         sudo = partners.sudo()
-        if sudo.filtered("attribution_owner_id") or sudo.mapped(
+        if sudo.mapped("attribution_ownership_ids.owner_id") or sudo.mapped(
                 "attribution_visit_ids") or sudo.mapped("attribution_decision_ids"):
             raise UserError(_(
                 "Only a sales manager may merge customers that have an owning "
                 "consultant, visits or attribution decisions."))
 
     def _attribution_merge_ownership(self, dst_partner, partners):
-        """The policy's outcome for the merged records (``merge.MergeOutcome``)."""
+        """``{project (crm.team, maybe empty): merge.MergeOutcome}``: the policy's
+        outcome for the merged records in each project where one of them has an
+        ownership row."""
         Visit = self.env["attribution.visit"].sudo()
-        customers = []
-        users = self.env["res.users"]
-        for partner in partners.sudo():
-            first = Visit.search([("partner_id", "=", partner.id)],
-                                 order="visit_datetime asc, id asc", limit=1)
-            users |= partner.attribution_owner_id
-            customers.append(merge_policy.MergedCustomer(
-                partner.id, partner.attribution_owner_id.id or None,
-                Visit._dt(first.visit_datetime) if first else None))
-        names = {u.id: u.name for u in users.sudo()}
-        return merge_policy.merge_ownership(dst_partner.id, customers, names)
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("partner_id", "in", partners.ids)])
+        outcomes = {}
+        for team in rows.mapped("team_id") | self.env["crm.team"]:
+            project_rows = rows.filtered(lambda r, t=team: r.team_id == t)
+            if not project_rows:
+                continue
+            in_project = [("team_id", "=", team.id)] if team else []
+            customers = []
+            for partner in partners.sudo():
+                row = project_rows.filtered(lambda r, p=partner: r.partner_id == p)
+                first = Visit.search([("partner_id", "=", partner.id)] + in_project,
+                                     order="visit_datetime asc, id asc", limit=1)
+                customers.append(merge_policy.MergedCustomer(
+                    partner.id, row.owner_id.id or None,
+                    Visit._dt(first.visit_datetime) if first else None))
+            names = {u.id: u.name for u in project_rows.mapped("owner_id")}
+            outcomes[team] = merge_policy.merge_ownership(
+                dst_partner.id, customers, names)
+        return outcomes
+
+    def _attribution_fold_rows(self, src_partners, dst_partner, outcomes):
+        """One ownership row per project for the merged customer: the destination's,
+        else a source's re-pointed to it; the other sources' rows of the project
+        are removed (their owners are the conflict's claimants)."""
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("partner_id", "in", (src_partners | dst_partner).ids)])
+        for team in outcomes:
+            project_rows = rows.filtered(lambda r, t=team: r.team_id == t)
+            keep = project_rows.filtered(lambda r: r.partner_id == dst_partner)[:1]
+            if not keep:
+                keep = project_rows.sorted(lambda r: (not r.owner_id, r.id))[:1]
+                keep.write({"partner_id": dst_partner.id})
+            (project_rows - keep).unlink()
 
     def _attribution_merge_relations(self, src_partners, dst_partner):
         """Move the sources' relations to the destination (see the class docstring);
@@ -157,29 +187,35 @@ class MergePartnerAutomatic(models.TransientModel):
         Phone.search([("partner_id", "in", src_partners.ids)]).write(
             {"partner_id": dst_partner.id, "source": "extra"})
 
-    def _attribution_after_merge(self, dst_partner, outcome, notes):
-        """Visit dates, the owner while the conflict waits, the conflict, the notes."""
+    def _attribution_after_merge(self, dst_partner, outcomes, notes):
+        """Visit dates, the owner while the conflict waits, the conflicts, the
+        notes."""
         partner = dst_partner.sudo()
         partner.invalidate_cache()
-        Partner = self.env["res.partner"]
+        rows = self.env["attribution.ownership"].sudo().search(
+            [("partner_id", "=", partner.id)])
         for name in ("first_visit_date", "last_visit_date"):
-            self.env.add_todo(Partner._fields[name], partner)
-        Partner.sudo().recompute()
+            self.env.add_todo(rows._fields[name], rows)
+        rows.recompute()
         # the numbers moved in as further numbers: those now in mobile/phone take
         # that source again
         self.env["attribution.partner.phone"]._sync_partners(partner)
-        if outcome.open_conflict:
-            if partner.attribution_owner_id.id != (outcome.owner_id or False):
-                # sudo: Odoo's merge copied a source's owner; the policy keeps the
-                # destination's until the manager rules (the conflict says so)
-                partner.write({"attribution_owner_id": outcome.owner_id or False})
-            self._attribution_merge_conflict(partner, outcome)
+        for team, outcome in outcomes.items():
+            if not outcome.open_conflict:
+                continue
+            row = rows.filtered(lambda r, t=team: r.team_id == t)
+            if row.owner_id.id != (outcome.owner_id or False):
+                # the policy keeps the destination's owner (else the proposal)
+                # until the manager rules (the conflict says so)
+                row.write({"owner_id": outcome.owner_id or False})
+            self._attribution_merge_conflict(partner, outcome, team)
         for note in notes:
             partner.message_post(body=note)
         return True
 
-    def _attribution_merge_conflict(self, partner, outcome):
-        """Open the customer's conflict (or add the owners to its live one)."""
+    def _attribution_merge_conflict(self, partner, outcome, team):
+        """Open the customer's conflict in the project ``team`` (``crm.team``; empty:
+        the customer's latest visit's), or add the owners to its live one."""
         # sudo: the conflict is the manager's to rule; claimants may be any consultant
         Conflict = self.env["attribution.conflict"].sudo()
         Users = self.env["res.users"].sudo()
@@ -187,8 +223,10 @@ class MergePartnerAutomatic(models.TransientModel):
         lang = self.env.context.get("lang") or self.env.user.lang or ""
         reason = outcome.explanation_zh if lang.startswith("zh") else \
             outcome.explanation_en
+        in_project = [("team_id", "=", team.id)] if team else []
         conflict = Conflict.search([("partner_id", "=", partner.id),
-                                    ("state", "in", LIVE)], order="id", limit=1)
+                                    ("state", "in", LIVE)] + in_project,
+                                   order="id", limit=1)
         if conflict:
             new = claimants - conflict.claimant_ids
             if new:
@@ -198,8 +236,8 @@ class MergePartnerAutomatic(models.TransientModel):
             last = self.env["attribution.visit"].sudo().search(
                 [("partner_id", "=", partner.id)], order="visit_datetime desc",
                 limit=1)
-            team = last.team_id or Users.browse(outcome.proposed_owner_id or
-                                                outcome.owner_id).sale_team_id
+            team = team or last.team_id or Users.browse(
+                outcome.proposed_owner_id or outcome.owner_id).sale_team_id
             conflict = Conflict.create({
                 "partner_id": partner.id,
                 "team_id": team.id or False,
