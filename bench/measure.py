@@ -16,7 +16,9 @@ Usage (through ``bench/run``): python bench/measure.py [odoo options] -- --scale
 * sends: ``event.registration._cron_attribution_messages(now=<E1 due>)`` on the bench
   event (10000 registrations; ``--sends N`` moves all but N of them, inside the
   rolled-back transaction, to an event months ahead): E1 mails rendered and queued
-  (mail.mail, SMS outbox, chatter) per second.
+  (mail.mail, SMS outbox, chatter) per second; also the CPU seconds of this process
+  (Python: rendering, ORM) and the SQL statements of the run, which the load of other
+  processes on the machine does not change.
 
 ``--profile DIR`` writes a cProfile of each measure to DIR/<measure>.prof.
 """
@@ -26,6 +28,7 @@ import cProfile
 import os
 import random
 import sys
+import time
 from datetime import timedelta
 
 import benchlib
@@ -160,6 +163,30 @@ def measure_splits(registry, opts):
             "per_second": done / seconds if seconds else None}
 
 
+#: registrations of the plain-Odoo reference of the sends measure
+REFERENCE_SENDS = 200
+
+
+def plain_send_mail(env, reg_ids):
+    """Mails per second of Odoo's own ``mail.template.send_mail`` (a plain template
+    on ``event.registration``: subject, addressee and a one-line body) for
+    ``reg_ids``, one by one, in the caller's transaction: the reference of the sends
+    measure, taken in the same run and under the same load."""
+    template = env["mail.template"].create({
+        "name": "Bench plain reference",
+        "model_id": env["ir.model"]._get_id("event.registration"),
+        "subject": "${object.event_id.name}",
+        "email_from": "bench@example.com",
+        "email_to": "${object.email|safe}",
+        "body_html": "<p>${object.name}</p>",
+    })
+    timer = benchlib.Timer()
+    for reg_id in reg_ids:
+        template.send_mail(reg_id)
+    seconds = timer.seconds
+    return len(reg_ids) / seconds if seconds else None
+
+
 def measure_sends(registry, opts):
     with benchlib.environment(registry) as env:
         if "attribution.message.log" not in env:
@@ -186,21 +213,27 @@ def measure_sends(registry, opts):
         regs = min(opts.sends, len(reg_ids))
         env.cr.execute("SELECT count(*) FROM mail_mail")
         mails_before = env.cr.fetchone()[0]
+        queries = env.cr.sql_log_count
+        cpu = time.process_time()
         timer = benchlib.Timer()
         try:
             result = profiled(opts, "sends",
                               lambda: Reg._cron_attribution_messages(now=now))
             seconds = timer.seconds
+            cpu = time.process_time() - cpu
+            queries = env.cr.sql_log_count - queries
             env.cr.execute("SELECT count(*) FROM mail_mail")
             mails = env.cr.fetchone()[0] - mails_before
             env.cr.execute("SELECT count(*) FROM attribution_sms_message")
             sms = env.cr.fetchone()[0]
+            reference = plain_send_mail(env, reg_ids[:REFERENCE_SENDS])
         finally:
             env.cr.rollback()
     sent = [code for _reg, code in result["sent"]]
     return {"registrations": regs, "sent": len(sent),
             "sent_e1": sent.count("E1"), "mails_queued": mails, "sms_queued": sms,
             "seconds": seconds, "per_second": len(sent) / seconds if seconds else None,
+            "cpu_seconds": cpu, "queries": queries, "reference_per_second": reference,
             "now": fields.Datetime.to_string(now)}
 
 

@@ -103,8 +103,10 @@ class AttributionSmsMessage(models.Model):
         they end (S1); both say so in ``note``."""
         if not rows:
             return {}
-        regs = self.env["event.registration"].browse(
-            [row["registration_id"] for row in rows])
+        # only the fields used (event, its company), a query each for all rows: not
+        # every column of every registration, read and converted at the first access
+        regs = self.env["event.registration"].with_context(
+            prefetch_fields=False).browse([row["registration_id"] for row in rows])
         opted_out = self._opted_out([row.get("partner_id") for row in rows])
         lang = self._note_lang()
         decisions = {}

@@ -6,10 +6,11 @@ and sending a batch is ``attribution.message.log``'s job
 (:mod:`.attribution_message_log`)."""
 import datetime
 
-from odoo import _, api, fields, models, tools
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 from ..attribution import event_contacts, events, phone, terms
+from ..tools import event_facts
 from .input_guard import check_vals
 
 #: absentee letters (E4/E5) go out up to this many days after the event
@@ -124,66 +125,97 @@ class EventRegistration(models.Model):
     def _attribution_consultant(self):
         return self.attribution_user_id or self.event_id.user_id
 
-    @staticmethod
-    def _attribution_mobile_of(*raws):
+    def _attribution_memo(self):
+        """The :class:`TextMemo` of the running send (context
+        ``attribution_text_memo``), or None."""
+        return self.env.context.get("attribution_text_memo")
+
+    def _attribution_mobile_of(self, *raws):
         """The first of ``raws`` that is a mobile number, normalised, or '' (landlines
-        get no SMS)."""
+        get no SMS). Within a send run (:meth:`_attribution_memo`) each written
+        number is parsed once."""
+        memo = self._attribution_memo()
+        numbers = memo.shared if memo is not None else {}
         for raw in raws:
             if not raw:
                 continue
-            try:
-                number = phone.normalize_phone(raw)
-            except phone.InvalidPhone:
-                continue
-            # mobiles are 11 digits 1[3-9]...; landlines start with 0
-            if number.startswith("1"):
-                return number
+            key = ("mobile", raw)
+            if key not in numbers:
+                try:
+                    number = phone.normalize_phone(raw)
+                except phone.InvalidPhone:
+                    number = ""
+                # mobiles are 11 digits 1[3-9]...; landlines start with 0
+                numbers[key] = number if number.startswith("1") else ""
+            if numbers[key]:
+                return numbers[key]
         return ""
 
-    def _attribution_contact_facts(self, partner):
+    def _attribution_contact_facts(self, partner, with_mobile=True):
+        """The :class:`event_contacts.Contact` of ``partner`` (a
+        :class:`event_facts.PartnerRow`, or None: nobody); ``with_mobile=False``
+        leaves its mobile out (not parsed) when the registration has its own, which
+        comes first (:func:`event_contacts.addressee`)."""
+        if partner is None:
+            return event_contacts.Contact()
         return event_contacts.Contact(
             name=partner.name or "", email=partner.email or "",
-            mobile=self._attribution_mobile_of(partner.mobile, partner.phone),
-            salutation=partner.attribution_salutation or "",
-            title=partner.title.name or "", is_company=partner.is_company)
+            mobile=(self._attribution_mobile_of(partner.mobile, partner.phone)
+                    if with_mobile else ""),
+            salutation=partner.salutation or "", title=partner.title or "",
+            is_company=partner.is_company)
 
-    def _attribution_attendee_contact(self):
-        """The attendee's own contact at the company that booked the seat: a person
-        among the company's contacts with the registration's e-mail, else its name;
-        an empty recordset when the partner is no company or none matches."""
+    def _attribution_attendee_row(self):
+        """The :class:`event_facts.AttendeeRow` of the registration, through the
+        ORM (what :func:`event_facts.load_attendees` reads for a batch)."""
         partner = self.partner_id
-        if not partner.is_company or not (self.name or self.email):
-            return partner.browse()
-        people = partner.child_ids.filtered(lambda child: not child.is_company)
-        email = (self.email or "").strip().lower()
-        if email:
-            found = people.filtered(
-                lambda child: (child.email or "").strip().lower() == email)
-            if found:
-                return found[0]
-        name = "".join((self.name or "").split())
-        found = people.filtered(lambda child: "".join((child.name or "").split())
-                                == name) if name else people.browse()
-        return found[:1]
+        organisation = partner.commercial_partner_id
+        people = partner.child_ids.filtered(lambda child: not child.is_company) if (
+            partner.is_company and (self.name or self.email)) else partner.browse()
+        return event_facts.AttendeeRow(
+            self.id, self.name, self.email, self.phone,
+            event_facts.partner_row(partner), organisation.name,
+            organisation.is_company,
+            tuple(event_facts.partner_row(child) for child in people))
+
+    def _attribution_load_addressees(self):
+        """Work out the addressee of every registration of ``self`` into the run's
+        memo (:meth:`_attribution_memo`) with a few queries for all
+        (:func:`event_facts.load_attendees`). Only as the superuser (the cron, the
+        late E1): plain SQL reads what record rules would hide; otherwise, and
+        without a memo, :meth:`_attribution_addressee` reads through the ORM."""
+        memo = self._attribution_memo()
+        if memo is None or self.env.uid != SUPERUSER_ID:
+            return
+        todo = [reg_id for reg_id in self.ids
+                if ("addressee", reg_id) not in memo.shared]
+        for reg_id, row in event_facts.load_attendees(self.env, todo).items():
+            memo.shared[("addressee", reg_id)] = self._attribution_addressee_of(row)
+
+    def _attribution_addressee_of(self, row):
+        """The :class:`event_contacts.Addressee` of the
+        :class:`event_facts.AttendeeRow` ``row``."""
+        contact = event_facts.attendee_contact(row)
+        # the registration's own mobile comes first: the others are then not parsed
+        mobile = self._attribution_mobile_of(row.phone)
+        return event_contacts.addressee(event_contacts.AttendeeFacts(
+            name=row.name or "", email=(row.email or "").strip(), mobile=mobile,
+            partner=self._attribution_contact_facts(row.partner, not mobile),
+            contact=(self._attribution_contact_facts(contact, not mobile)
+                     if contact else None),
+            organisation=row.organisation or "" if row.organisation_is_company
+            else ""))
 
     def _attribution_addressee(self):
         """Whom the registration's messages go to and how they greet
         (:func:`attribution.event_contacts.addressee`): the registration's own name,
         e-mail and phone first, then the attendee's contact at the booking company,
-        then the partner's."""
+        then the partner's. Kept in the run's memo once worked out."""
         self.ensure_one()
-        memo = self.env.context.get("attribution_text_memo")
+        memo = self._attribution_memo()
         if memo is not None and ("addressee", self.id) in memo.shared:
             return memo.shared[("addressee", self.id)]
-        partner = self.partner_id
-        contact = self._attribution_attendee_contact()
-        organisation = partner.commercial_partner_id
-        result = event_contacts.addressee(event_contacts.AttendeeFacts(
-            name=self.name or "", email=(self.email or "").strip(),
-            mobile=self._attribution_mobile_of(self.phone),
-            partner=self._attribution_contact_facts(partner),
-            contact=self._attribution_contact_facts(contact) if contact else None,
-            organisation=organisation.name or "" if organisation.is_company else ""))
+        result = self._attribution_addressee_of(self._attribution_attendee_row())
         if memo is not None:
             memo.shared[("addressee", self.id)] = result
         return result
@@ -206,7 +238,7 @@ class EventRegistration(models.Model):
         partner = self.partner_id
         # E5 introduces a consultant: fall back to whoever runs the job
         consultant = self._attribution_consultant() or self.env.user
-        memo = self.env.context.get("attribution_text_memo")
+        memo = self._attribution_memo()
         shared = memo.shared if memo is not None else {}
         key = ("event", event.id, consultant.id, self.env.context.get(terms.CTX_NOW))
         if key not in shared:
@@ -265,9 +297,16 @@ class EventRegistration(models.Model):
     def attribution_date_range(self):
         """Local event dates as the seed writes them ("9-10号")."""
         self.ensure_one()
-        return events.date_range_text(
-            fields.Datetime.from_string(self.event_id.date_begin),
-            fields.Datetime.from_string(self.event_id.date_end), self._attribution_tz())
+        event = self.event_id
+        memo = self._attribution_memo()
+        shared = memo.shared if memo is not None else {}
+        # the same for every registration of the event in a send run
+        key = ("date_range", event.id, event.date_begin, event.date_end)
+        if key not in shared:
+            shared[key] = events.date_range_text(
+                fields.Datetime.from_string(event.date_begin),
+                fields.Datetime.from_string(event.date_end), self._attribution_tz())
+        return shared[key]
 
     @api.multi
     def attribution_email(self):
@@ -285,7 +324,7 @@ class EventRegistration(models.Model):
         if code in ("E1", "E1R"):
             version = version or self.attribution_version()
         # the cron renders each text once: for the SMS copy and for the mail template
-        memo = self.env.context.get("attribution_text_memo")
+        memo = self._attribution_memo()
         key = (self.id, code, version, self.env.context.get(terms.CTX_NOW))
         if memo is not None and key in memo.texts:
             return memo.texts[key]
@@ -354,6 +393,7 @@ class EventRegistration(models.Model):
             if code == "E1" and event_date:
                 # Odoo's cursor reads timestamps as strings
                 announced[reg_id] = fields.Datetime.from_string(event_date)
+        self._attribution_load_addressees()
         facts = []
         for reg in self:
             who = reg._attribution_addressee()

@@ -7,6 +7,7 @@ import datetime
 from odoo import fields
 from odoo.tests.common import SavepointCase
 
+from ..models.event_registration import TextMemo
 from .event_common import DATE_BEGIN, DATE_END, build_office, expected_text, utc
 
 #: the event moved a week later: 16-17 May 2036
@@ -180,6 +181,41 @@ class TestAttendeeContacts(EventLetterCase):
                          self.env["mail.mail"].search([
                              ("model", "=", "event.registration"),
                              ("res_id", "in", self.seats.ids)]).mapped("email_to"))
+
+    def test_E1_batch_facts_are_the_ones_read_record_by_record(self):
+        """The cron reads the addressees of a batch in a few queries
+        (``_attribution_load_addressees``): each is the one the ORM works out for
+        the registration alone (seats of a company, its contacts, inactive and
+        company contacts left out, titles, a person of a company, no partner)."""
+        Partner = self.env["res.partner"]
+        madam = self.env.ref("base.res_partner_title_madam")
+        Partner.create({"name": "王德明", "parent_id": self.company.id,
+                        "email": "old@sun.example", "active": False})
+        Partner.create({"name": "李娜", "parent_id": self.company.id,
+                        "is_company": True, "email": "li-co@sun.example"})
+        lina = Partner.create({"name": "李娜", "parent_id": self.company.id,
+                               "title": madam.id, "mobile": "13600000002"})
+        person = Partner.create({"name": "赵敏", "parent_id": self.company.id,
+                                 "title": madam.id, "phone": "010-8888 6666"})
+        Reg = self.Reg.with_context(registration_force_draft=True)
+        extra = Reg.create({"event_id": self.event.id, "partner_id": person.id,
+                            "attribution_user_id": self.consultant.id})
+        extra |= Reg.create({"event_id": self.event.id, "name": "无名客",
+                             "email": "walkin@example.invalid"})
+        regs = self.seats | extra | self.Reg.browse(
+            [reg.id for reg in self.regs.values()])
+        memo = TextMemo()
+        batch = regs.with_context(attribution_text_memo=memo)
+        before = self.cr.sql_log_count
+        batch._attribution_load_addressees()
+        self.assertLessEqual(self.cr.sql_log_count - before, 4)
+        self.env["res.partner"].invalidate_cache()
+        for reg in regs:
+            self.assertEqual(memo.shared[("addressee", reg.id)],
+                             reg._attribution_addressee(), reg.name)
+        self.assertEqual(memo.shared[("addressee", self.seats[1].id)].mobile,
+                         lina.mobile)
+        self.assertEqual(memo.shared[("addressee", extra[0].id)].salutation, "赵女士")
 
     def test_E4_letter_and_receipt_name_the_attendee_and_the_company(self):
         wang = self.seats[0]

@@ -31,7 +31,16 @@ Html sanitised, Char cut to size; the defaults of the other stored columns, one
 invalidated here; the new rows are in no cache. No commit. Why not ``create``: it
 costs 2-20 ms a row on ``mail.message`` (bench/README.md, "Confirmation sends").
 :func:`insert_rows` is that writer for a plain table of the addon (the SMS outbox).
+
+The HTML of a batch goes through Odoo's own steps (``render_post_process``,
+``html_sanitize``, the ``Html`` field's conversion) once per *skeleton*
+(:class:`HtmlSkeletons`): the guests' texts between the tags are replaced by tokens,
+the steps run on that, and each guest's texts are put back in the result. Only texts
+that none of the steps can change or react to are replaced (:func:`inert`); any other
+text stays in the skeleton, and HTML the tokens cannot describe safely goes through
+the steps as it is.
 """
+import re
 from email.utils import formataddr
 
 from odoo import fields, tools
@@ -40,6 +49,89 @@ from odoo import fields, tools
 _LOG_COLUMNS = ("create_uid", "create_date", "write_uid", "write_date")
 #: the ORM's create and write date: the transaction's time in UTC
 _UTC_NOW = "(now() at time zone 'UTC')"
+
+
+#: what ``mail.template.generate_email`` renders by default
+_TEMPLATE_FIELDS = ("subject", "body_html", "email_from", "email_to", "partner_to",
+                    "email_cc", "reply_to", "scheduled_date")
+#: a tag, from ``<`` to the next ``>``
+_TAG = re.compile(r"(<[^>]*>)")
+#: what the steps look at in a text (entities, quotes, Odoo's ``%24`` and mako
+#: ``<%`` replacements, ``>`` quotes): a text holding one keeps its place in the
+#: skeleton. A ``--`` signature is only one at the start of a line: no inert text
+#: starts (or ends) with a dash, and none holds a line break.
+_LIVE = re.compile(r"[&<>\"'%]")
+#: the tokens of a skeleton: letters and digits only, inert themselves
+_TOKEN = re.compile(r"ZqX(\d+)XqZ")
+
+
+# ------------------------------------------------------------------ skeletons
+
+def inert(text):
+    """Whether ``text`` (between two tags of rendered HTML, entities as written)
+    passes unchanged through lxml's parser and serialiser, Odoo's sanitizer (quote
+    and signature detection included) and link rewriting, and changes no decision
+    of theirs: printable (no line break, control or private character), no blank or
+    dash at either end, none of the characters of :data:`_LIVE`.
+
+    >>> inert("张总您好!"), inert("两个字--扩张"), inert("O'Brien"), inert(" x")
+    (True, True, False, False)
+    >>> inert("-- "), inert("a\\nb"), inert("1 < 2")
+    (False, False, False)
+    """
+    return bool(text) and text.isprintable() and text.strip(" -") == text \
+        and not _LIVE.search(text) and not _TOKEN.search(text)
+
+
+class HtmlSkeletons(object):
+    """``steps(html) -> tuple of str`` (Odoo's steps of the HTML of a mail) run once
+    per skeleton of the HTML given to :meth:`run`; results by skeleton are kept
+    for the life of the object (one batch)."""
+
+    def __init__(self, steps):
+        self.steps = steps
+        self.done = {}
+
+    def run(self, html):
+        """``steps(html)``: through the skeleton of ``html`` when it has one (the
+        inert texts tokenised), else directly. Falls back for HTML with ``%``
+        (Odoo's replacements of ``%24``... could join a text to its neighbour),
+        comments, CDATA, processing instructions, ``<script>``/``<style>`` (raw
+        text the sanitizer reads) and tags whose quotes do not pair (a ``>``
+        inside an attribute)."""
+        skeleton, texts = self.skeleton(html)
+        if skeleton is None:
+            return self.steps(html)
+        if skeleton not in self.done:
+            self.done[skeleton] = self.steps(skeleton)
+
+        def put_back(match):
+            return texts[int(match.group(1))]
+
+        return tuple(_TOKEN.sub(put_back, out) if isinstance(out, str) else out
+                     for out in self.done[skeleton])
+
+    @staticmethod
+    def skeleton(html):
+        """``(skeleton, texts)``: ``html`` with its inert texts replaced by tokens,
+        and those texts by token number; ``(None, None)`` when it has no safe
+        skeleton (see :meth:`run`)."""
+        if not html or "%" in html or _TOKEN.search(html):
+            return None, None
+        lowered = html.lower()
+        if "<!" in html or "<?" in html or "<script" in lowered \
+                or "<style" in lowered:
+            return None, None
+        parts = _TAG.split(html)
+        texts = []
+        for i, part in enumerate(parts):
+            if i % 2:  # a tag
+                if "<" in part[1:] or part.count('"') % 2 or part.count("'") % 2:
+                    return None, None
+            elif inert(part):
+                parts[i] = "ZqX%dXqZ" % len(texts)
+                texts.append(part)
+        return "".join(parts), texts
 
 
 # ------------------------------------------------------------------ entry points
@@ -55,7 +147,9 @@ def send_mail(template, records):
     if template.report_template or template.attachment_ids:
         return {res_id: template.send_mail(res_id) for res_id in records.ids}
     env = records.env
-    values = template.generate_email(records.ids)
+    values = template.generate_email(
+        records.ids, fields=[name for name in _TEMPLATE_FIELDS if name != "body_html"])
+    _generate_bodies(template, records.ids, values)
     user = env.user
     default_from = formataddr((user.name, user.email)) if user.email else None
     slow = [res_id for res_id in records.ids
@@ -87,6 +181,62 @@ def post_notes(records, bodies):
     if quiet:
         result.update(_insert_notes(quiet, bodies, subtype_id))
     return result
+
+
+# ------------------------------------------------------------------ the bodies
+
+def _mail_steps(template, message_body):
+    """The steps of a template's body from its rendering to the rows:
+    ``render_post_process`` (``mail.mail.body_html``), ``html_sanitize``
+    (``generate_email``'s ``body``) and the ``Html`` field's conversion of
+    ``mail.message.body`` (what ``create`` stores)."""
+    message = template.env["mail.message"]
+
+    def steps(html):
+        post = template.render_post_process(html)
+        body = tools.html_sanitize(post) if post else post
+        return post, body, message_body.convert_to_column(body, message) \
+            if body else body
+
+    return steps
+
+
+def _generate_bodies(template, res_ids, values):
+    """Add ``body_html`` and ``body`` to ``values`` (``{res_id: values}`` of
+    ``generate_email`` without ``body_html``) as ``generate_email`` makes them:
+    rendered in each record's language, post-processed, the user's signature
+    appended when the template asks, sanitized; and ``stored_body``, the
+    ``mail.message.body`` that ``create`` would store. Through
+    :class:`HtmlSkeletons`: the steps run once per skeleton."""
+    env = template.env
+    field = env["mail.message"]._fields["body"]
+    by_template = {}
+    for res_id, lang_template in template.get_email_template(res_ids).items():
+        by_template.setdefault(lang_template, []).append(res_id)
+    signature = env.user.signature
+    for lang_template, ids in by_template.items():
+        Template = env["mail.template"]
+        if lang_template.lang:
+            Template = Template.with_context(lang=lang_template._context.get("lang"))
+        Template = Template.with_context(safe=False)
+        rendered = Template.render_template(
+            lang_template.body_html, lang_template.model, ids)
+        steps = _mail_steps(Template, field)
+        signed = lang_template.user_signature and signature
+        skeletons = HtmlSkeletons(steps)
+        for res_id in ids:
+            if signed:
+                post = Template.render_post_process(rendered[res_id])
+                post = tools.append_content_to_html(post, signature, plaintext=False)
+                body = tools.html_sanitize(post) if post else post
+                stored = field.convert_to_column(body, env["mail.message"]) \
+                    if body else body
+            else:
+                post, body, stored = skeletons.run(rendered[res_id])
+            values[res_id]["body_html"] = post
+            if post:
+                values[res_id]["body"] = body
+                values[res_id]["stored_body"] = stored
 
 
 # ------------------------------------------------------------------ the rows
@@ -126,7 +276,8 @@ def _insert_mails(records, values, default_from):
         messages.append({
             "subject": vals.get("subject", False),
             "date": now,
-            "body": vals.get("body", ""),
+            # converted already (_generate_bodies); "" stays "" when converted
+            "body": vals.get("stored_body", ""),
             "model": model, "res_id": res_id,
             "record_name": names.get(res_id, False),
             "message_type": "email",
@@ -136,7 +287,8 @@ def _insert_mails(records, values, default_from):
             "reply_to": vals["reply_to"] if "reply_to" in vals else reply_to[res_id],
             "mail_server_id": vals.get("mail_server_id", False),
         })
-    message_ids = insert_rows(env, "mail.message", messages, "message_id")
+    message_ids = insert_rows(env, "mail.message", messages, "message_id",
+                              converted=("body",))
     mails = [{
         "mail_message_id": message_ids[msg["message_id"]],
         "body_html": values[msg["res_id"]].get("body_html", False),
@@ -181,8 +333,13 @@ def _insert_notes(records, bodies, subtype_id):
         (model, tuple(records.ids)))
     parents = dict(env.cr.fetchall())
     now = fields.Datetime.now()
+    body_field = env["mail.message"]._fields["body"]
+    # what create stores, once per skeleton of the notes
+    skeletons = HtmlSkeletons(
+        lambda html: (body_field.convert_to_column(html, env["mail.message"]),))
     notes = [{
-        "subject": False, "date": now, "body": bodies[res_id],
+        "subject": False, "date": now,
+        "body": skeletons.run(bodies[res_id])[0],
         "model": model, "res_id": res_id,
         "record_name": names.get(res_id) or False,
         "message_type": "notification", "subtype_id": subtype_id,
@@ -191,7 +348,8 @@ def _insert_notes(records, bodies, subtype_id):
         "message_id": tools.generate_tracking_message_id("%s-%s" % (res_id, model)),
         "reply_to": reply_to.get(res_id) or False,
     } for res_id in records.ids]
-    message_ids = insert_rows(env, "mail.message", notes, "message_id")
+    message_ids = insert_rows(env, "mail.message", notes, "message_id",
+                              converted=("body",))
     env["mail.message"].invalidate_cache(["child_ids"], list(set(parents.values())))
     records.invalidate_cache(ids=records.ids)
     return {note["res_id"]: message_ids[note["message_id"]] for note in notes}
@@ -206,10 +364,12 @@ def values_sql(cr, template, rows):
     return ",".join(cr.mogrify(template, tuple(row)).decode() for row in rows)
 
 
-def insert_rows(env, model_name, rows, key):
+def insert_rows(env, model_name, rows, key, converted=()):
     """Insert ``rows`` (dicts of create() values, the same keys in each: plain fields
     and many2one ids, no x2many commands) into the table of ``model_name``; returns
-    ``{row[key]: new id}``. ``key`` must tell the rows apart (a unique column)."""
+    ``{row[key]: new id}``. ``key`` must tell the rows apart (a unique column). The
+    values of the fields named in ``converted`` are column values already (what the
+    field's ``convert_to_column`` gives) and are written as they are."""
     if not rows:
         return {}
     model = env[model_name]
@@ -228,7 +388,8 @@ def insert_rows(env, model_name, rows, key):
     values = []
     for row in rows:
         values.append(tuple(
-            [stored[name].convert_to_column(row[name], model) for name in given]
+            [row[name] if name in converted
+             else stored[name].convert_to_column(row[name], model) for name in given]
             + [stored[name].convert_to_column(defaults[name], model)
                for name in defaults]
             + [env.uid, env.uid]))
