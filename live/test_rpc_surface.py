@@ -317,7 +317,8 @@ def plans(desk):
                  label="re-point an own deal at a colleague's customer"),
             Call(lambda: [admin.call("crm.lead", "create", {
                 "name": "Surface unassigned %s" % serial(desk), "type": "opportunity",
-                "partner_id": colleague_customer, "user_id": False})],
+                "partner_id": colleague_customer, "user_id": False,
+                "team_id": desk["team"]})],
                 args=[{"user_id": me}],
                 label="take an unassigned deal of a colleague's customer")],
         # ---- reports and wizards

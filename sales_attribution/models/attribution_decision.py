@@ -117,7 +117,9 @@ class AttributionDecision(models.Model):
         # and nobody but the superuser may write decisions by hand).
         partner_su = partner.sudo()
         team = team or (visit and visit.team_id) or (conflict and conflict.team_id) \
-            or (lead and lead.sudo().team_id) or owner.sale_team_id
+            or (lead and lead.sudo().team_id) or owner.sale_team_id \
+            or self.env["crm.team"].sudo()._get_default_team_id(
+                user_id=owner.id or self.env.uid)
         row = partner_su._attribution_row(team, create=True)
         if previous_owner is None:
             previous_owner = row.owner_id

@@ -150,7 +150,7 @@ class CrmLead(models.Model):
         ``create`` (``self`` empty: the salesperson defaults as the ORM would) or of
         ``write`` on ``self``.
         """
-        if "partner_id" not in vals and "user_id" not in vals and self:
+        if not {"partner_id", "user_id", "team_id"} & set(vals) and self:
             return
         user = self.env.user
         if self.env.uid == SUPERUSER_ID or \
@@ -173,7 +173,15 @@ class CrmLead(models.Model):
         # name and the owner's name are shown
         # (a deal without project: the owner of the customer's latest project)
         Partner, Team = self.env["res.partner"].sudo(), self.env["crm.team"].sudo()
+        works_in = user._attribution_work_teams()
         for partner_id, user_id, team_id in targets:
+            if team_id and team_id not in works_in.ids:
+                # a deal is owned and split in its project (issue 14): a consultant
+                # holds deals only in the projects they work in
+                raise UserError(_(
+                    "You do not work in project %s: a deal of that project is for "
+                    "its consultants. Ask its sales manager.")
+                    % Team.browse(team_id).name)
             partner = Partner.browse(partner_id) if partner_id else None
             if not partner:
                 continue

@@ -398,7 +398,9 @@ class ResPartner(models.Model):
         this customer's ownership fields goes to: none (the company-wide row) in
         scope ``company``; else the ``team_id`` of the context; else the project of
         the row the customer's fields show (the user's team's row, else the latest
-        visited); else the team of the new owner ``owner_id``; else the user's."""
+        visited); else the team of the new owner ``owner_id``; else the user's; else
+        the owner's (or user's) default team as Odoo picks it (a team they lead or
+        belong to, else the company's sales department)."""
         self.ensure_one()
         Team = self.env["crm.team"]
         company = self._attribution_company()
@@ -413,16 +415,30 @@ class ResPartner(models.Model):
             project = self.env.user.sale_team_id.id or None
             return rows._current_of(project)[self.id].team_id
         owner = self.env["res.users"].sudo().browse(owner_id or [])
-        return owner.sale_team_id or self.env.user.sale_team_id
+        return owner.sale_team_id or self.env.user.sale_team_id or \
+            Team.sudo()._get_default_team_id(user_id=owner.id or self.env.uid)
 
     def _attribution_row(self, team, create=False):
         """The ownership row (``attribution.ownership``, superuser, maybe empty) that
         the rule book reads and writes for this customer in the project ``team``
         (``crm.team``; the company-wide row in scope ``company``), created empty when
-        missing with ``create=True``."""
+        missing with ``create=True``.
+
+        In scope ``project`` a row without project (ownership recorded before the
+        customer had one, e.g. by the 11.0.1.1.0 migration) holds in every project
+        until a decision is made in one: that decision's row is this row, given
+        the project (``create=True``)."""
         self.ensure_one()
-        team = self._attribution_company()._attribution_ownership_team(team)
-        return self.env["attribution.ownership"]._rows_of(self, team, create=create)
+        Ownership = self.env["attribution.ownership"]
+        project = self._attribution_company()._attribution_ownership_team(team)
+        row = Ownership._rows_of(self, project, create=False)
+        if not row and project:
+            row = Ownership._rows_of(self, project.browse(), create=False)
+            if row and create:
+                row.write({"team_id": project.id})
+        if not row and create:
+            row = Ownership._rows_of(self, project)
+        return row
 
     def _attribution_latest_row(self):
         """The customer's most recently visited ownership row (superuser, maybe

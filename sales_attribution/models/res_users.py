@@ -69,6 +69,17 @@ class ResUsers(models.Model):
         action["context"] = {"default_user_id": self.id}
         return action
 
+    # ------------------------------------------------------------ projects
+
+    def _attribution_work_teams(self):
+        """The projects (``crm.team``) this consultant works in: their sales team
+        and the teams of the rotations they are a member of (one user; read as
+        superuser)."""
+        self.ensure_one()
+        members = self.env["attribution.rotation.member"].sudo().search(
+            [("user_id", "=", self.id)])
+        return self.sudo().sale_team_id | members.mapped("rotation_id.team_id")
+
     # ------------------------------------------------------------ managed projects
 
     def _attribution_managed_teams(self):

@@ -8,7 +8,7 @@ over XML-RPC are in ``live/test_rpc_surface.py``.
 """
 from odoo.exceptions import UserError
 
-from .common import AttributionCase
+from .common import AttributionCase, make_user
 
 
 class TestLeadMoves(AttributionCase):
@@ -103,9 +103,26 @@ class TestLeadMoves(AttributionCase):
 
     def test_A10_the_colleagues_customer_is_free_in_another_project(self):
         # ownership is per project (issue 14): zhang owns the customer in the test
-        # office only; in project B nobody does, li may open a deal there
+        # office only; in project B nobody does, B's consultant may open a deal there
         project_b = self.env["crm.team"].create({"name": "案场 B"})
-        lead = self.env["crm.lead"].sudo(self.li).create({
+        sun = make_user(self.env, "sa_test_sun", "孙悦",
+                        self.env.ref("sales_attribution.group_consultant"),
+                        sale_team_id=project_b.id)
+        lead = self.env["crm.lead"].sudo(sun).create({
             "name": "B 案场商机", "type": "opportunity", "partner_id": self.theirs.id,
             "team_id": project_b.id})
-        self.assertEqual(lead.sudo().user_id, self.li)
+        self.assertEqual((lead.sudo().user_id, lead.sudo().team_id), (sun, project_b))
+
+    def test_a_consultant_holds_deals_only_in_projects_they_work_in(self):
+        # issue 14: "A's consultant would own a deal in a project they do not work in"
+        elsewhere = self.env["crm.team"].create({"name": "案场 C"})
+        Lead = self.env["crm.lead"].sudo(self.li)
+        with self.assertRaises(UserError) as caught:
+            Lead.create({"name": "别的案场", "type": "opportunity",
+                         "partner_id": self.mine.id, "team_id": elsewhere.id})
+        self.assertIn("案场 C", caught.exception.name)
+        lead = Lead.create({"name": "本案场", "type": "opportunity",
+                            "partner_id": self.mine.id})
+        with self.assertRaises(UserError):
+            lead.write({"team_id": elsewhere.id})
+        self.assertEqual(lead.sudo().team_id, self.team)
