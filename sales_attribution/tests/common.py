@@ -3,7 +3,9 @@ its rotation (张伟 10, 李娜 20, 王芳 30, 刘洋 40, 陈静 50, all present
 from datetime import datetime, timedelta
 
 from odoo import fields
+from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
+from odoo.tools.translate import trans_load
 
 
 def make_user(env, login, name, groups, email=None, **vals):
@@ -14,6 +16,16 @@ def make_user(env, login, name, groups, email=None, **vals):
         "email": email or "%s@example.invalid" % login,
         "groups_id": [(6, 0, groups.ids)]})
     return env["res.users"].with_context(no_reset_password=True).create(vals)
+
+
+def load_chinese(env):
+    """Load zh_CN and the addon's translations into the test's database (the
+    translation cache cleared), for tests of what a Chinese user reads."""
+    env["res.lang"].load_lang("zh_CN")
+    trans_load(env.cr, get_module_resource("sales_attribution", "i18n", "zh_CN.po"),
+               "zh_CN", verbose=False, module_name="sales_attribution",
+               context={"overwrite": True})
+    env["ir.translation"].clear_caches()
 
 
 #: late-entry window of the test offices: months of their sheet are written in a second,

@@ -7,11 +7,9 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from odoo.exceptions import AccessError, UserError
-from odoo.modules.module import get_module_resource
-from odoo.tools.translate import trans_load
 
 from ..attribution import terms
-from .common import AttributionCase, make_user
+from .common import AttributionCase, load_chinese, make_user
 
 
 class ProjectsCase(AttributionCase):
@@ -55,12 +53,7 @@ class ProjectsCase(AttributionCase):
         return lead
 
     def load_chinese(self):
-        self.env["res.lang"].load_lang("zh_CN")
-        trans_load(self.env.cr, get_module_resource("sales_attribution", "i18n",
-                                                    "zh_CN.po"),
-                   "zh_CN", verbose=False, module_name="sales_attribution",
-                   context={"overwrite": True})
-        self.env["ir.translation"].clear_caches()
+        load_chinese(self.env)
         self.addCleanup(self.env["ir.translation"].clear_caches)
 
 

@@ -5,14 +5,13 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from odoo.modules.module import get_module_resource
 from odoo.tests.common import SavepointCase
 # odoo.tools.translate is shadowed by the function odoo.tools.translate: import names
-from odoo.tools.translate import trans_load
 
 from ..attribution import register_import as register
 from ..attribution import terms
 from ..report.attribution_split_xlsx import NO_PROJECT, PROJECT_HEADERS, PROJECT_SHEET
+from .common import load_chinese
 from .common_splits import SplitsCase
 
 #: the deals' won moment: noon at the office on 2 March 2026 (04:00 UTC)
@@ -303,12 +302,7 @@ class TestProjectLabelsInChinese(SavepointCase):
         super().tearDown()
 
     def test_project_label_in_zh_CN(self):
-        self.env["res.lang"].load_lang("zh_CN")
-        trans_load(self.env.cr, get_module_resource("sales_attribution", "i18n",
-                                                    "zh_CN.po"),
-                   "zh_CN", verbose=False, module_name="sales_attribution",
-                   context={"overwrite": True})
-        self.env["ir.translation"].clear_caches()
+        load_chinese(self.env)
         env = self.env(context=dict(self.env.context, lang="zh_CN"))
         for model in ("attribution.split.line", "attribution.decision",
                       "attribution.visit", "attribution.conflict",

@@ -8,10 +8,8 @@ from datetime import datetime, timedelta
 
 from odoo import api, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.modules.module import get_module_resource
-from odoo.tools.translate import trans_load
 
-from .common import AttributionCase
+from .common import AttributionCase, load_chinese
 
 
 class TestRotationTurn(AttributionCase):
@@ -31,12 +29,7 @@ class TestRotationTurn(AttributionCase):
         self.assertEqual(self.rotation_state(), before, "no turn was served")
 
     def test_rotation_turn_refusal_in_chinese_for_a_chinese_user(self):
-        self.env["res.lang"].load_lang("zh_CN")
-        trans_load(self.env.cr, get_module_resource("sales_attribution", "i18n",
-                                                    "zh_CN.po"),
-                   "zh_CN", verbose=False, module_name="sales_attribution",
-                   context={"overwrite": True})
-        self.env["ir.translation"].clear_caches()
+        load_chinese(self.env)
         self.zhang.lang = "zh_CN"
         try:
             with self.assertRaises(AccessError) as caught:
