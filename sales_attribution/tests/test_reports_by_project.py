@@ -31,6 +31,8 @@ class TestReportsByProject(SplitsCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.team.name = "一期 Project A"
+        # the manager manages both projects (a manager sees only theirs, issue 14)
+        cls.team.user_id = cls.manager
         cls.team_b = cls.env["crm.team"].create({
             "name": "二期 Project B", "attribution_bonus_rate": 1.5,
             "user_id": cls.manager.id})
