@@ -214,5 +214,3 @@ SCOPE_COMPANY = "company"
 SCOPES = (SCOPE_PROJECT, SCOPE_COMPANY)
 #: the project (``crm.team`` id) whose ownership the customer's fields read and write
 CTX_TEAM = "team_id"
-#: set while the rule book writes a customer's fields after writing its ownership row
-CTX_OWNERSHIP_WRITTEN = "attribution_ownership_written"

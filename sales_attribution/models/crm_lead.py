@@ -186,7 +186,7 @@ class CrmLead(models.Model):
             if not partner:
                 continue
             row = partner._attribution_row(Team.browse(team_id)) if team_id else \
-                partner._attribution_latest_row()
+                partner._attribution_current_row()
             owner = row.owner_id
             if owner and owner.id != (user_id or False):
                 raise UserError(_(

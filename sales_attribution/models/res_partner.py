@@ -408,12 +408,9 @@ class ResPartner(models.Model):
             return Team
         if self.env.context.get(terms.CTX_TEAM):
             return Team.browse(self.env.context[terms.CTX_TEAM])
-        # sudo: the rows of the customer are read whoever writes its fields
-        rows = self.env["attribution.ownership"].sudo().search(
-            [("partner_id", "=", self.id)])
-        if rows:
-            project = self.env.user.sale_team_id.id or None
-            return rows._current_of(project)[self.id].team_id
+        row = self._attribution_current_row(self.env.user.sale_team_id.id or None)
+        if row:
+            return row.team_id
         owner = self.env["res.users"].sudo().browse(owner_id or [])
         return owner.sale_team_id or self.env.user.sale_team_id or \
             Team.sudo()._get_default_team_id(user_id=owner.id or self.env.uid)
@@ -440,13 +437,15 @@ class ResPartner(models.Model):
             row = Ownership._rows_of(self, project)
         return row
 
-    def _attribution_latest_row(self):
-        """The customer's most recently visited ownership row (superuser, maybe
-        empty): the ownership of a record that names no project."""
+    def _attribution_current_row(self, project_id=None):
+        """The customer's row its fields show in ``project_id`` (a team id;
+        ``None``: the most recently visited row, the ownership of a record that
+        names no project), superuser, read whoever asks; empty without rows."""
         self.ensure_one()
+        # sudo: the rows of the customer are read whoever writes its fields
         rows = self.env["attribution.ownership"].sudo().search(
             [("partner_id", "=", self.id)])
-        return rows._current_of(None).get(self.id, rows)
+        return rows._current_of(project_id).get(self.id, rows)
 
     def _attribution_write_ownership(self, vals):
         """Keep the ownership row of the project (:meth:`_attribution_write_team`) in
