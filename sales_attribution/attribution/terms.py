@@ -122,6 +122,9 @@ CTX_ARRIVAL_ONLY = "attribution_arrival_only"
 #: set while the rows of an office's sheet are imported: the customers it creates get
 #: no generated avatar (three images per customer, thousands of customers)
 CTX_SHEET_IMPORT = "attribution_sheet_import"
+#: the register import replays every row through the desk's engine (the path the
+#: bulk import is checked against, ``tests/test_register_bulk.py``)
+CTX_IMPORT_PER_ROW = "attribution_import_per_row"
 
 # ------------------------------------------------------------------ time
 

@@ -12,3 +12,4 @@ from . import attribution_visit_import
 from . import attribution_visit_import_line
 from . import attribution_visit_import_column
 from . import attribution_visit_import_batch
+from . import attribution_visit_import_bulk

@@ -1,0 +1,574 @@
+"""The visit register judged and saved in bulk (issue 16 point 6).
+
+:class:`RegisterBulk` replays the parsed rows of a register (``RegisterRow``, in
+visit-time order) for the import wizard ``attribution.visit.import`` without going
+through the desk's engine row by row:
+
+1. *load*, per chunk of ``CHUNK_ROWS`` rows, in a few set-based queries: the holders of
+   the chunk's phones and referrer phones (``attribution_partner_phone``), and for each
+   customer found (and their relatives, for B1) the ownership row of the wizard's
+   project (the company-wide row in scope ``company``), every visit of the project,
+   the relations, the latest conflict, whether the run already met them (their first
+   visit of ``import_ref``), their name and whether they are developer-related; the
+   referrers' first won deal; the row fingerprints and the visits at the same phone,
+   minute and receiver already in the database; the consultants' names and who left;
+2. *judge* each row with the pure ``register_replay.judge`` (the rule book's
+   ``ownership.decide`` with the import's hooks), carrying its effect in memory to the
+   later rows; a row the bulk path cannot represent (``register_replay.FALLBACK_*``:
+   it opens a conflict, needs today's consultant on duty, or a developer-related
+   customer) goes through the desk's engine (``_replay_row``) after the judged rows
+   before it are written, and its customer is loaded again from the database;
+3. *write* (:meth:`RegisterBulk.flush`, the import after each chunk; the preview only
+   before a fallback, inside its rolled-back savepoint): one INSERT per table for the
+   new customers (``res.partner``, stored computed fields then computed by the ORM)
+   and their phone rows, the visits (with their referrers), the decisions, the
+   ownership rows (INSERT or UPDATE of the owner, visit dates computed by the ORM),
+   and the ORM's ``write`` of the open leads whose owner changed, like
+   ``attribution.decision._log``.
+
+What the bulk path leaves out, on purpose: no chatter note per historical decision and
+so no queued owner notice (``attribution.decision._post_to_chatter``): the import's
+lines, or the batch record and its rows, are the audit trail and the decisions are
+in the log; no generated avatar for the new customers (as the deal ledger import);
+no phone claim (``attribution.phone.claim``): a desk typing a new number of the
+chunk at the same moment makes the chunk's INSERT fail on the unique phone, and the
+caller replays that chunk row by row through the desk's engine.
+
+Results are the wizard's line dicts (``row``, ``state``, ``message``, ...), the same
+the per-row path gives.
+"""
+import dataclasses
+
+from odoo import _, fields
+
+from ..attribution import ownership as policy
+from ..attribution import register_import as register
+from ..attribution import register_replay as replay
+from ..attribution import terms
+from . import bulk_mail
+from .visit_facts import user_names
+
+#: rows whose facts are loaded together (and, importing, written together)
+CHUNK_ROWS = 500
+
+
+@dataclasses.dataclass
+class _Judged:
+    """A row judged in memory, waiting to be written."""
+
+    row: object
+    customer: replay.Customer
+    new: bool
+    visit: replay.ReplayVisit
+    decision: policy.Decision
+    receiver_id: int
+    requested_id: int
+    referrer_key: int
+    fingerprint: str
+    had_owner: bool
+    line: dict
+
+
+class RegisterBulk(object):
+    """The bulk replay of one import run (module docstring) for ``wizard`` (an
+    ``attribution.visit.import`` record with its project, file name and
+    ``import_ref``, in the user's language)."""
+
+    def __init__(self, wizard, tz_name):
+        self.wizard = wizard
+        self.env = wizard.env
+        self.cr = wizard.env.cr
+        self.lang = wizard._lang()
+        self.tz = tz_name
+        self.team = wizard.team_id
+        company = self.env.user.company_id
+        self.project = company._attribution_ownership_team(self.team)
+        self.project_id = self.project.id or None
+        self.settings = dataclasses.replace(
+            company._attribution_ownership_settings(self.team.sudo()),
+            late_entry_minutes=company.attribution_late_entry_minutes)
+        self.cover_uses_turn = company.attribution_cover_uses_turn
+        self.staff = wizard._staff()
+        self.rotation = self.env["attribution.rotation"].sudo().search(
+            [("team_id", "=", self.team.id)], limit=1)
+        self.member_ids = frozenset(self.rotation.member_ids.mapped("user_id").ids)
+        self.now = fields.Datetime.from_string(fields.Datetime.now())
+        self.customers = {}     # key -> replay.Customer
+        self.partner_names = {}  # key -> name
+        self.holders = {}       # phone -> key (None: nobody holds it)
+        self.names = {}         # user id -> name
+        self.departed = frozenset()
+        self.checked_users = set()
+        self.matched = {}       # sheet text -> user id or BilingualError
+        self.seen = set()       # fingerprints of this run
+        self.pending = []       # _Judged not yet written
+        self.next_key = -1
+        self.new_phones = {}    # key of a new customer -> their phone
+        self.fallbacks = 0
+        self._users(self.staff_ids() | self.member_ids)
+
+    # ------------------------------------------------------------------ helpers
+
+    def staff_ids(self):
+        return {uid for uid, _name, _login in self.staff}
+
+    def _users(self, ids):
+        """Names and departure of the consultants ``ids`` not seen yet."""
+        ids = {i for i in ids if i and i not in self.checked_users}
+        if not ids:
+            return
+        self.checked_users |= ids
+        self.names.update(user_names(self.env, ids))
+        self.departed |= self.env["attribution.rotation"]._departed_user_ids(ids)
+
+    def _match(self, text, what):
+        if not text:
+            return None
+        if text not in self.matched:
+            try:
+                self.matched[text] = register.match_user(text, self.staff)
+            except terms.BilingualError as err:
+                self.matched[text] = err
+        found = self.matched[text]
+        if isinstance(found, terms.BilingualError):
+            raise terms.BilingualError("%s:%s" % (what[0], found.message_zh),
+                                       "%s: %s" % (what[1], found.message_en))
+        return found
+
+    def _project_clause(self, alias="v"):
+        """SQL condition (and parameters) of a row of the import's project."""
+        if self.project_id is None:
+            return "TRUE", ()
+        return "%s.team_id = %%s" % alias, (self.project_id,)
+
+    # ------------------------------------------------------------------ loading
+
+    def load(self, rows):
+        """Load the facts of ``rows`` (``RegisterRow``) not loaded yet."""
+        phones = {r.phone for r in rows} | {r.referrer_phone for r in rows
+                                            if r.referrer_phone}
+        phones = [p for p in phones if p not in self.holders]
+        if phones:
+            self.cr.execute("SELECT phone, partner_id FROM attribution_partner_phone "
+                            "WHERE phone = ANY(%s)", (phones,))
+            found = dict(self.cr.fetchall())
+            for phone in phones:
+                self.holders[phone] = found.get(phone)
+        self._load_customers({self.holders[p] for p in phones} - {None})
+        self._load_duplicates(rows)
+
+    def _load_customers(self, keys):
+        """Load the customers ``keys`` (partner ids) and, for B1, their relatives."""
+        keys = {k for k in keys if k and k > 0 and k not in self.customers}
+        while keys:
+            ids = list(keys)
+            customers = {k: replay.Customer(key=k) for k in ids}
+            cr = self.cr
+            cr.execute("SELECT id, name, is_developer_related FROM res_partner "
+                       "WHERE id = ANY(%s)", (ids,))
+            for pid, name, developer in cr.fetchall():
+                self.partner_names[pid] = name
+                customers[pid].is_developer_related = bool(developer)
+            users = set()
+            # the project's row, else (scope project) the row without project
+            cr.execute("""
+                SELECT DISTINCT ON (partner_id) partner_id, owner_id, last_followup_date
+                  FROM attribution_ownership
+                 WHERE partner_id = ANY(%s)
+                   AND (team_id IS NOT DISTINCT FROM %s OR team_id IS NULL)
+                 ORDER BY partner_id, (team_id IS NULL)""", (ids, self.project_id))
+            for pid, owner_id, followup in cr.fetchall():
+                customers[pid].owner_id = owner_id
+                customers[pid].last_followup_date = followup
+                users.add(owner_id)
+            clause, params = self._project_clause()
+            cr.execute("""
+                SELECT v.partner_id, v.owner_id, v.receiver_id, v.visit_datetime,
+                       v.create_date, v.import_fingerprint IS NOT NULL
+                  FROM attribution_visit v
+                 WHERE v.partner_id = ANY(%s) AND """ + clause + """
+                 ORDER BY v.visit_datetime DESC, v.id DESC""", (ids,) + params)
+            for pid, owner_id, receiver_id, at, created, imported in cr.fetchall():
+                customers[pid].registrations.append(policy.Registration(
+                    partner_id=pid, owner_id=owner_id, visit_datetime=at,
+                    receiver_id=receiver_id,
+                    entered_at=None if imported else created))
+                users.update((owner_id, receiver_id))
+            clause, params = self._project_clause("c")
+            cr.execute("""
+                SELECT DISTINCT ON (c.partner_id) c.partner_id, c.state, c.winner_id
+                  FROM attribution_conflict c
+                 WHERE c.partner_id = ANY(%s) AND """ + clause + """
+                 ORDER BY c.partner_id, c.create_date DESC, c.id DESC""",
+                       (ids,) + params)
+            for pid, state, winner_id in cr.fetchall():
+                customers[pid].ruling = policy.Ruling(state=state,
+                                                      winner_id=winner_id)
+                users.add(winner_id)
+            cr.execute("""
+                SELECT DISTINCT ON (partner_id) partner_id, import_had_owner
+                  FROM attribution_visit
+                 WHERE import_ref = %s AND partner_id = ANY(%s)
+                 ORDER BY partner_id, id""", (self.wizard.import_ref or "preview", ids))
+            for pid, had_owner in cr.fetchall():
+                customers[pid].had_owner = bool(had_owner)
+            cr.execute("""
+                SELECT partner_id, related_partner_id, relation_type
+                  FROM attribution_relation WHERE partner_id = ANY(%s)
+                 ORDER BY partner_id, relation_type, id""", (ids,))
+            kin = {}
+            for pid, related, relation_type in cr.fetchall():
+                kin.setdefault(pid, []).append((related, relation_type))
+            for pid, relatives in kin.items():
+                customers[pid].kin = tuple(relatives)
+            self._first_won(customers)
+            self.customers.update(customers)
+            self._users(users)
+            keys = {r for rels in kin.values() for r, _t in rels
+                    if r not in self.customers}
+
+    def _first_won(self, customers):
+        """``first_won_date`` of the customers (a referrer's B8 date), one search."""
+        # sudo: the referrers' deals belong to other consultants
+        leads = self.env["crm.lead"].sudo().with_context(active_test=False)
+        ids = list(customers)
+        for lead in leads.search(leads._attribution_won_domain() + [
+                "|", ("partner_id", "in", ids), ("buyer_partner_id", "in", ids)]):
+            if not lead.date_closed:
+                continue
+            day = fields.Datetime.from_string(lead.date_closed).date()
+            for partner in (lead.partner_id, lead.buyer_partner_id):
+                customer = customers.get(partner.id)
+                if customer and (customer.first_won_date is None
+                                 or day < customer.first_won_date):
+                    customer.first_won_date = day
+
+    def _load_duplicates(self, rows):
+        """The fingerprints and the (phone, minute, receiver) of the database's visits
+        that the chunk's rows could repeat (``_duplicate_of``)."""
+        phones = list({r.phone for r in rows})
+        self.dup_prints, self.dup_minutes = {}, {}
+        self.cr.execute("""
+            SELECT phone, receiver_id, date_trunc('minute', visit_datetime),
+                   import_fingerprint, name
+              FROM attribution_visit WHERE phone = ANY(%s)
+             ORDER BY visit_datetime DESC, id DESC""", (phones,))
+        for phone, receiver_id, minute, print_, name in self.cr.fetchall():
+            self.dup_minutes.setdefault((phone, receiver_id, minute), name)
+            if print_:
+                self.dup_prints[print_] = name
+        # a fingerprint can only be on a visit of its own phone, but an imported
+        # visit's phone may have been corrected since: look the prints up too
+        prints = []
+        for r in rows:
+            try:
+                receiver = self._match(r.receiver, ("", ""))
+            except terms.BilingualError:
+                continue
+            prints.append(register.fingerprint(r.phone, r.visit_at, receiver))
+        self.cr.execute("SELECT import_fingerprint, name FROM attribution_visit "
+                        "WHERE import_fingerprint = ANY(%s)", (prints,))
+        self.dup_prints.update(self.cr.fetchall())
+
+    # ------------------------------------------------------------------ judging
+
+    def judge_row(self, row):
+        """The line of ``row``: judged in memory (written by :meth:`flush`), or its
+        error or duplicate, or replayed through the desk's engine (a fallback)."""
+        visit_utc = terms.utc_from_office(row.visit_at, self.tz)
+        line = {"row": row.row, "partner_name": row.partner_name or "",
+                "phone": row.phone,
+                "visit_datetime": fields.Datetime.to_string(visit_utc)}
+        try:
+            receiver = self._match(row.receiver, ("接待顾问", "receiver"))
+            requested = self._match(row.requested, ("指定顾问", "requested consultant"))
+            referrer_key = None
+            if row.referrer_phone:
+                referrer_key = self.holders.get(row.referrer_phone)
+                if not referrer_key:
+                    raise terms.BilingualError(
+                        "介绍人电话 %s 不是已登记的客户" % row.referrer_phone,
+                        "the referrer's phone %s is not a registered customer"
+                        % row.referrer_phone)
+        except terms.BilingualError as err:
+            return dict(line, state="error", message=_("Row %s: %s") % (
+                row.row, err.message(self.lang)))
+        line["receiver_id"] = receiver
+        fingerprint = register.fingerprint(row.phone, row.visit_at, receiver)
+        if fingerprint in self.seen:
+            return dict(line, state="duplicate", message=_(
+                "Row %s: the same visit (phone, time, receiver) is on an earlier row "
+                "of this file.") % row.row)
+        name = self.dup_prints.get(fingerprint) or self.dup_minutes.get(
+            (row.phone, receiver, visit_utc.replace(second=0, microsecond=0)))
+        if name:
+            return dict(line, state="duplicate", message=_(
+                "Row %s: already registered (visit %s): not imported again.") % (
+                row.row, name))
+        self.seen.add(fingerprint)
+        if receiver in self.departed:
+            return dict(line, state="error", message=_("Row %s: %s") % (row.row, _(
+                "%s has left the office and cannot receive customers: leave the "
+                "receiver empty (the rotation serves) or name a consultant on "
+                "duty.") % self.names.get(receiver, "")))
+        key = self.holders.get(row.phone)
+        customer = self.customers.get(key) if key else None
+        new = customer is None
+        if new:
+            customer = replay.Customer(key=self.next_key, had_owner=False)
+        visit = replay.ReplayVisit(
+            kind=row.kind, visit_datetime=visit_utc, receiver_id=receiver,
+            requested_user_id=requested,
+            appointment_user_id=requested if row.kind == "appointment" else None,
+            brought_in_person=row.brought_in_person,
+            customer_recalls_consultant=row.customer_recalls_consultant,
+            asked_prior_visit=row.asked_prior_visit, entered_at=self.now,
+            late=policy.entered_late(visit_utc, self.now,
+                                     self.settings.late_entry_minutes))
+        referrers = ()
+        if referrer_key:
+            ref = self.customers.get(referrer_key) or replay.Customer(referrer_key)
+            referrers = (policy.Referrer(partner_id=referrer_key, owner_id=ref.owner_id,
+                                         first_won_date=ref.first_won_date),)
+        kin = replay.kin_visits(customer, self.customers, visit_utc)
+        departed = replay.departed_for(visit, customer, referrers, self.departed,
+                                       self.member_ids)
+        try:
+            judgement = replay.judge(
+                visit, customer, kin, referrers, self.settings, self.now, departed,
+                self.names, self.cover_uses_turn)
+        except policy.InvalidFacts as err:
+            return dict(line, state="error",
+                        message=_("Row %s: %s") % (row.row, err.message(self.lang)))
+        if judgement.fallback:
+            self.seen.discard(fingerprint)
+            return self._fallback(row, key, fingerprint)
+        decision = judgement.decision
+        had_owner = customer.had_owner if customer.had_owner is not None \
+            else customer.owner_id is not None
+        replay.record(customer, visit, decision)
+        if new:
+            self.next_key -= 1
+            self.customers[customer.key] = customer
+            self.holders[row.phone] = customer.key
+            self.partner_names[customer.key] = row.partner_name or row.phone
+            self.new_phones[customer.key] = row.phone
+        explanation = self.env["attribution.decision"]._explanation_for_user(
+            decision.explanation_zh, decision.explanation_en)
+        line.update(state="ok", partner_name=self.partner_names[customer.key],
+                    owner_id=decision.owner_id or False,
+                    rule_code=decision.rule_code or False, message=explanation or "")
+        self.pending.append(_Judged(
+            row=row, customer=customer, new=new, visit=visit, decision=decision,
+            receiver_id=receiver, requested_id=requested, referrer_key=referrer_key,
+            fingerprint=fingerprint, had_owner=had_owner, line=line))
+        return line
+
+    def _fallback(self, row, key, fingerprint):
+        """Replay ``row`` through the desk's engine, the rows judged before it
+        written first; its customer is then loaded again."""
+        self.fallbacks += 1
+        self.flush()
+        context = {"staff": self.staff, "tz": self.tz, "seen": set()}
+        line = self.wizard._replay_row(row, context)
+        key = self.holders.get(row.phone)
+        if line.get("state") == "ok":
+            self.seen.add(fingerprint)
+            key = self.env["attribution.visit"].sudo().browse(
+                line["visit_id"]).partner_id.id
+            self.holders[row.phone] = key
+        if key:
+            self.customers.pop(key, None)
+            self._load_customers({key})
+        return line
+
+    # ------------------------------------------------------------------ writing
+
+    def flush(self):
+        """Write the judged rows waiting (module docstring, step 3); fills the
+        ``visit_id`` of their lines. No commit."""
+        judged, self.pending = self.pending, []
+        if not judged:
+            return
+        env = self.env
+        # sudo: the rule book's records, written whoever imports (as the desk does)
+        su = env["res.partner"].sudo().env
+        new_ids = self._insert_customers(su, judged)
+        ref = self.wizard.import_ref or "preview"
+        reason = self.wizard.filename or _("the register")
+        visits = []
+        for item in judged:
+            decision = item.decision
+            visits.append({
+                "phone": item.row.phone,
+                "partner_name": item.row.partner_name or False,
+                "partner_id": item.customer.key,
+                "visit_datetime": item.visit.visit_datetime,
+                "team_id": self.team.id,
+                "kind": item.row.kind,
+                "receiver_id": decision.receiver_id or item.receiver_id,
+                "requested_user_id": item.requested_id or False,
+                "appointment_user_id": item.visit.appointment_user_id or False,
+                "brought_in_person": item.row.brought_in_person,
+                "asked_prior_visit": item.row.asked_prior_visit,
+                "customer_recalls_consultant": item.row.customer_recalls_consultant,
+                "note": item.row.note or False,
+                "late_entry_reason": _("Imported from %s, row %s") % (
+                    reason, item.row.row),
+                "is_late_entry": item.visit.late,
+                "import_fingerprint": item.fingerprint,
+                "import_ref": ref,
+                "import_had_owner": item.had_owner,
+                "owner_id": decision.owner_id or False,
+                "no_phone_notice": decision.show_no_phone_notice,
+                "cover_user_id": decision.cover_user_id or False,
+            })
+        visit_ids = bulk_mail.insert_rows(su, "attribution.visit", visits,
+                                          "import_fingerprint")
+        bulk_mail._insert_relation(su, "attribution.visit", "referrer_partner_ids", [
+            (visit_ids[item.fingerprint], item.referrer_key) for item in judged
+            if item.referrer_key])
+        decisions = []
+        for item in judged:
+            decision = item.decision
+            decisions.append({
+                "partner_id": item.customer.key,
+                "owner_id": decision.owner_id or False,
+                "previous_owner_id": decision.previous_owner_id or False,
+                "receiver_id": decision.receiver_id or item.receiver_id,
+                "rule_code": decision.rule_code,
+                "explanation": item.line["message"],
+                "explanation_zh": decision.explanation_zh,
+                "explanation_en": decision.explanation_en,
+                "visit_id": visit_ids[item.fingerprint],
+                "lead_id": False,
+                "conflict_id": False,
+                "team_id": self.team.id,
+                "decided_by_id": env.uid,
+            })
+        decision_ids = bulk_mail.insert_rows(su, "attribution.decision", decisions,
+                                             "visit_id")
+        self.cr.execute("""
+            UPDATE attribution_visit v SET decision_id = d.id FROM (VALUES %s) AS
+                   d(visit_id, id) WHERE v.id = d.visit_id""" % bulk_mail.values_sql(
+            self.cr, "(%s, %s)", list(decision_ids.items())))
+        rows = self._write_ownership(judged)
+        env.invalidate_all()
+        self._recompute(su, "attribution.visit", list(visit_ids.values()))
+        self._recompute(su, "attribution.ownership", rows)
+        if new_ids:
+            self._recompute(su, "res.partner", new_ids)
+        self._move_leads(su, judged)
+        for item in judged:
+            item.line["visit_id"] = visit_ids[item.fingerprint]
+
+    def _insert_customers(self, su, judged):
+        """Insert the run's new customers of ``judged`` (name, mobile, customer) and
+        their phone rows; their keys become partner ids. Returns the new ids."""
+        new = []
+        for item in judged:
+            if item.customer.key < 0 and item.customer not in new:
+                new.append(item.customer)
+        if not new:
+            return []
+        Partner = su["res.partner"].with_context(
+            tracking_disable=True, **{terms.CTX_SHEET_IMPORT: True})
+        ids = bulk_mail.insert_rows(Partner.env, "res.partner", [
+            {"name": self.partner_names[c.key], "mobile": self.new_phones[c.key],
+             "customer": True} for c in new], "mobile")
+        bulk_mail.insert_rows(su, "attribution.partner.phone", [
+            {"partner_id": ids[self.new_phones[c.key]], "phone": self.new_phones[c.key],
+             "source": "mobile"} for c in new], "partner_id")
+        for customer in new:
+            old = customer.key
+            phone = self.new_phones.pop(old)
+            customer.key = ids[phone]
+            self.customers[customer.key] = self.customers.pop(old)
+            self.partner_names[customer.key] = self.partner_names.pop(old)
+            self.holders[phone] = customer.key
+        return list(ids.values())
+
+    def _write_ownership(self, judged):
+        """The ownership rows of the customers of ``judged`` in the project: the
+        last owner the run gave (INSERT, or UPDATE of the row, which takes the
+        project in scope ``project`` when it had none). Returns the row ids."""
+        last = {}
+        for item in judged:
+            last[item.customer.key] = item.decision.owner_id
+        cr = self.cr
+        cr.execute("""
+            SELECT DISTINCT ON (partner_id) partner_id, id FROM attribution_ownership
+             WHERE partner_id = ANY(%s)
+               AND (team_id IS NOT DISTINCT FROM %s OR team_id IS NULL)
+             ORDER BY partner_id, (team_id IS NULL)""", (list(last), self.project_id))
+        existing = dict(cr.fetchall())
+        if existing:
+            cr.execute("""
+                UPDATE attribution_ownership o
+                   SET owner_id = v.owner_id, team_id = %s, write_uid = %s,
+                       write_date = (now() AT TIME ZONE 'UTC')
+                  FROM (VALUES """ + bulk_mail.values_sql(cr, "(%s, %s::int)", [
+                (row_id, last[pid]) for pid, row_id in existing.items()]) + """)
+                       AS v(id, owner_id)
+                 WHERE o.id = v.id""", (self.project_id, self.env.uid))
+        inserted = bulk_mail.insert_rows(
+            self.env["attribution.ownership"].sudo().env, "attribution.ownership", [
+                {"partner_id": pid, "team_id": self.project_id or False,
+                 "owner_id": owner or False}
+                for pid, owner in last.items() if pid not in existing],
+            "partner_id")
+        return list(existing.values()) + list(inserted.values())
+
+    def _recompute(self, su, model_name, ids):
+        """Compute the stored computed fields of the records ``ids`` written in SQL,
+        as the ORM's ``create`` would have."""
+        records = su[model_name].browse(ids)
+        for field in records._fields.values():
+            if field.store and field.compute:
+                su.add_todo(field, records)
+        records.recompute()
+
+    def _move_leads(self, su, judged):
+        """The open leads of the customers who existed before the run follow their
+        new owner (``attribution.decision._log``)."""
+        last = {}
+        for item in judged:
+            if not item.new:
+                last[item.customer.key] = item.decision.owner_id
+        if not last:
+            return
+        self.cr.execute("SELECT DISTINCT partner_id FROM crm_lead "
+                        "WHERE partner_id = ANY(%s) AND active", (list(last),))
+        Decision = su["attribution.decision"]
+        for (pid,) in self.cr.fetchall():
+            owner = su["res.users"].browse(last[pid] or [])
+            partner = su["res.partner"].browse(pid)
+            leads = Decision._open_leads(partner, partner._attribution_row(
+                self.team).team_id).filtered(lambda ld: ld.user_id != owner)
+            if leads:
+                leads.write({"user_id": owner.id or False})
+
+    def forget(self, seen):
+        """Forget what was loaded and judged since the last :meth:`flush` (the
+        chunk was rolled back); ``seen``: the run's fingerprints before it."""
+        self.customers.clear()
+        self.holders.clear()
+        self.partner_names.clear()
+        self.new_phones.clear()
+        self.pending = []
+        self.seen = set(seen)
+
+    # ------------------------------------------------------------------ run
+
+    def run(self, rows, write):
+        """The lines of ``rows`` (in replay order), chunk after chunk; written after
+        each chunk when ``write``."""
+        lines = []
+        for start in range(0, len(rows), CHUNK_ROWS):
+            chunk = rows[start:start + CHUNK_ROWS]
+            self.load(chunk)
+            for row in chunk:
+                lines.append(self.judge_row(row))
+            if write:
+                self.flush()
+        return lines
