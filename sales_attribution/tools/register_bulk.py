@@ -93,6 +93,7 @@ class RegisterBulk(object):
             [("team_id", "=", self.team.id)], limit=1)
         self.member_ids = frozenset(self.rotation.member_ids.mapped("user_id").ids)
         self.now = fields.Datetime.from_string(fields.Datetime.now())
+        self.user_tz = self.env.context.get("tz") or self.env.user.tz
         self.customers = {}     # key -> replay.Customer
         self.partner_names = {}  # key -> name
         self.holders = {}       # phone -> key (None: nobody holds it)
@@ -104,6 +105,7 @@ class RegisterBulk(object):
         self.pending = []       # _Judged not yet written
         self.next_key = -1
         self.new_phones = {}    # key of a new customer -> their phone
+        self.key_map = {}       # key of a saved new customer -> their partner id
         self.fallbacks = 0
         self._users(self.staff_ids() | self.member_ids)
 
@@ -372,8 +374,8 @@ class RegisterBulk(object):
         context = {"staff": self.staff, "tz": self.tz, "seen": set()}
         line = self.wizard._replay_row(row, context)
         key = self.holders.get(row.phone)
+        self.seen.add(fingerprint)  # as the desk's replay keeps it, whatever it became
         if line.get("state") == "ok":
-            self.seen.add(fingerprint)
             key = self.env["attribution.visit"].sudo().browse(
                 line["visit_id"]).partner_id.id
             self.holders[row.phone] = key
@@ -426,8 +428,9 @@ class RegisterBulk(object):
         visit_ids = bulk_mail.insert_rows(su, "attribution.visit", visits,
                                           "import_fingerprint")
         bulk_mail._insert_relation(su, "attribution.visit", "referrer_partner_ids", [
-            (visit_ids[item.fingerprint], item.referrer_key) for item in judged
-            if item.referrer_key])
+            (visit_ids[item.fingerprint], self.key_map.get(item.referrer_key,
+                                                           item.referrer_key))
+            for item in judged if item.referrer_key])
         decisions = []
         for item in judged:
             decision = item.decision
@@ -454,10 +457,13 @@ class RegisterBulk(object):
             self.cr, "(%s, %s)", list(decision_ids.items())))
         rows = self._write_ownership(judged)
         env.invalidate_all()
-        self._recompute(su, "attribution.visit", list(visit_ids.values()))
-        self._recompute(su, "attribution.ownership", rows)
+        # computed as the desk computes them: the visit's name on the importing
+        # user's clock (sudo keeps the context, not the user's time zone)
+        computing = su(context=dict(su.context, tz=self.user_tz))
         if new_ids:
-            self._recompute(su, "res.partner", new_ids)
+            self._recompute(computing, "res.partner", new_ids)
+        self._recompute(computing, "attribution.visit", list(visit_ids.values()))
+        self._recompute(computing, "attribution.ownership", rows)
         self._move_leads(su, judged)
         for item in judged:
             item.line["visit_id"] = visit_ids[item.fingerprint]
@@ -482,7 +488,7 @@ class RegisterBulk(object):
         for customer in new:
             old = customer.key
             phone = self.new_phones.pop(old)
-            customer.key = ids[phone]
+            customer.key = self.key_map[old] = ids[phone]
             self.customers[customer.key] = self.customers.pop(old)
             self.partner_names[customer.key] = self.partner_names.pop(old)
             self.holders[phone] = customer.key
