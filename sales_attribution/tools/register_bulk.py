@@ -18,8 +18,9 @@ through the desk's engine row by row:
    it opens a conflict, needs today's consultant on duty, or a developer-related
    customer) goes through the desk's engine (``_replay_row``) after the judged rows
    before it are written, and its customer is loaded again from the database;
-3. *write* (:meth:`RegisterBulk.flush`, the import after each chunk; the preview only
-   before a fallback, inside its rolled-back savepoint): one INSERT per table for the
+3. *write* (``RegisterWriter.flush``, ``tools/register_bulk_write.py``; the import
+   after each chunk, the preview only before a fallback, inside its rolled-back
+   savepoint): one INSERT per table for the
    new customers (``res.partner``, stored computed fields then computed by the ORM)
    and their phone rows, the visits (with their referrers), the decisions, the
    ownership rows (INSERT or UPDATE of the owner, visit dates computed by the ORM),
@@ -45,7 +46,7 @@ from ..attribution import ownership as policy
 from ..attribution import register_import as register
 from ..attribution import register_replay as replay
 from ..attribution import terms
-from . import bulk_mail
+from .register_bulk_write import RegisterWriter
 from .visit_facts import user_names
 
 #: rows whose facts are loaded together (and, importing, written together)
@@ -69,7 +70,7 @@ class _Judged:
     line: dict
 
 
-class RegisterBulk(object):
+class RegisterBulk(RegisterWriter):
     """The bulk replay of one import run (module docstring) for ``wizard`` (an
     ``attribution.visit.import`` record with its project, file name and
     ``import_ref``, in the user's language)."""
@@ -383,186 +384,6 @@ class RegisterBulk(object):
             self.customers.pop(key, None)
             self._load_customers({key})
         return line
-
-    # ------------------------------------------------------------------ writing
-
-    def flush(self):
-        """Write the judged rows waiting (module docstring, step 3); fills the
-        ``visit_id`` of their lines. No commit."""
-        judged, self.pending = self.pending, []
-        if not judged:
-            return
-        env = self.env
-        # sudo: the rule book's records, written whoever imports (as the desk does)
-        su = env["res.partner"].sudo().env
-        new_ids = self._insert_customers(su, judged)
-        ref = self.wizard.import_ref or "preview"
-        reason = self.wizard.filename or _("the register")
-        visits = []
-        for item in judged:
-            decision = item.decision
-            visits.append({
-                "phone": item.row.phone,
-                "partner_name": item.row.partner_name or False,
-                "partner_id": item.customer.key,
-                "visit_datetime": item.visit.visit_datetime,
-                "team_id": self.team.id,
-                "kind": item.row.kind,
-                "receiver_id": decision.receiver_id or item.receiver_id,
-                "requested_user_id": item.requested_id or False,
-                "appointment_user_id": item.visit.appointment_user_id or False,
-                "brought_in_person": item.row.brought_in_person,
-                "asked_prior_visit": item.row.asked_prior_visit,
-                "customer_recalls_consultant": item.row.customer_recalls_consultant,
-                "note": item.row.note or False,
-                "late_entry_reason": _("Imported from %s, row %s") % (
-                    reason, item.row.row),
-                "is_late_entry": item.visit.late,
-                "import_fingerprint": item.fingerprint,
-                "import_ref": ref,
-                "import_had_owner": item.had_owner,
-                "owner_id": decision.owner_id or False,
-                "no_phone_notice": decision.show_no_phone_notice,
-                "cover_user_id": decision.cover_user_id or False,
-            })
-        visit_ids = bulk_mail.insert_rows(su, "attribution.visit", visits,
-                                          "import_fingerprint")
-        bulk_mail._insert_relation(su, "attribution.visit", "referrer_partner_ids", [
-            (visit_ids[item.fingerprint], self.key_map.get(item.referrer_key,
-                                                           item.referrer_key))
-            for item in judged if item.referrer_key])
-        decisions = []
-        for item in judged:
-            decision = item.decision
-            decisions.append({
-                "partner_id": item.customer.key,
-                "owner_id": decision.owner_id or False,
-                "previous_owner_id": decision.previous_owner_id or False,
-                "receiver_id": decision.receiver_id or item.receiver_id,
-                "rule_code": decision.rule_code,
-                "explanation": item.line["message"],
-                "explanation_zh": decision.explanation_zh,
-                "explanation_en": decision.explanation_en,
-                "visit_id": visit_ids[item.fingerprint],
-                "lead_id": False,
-                "conflict_id": False,
-                "team_id": self.team.id,
-                "decided_by_id": env.uid,
-            })
-        decision_ids = bulk_mail.insert_rows(su, "attribution.decision", decisions,
-                                             "visit_id")
-        self.cr.execute("""
-            UPDATE attribution_visit v SET decision_id = d.id FROM (VALUES %s) AS
-                   d(visit_id, id) WHERE v.id = d.visit_id""" % bulk_mail.values_sql(
-            self.cr, "(%s, %s)", list(decision_ids.items())))
-        rows = self._write_ownership(judged)
-        env.invalidate_all()
-        # computed as the desk computes them: the visit's name on the importing
-        # user's clock (sudo keeps the context, not the user's time zone)
-        computing = su(context=dict(su.context, tz=self.user_tz))
-        if new_ids:
-            self._recompute(computing, "res.partner", new_ids)
-        self._recompute(computing, "attribution.visit", list(visit_ids.values()))
-        self._recompute(computing, "attribution.ownership", rows)
-        self._move_leads(su, judged)
-        for item in judged:
-            item.line["visit_id"] = visit_ids[item.fingerprint]
-
-    def _insert_customers(self, su, judged):
-        """Insert the run's new customers of ``judged`` (name, mobile, customer) and
-        their phone rows; their keys become partner ids. Returns the new ids."""
-        new = []
-        for item in judged:
-            if item.customer.key < 0 and item.customer not in new:
-                new.append(item.customer)
-        if not new:
-            return []
-        Partner = su["res.partner"].with_context(
-            tracking_disable=True, **{terms.CTX_SHEET_IMPORT: True})
-        ids = bulk_mail.insert_rows(Partner.env, "res.partner", [
-            {"name": self.partner_names[c.key], "mobile": self.new_phones[c.key],
-             "customer": True} for c in new], "mobile")
-        bulk_mail.insert_rows(su, "attribution.partner.phone", [
-            {"partner_id": ids[self.new_phones[c.key]], "phone": self.new_phones[c.key],
-             "source": "mobile"} for c in new], "partner_id")
-        for customer in new:
-            old = customer.key
-            phone = self.new_phones.pop(old)
-            customer.key = self.key_map[old] = ids[phone]
-            self.customers[customer.key] = self.customers.pop(old)
-            self.partner_names[customer.key] = self.partner_names.pop(old)
-            self.holders[phone] = customer.key
-        return list(ids.values())
-
-    def _write_ownership(self, judged):
-        """The ownership rows of the customers of ``judged`` in the project: the
-        last owner the run gave (INSERT, or UPDATE of the row, which takes the
-        project in scope ``project`` when it had none). Returns the row ids."""
-        last = {}
-        for item in judged:
-            last[item.customer.key] = item.decision.owner_id
-        cr = self.cr
-        cr.execute("""
-            SELECT DISTINCT ON (partner_id) partner_id, id FROM attribution_ownership
-             WHERE partner_id = ANY(%s)
-               AND (team_id IS NOT DISTINCT FROM %s OR team_id IS NULL)
-             ORDER BY partner_id, (team_id IS NULL)""", (list(last), self.project_id))
-        existing = dict(cr.fetchall())
-        if existing:
-            cr.execute("""
-                UPDATE attribution_ownership o
-                   SET owner_id = v.owner_id, team_id = %s, write_uid = %s,
-                       write_date = (now() AT TIME ZONE 'UTC')
-                  FROM (VALUES """ + bulk_mail.values_sql(cr, "(%s, %s::int)", [
-                (row_id, last[pid]) for pid, row_id in existing.items()]) + """)
-                       AS v(id, owner_id)
-                 WHERE o.id = v.id""", (self.project_id, self.env.uid))
-        inserted = bulk_mail.insert_rows(
-            self.env["attribution.ownership"].sudo().env, "attribution.ownership", [
-                {"partner_id": pid, "team_id": self.project_id or False,
-                 "owner_id": owner or False}
-                for pid, owner in last.items() if pid not in existing],
-            "partner_id")
-        return list(existing.values()) + list(inserted.values())
-
-    def _recompute(self, su, model_name, ids):
-        """Compute the stored computed fields of the records ``ids`` written in SQL,
-        as the ORM's ``create`` would have."""
-        records = su[model_name].browse(ids)
-        for field in records._fields.values():
-            if field.store and field.compute:
-                su.add_todo(field, records)
-        records.recompute()
-
-    def _move_leads(self, su, judged):
-        """The open leads of the customers who existed before the run follow their
-        new owner (``attribution.decision._log``)."""
-        last = {}
-        for item in judged:
-            if not item.new:
-                last[item.customer.key] = item.decision.owner_id
-        if not last:
-            return
-        self.cr.execute("SELECT DISTINCT partner_id FROM crm_lead "
-                        "WHERE partner_id = ANY(%s) AND active", (list(last),))
-        Decision = su["attribution.decision"]
-        for (pid,) in self.cr.fetchall():
-            owner = su["res.users"].browse(last[pid] or [])
-            partner = su["res.partner"].browse(pid)
-            leads = Decision._open_leads(partner, partner._attribution_row(
-                self.team).team_id).filtered(lambda ld: ld.user_id != owner)
-            if leads:
-                leads.write({"user_id": owner.id or False})
-
-    def forget(self, seen):
-        """Forget what was loaded and judged since the last :meth:`flush` (the
-        chunk was rolled back); ``seen``: the run's fingerprints before it."""
-        self.customers.clear()
-        self.holders.clear()
-        self.partner_names.clear()
-        self.new_phones.clear()
-        self.pending = []
-        self.seen = set(seen)
 
     # ------------------------------------------------------------------ run
 
