@@ -97,6 +97,9 @@ def main():
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--kind", choices=("visit", "deal"), default="visit")
     parser.add_argument("--results")
+    parser.add_argument("--per-row", action="store_true",
+                        help="replay every row through the desk's engine (the path "
+                             "before the bulk import), for a baseline")
     opts = parser.parse_args(args)
     registry = benchlib.open_registry(odoo_args)
     with benchlib.environment(registry) as env:
@@ -118,13 +121,14 @@ def main():
         before = maxrss_mb()
         vals = {"file": content, "filename": "bench_%s.xlsx" % kind,
                 "team_id": team.id}
-        wizard = env[model].create(vals)
+        context = {"attribution_import_per_row": True} if opts.per_row else {}
+        wizard = env[model].with_context(**context).create(vals)
         timer = benchlib.Timer()
         wizard.action_preview()
         preview_seconds = timer.seconds
         env.cr.rollback()
         env.clear()
-        wizard = env[model].create(vals)
+        wizard = env[model].with_context(**context).create(vals)
         # the background path whatever --rows (50 000 takes it anyway)
         env["ir.config_parameter"].set_param(
             "sales_attribution.import_background_rows", "1")
@@ -133,7 +137,7 @@ def main():
         batch = env["attribution.import.batch"].browse(action.get("res_id")) \
             if action.get("res_model") == "attribution.import.batch" else None
         env.cr.commit()
-        Batch = env["attribution.import.batch"]
+        Batch = env["attribution.import.batch"].with_context(**context)
         while batch and Batch._cron_process(seconds=3600):
             pass
         import_seconds = timer.seconds
@@ -143,7 +147,8 @@ def main():
             counts = batch.read(["state", "row_total", "count_ok", "count_error",
                                  "count_duplicate"])[0]
             counts.pop("id", None)
-    result = {"kind": kind, "rows": opts.rows, "preview_seconds": preview_seconds,
+    result = {"kind": kind, "rows": opts.rows, "per_row": opts.per_row,
+              "preview_seconds": preview_seconds,
               "import_seconds": import_seconds, "peak_rss_mb": maxrss_mb(),
               "rss_before_mb": before, "batch": counts}
     print("[bench import] %s" % result, flush=True)

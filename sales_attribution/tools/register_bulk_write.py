@@ -101,6 +101,8 @@ class RegisterWriter(object):
         if new_ids:
             self._recompute(computing, "res.partner", new_ids)
         self._recompute(computing, "attribution.visit", list(visit_ids.values()))
+        self._recompute(computing, "attribution.decision",
+                        list(decision_ids.values()))
         self._recompute(computing, "attribution.ownership", rows)
         self._move_leads(su, judged)
         for item in judged:
