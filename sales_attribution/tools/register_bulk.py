@@ -53,6 +53,15 @@ from .visit_facts import user_names
 CHUNK_ROWS = 500
 
 
+def _dt(value):
+    """A timestamp as psycopg2 gives it in Odoo (text) as a naive ``datetime``."""
+    return fields.Datetime.from_string(value) if value else None
+
+
+def _date(value):
+    return fields.Date.from_string(value) if value else None
+
+
 @dataclasses.dataclass
 class _Judged:
     """A row judged in memory, waiting to be written."""
@@ -182,7 +191,7 @@ class RegisterBulk(RegisterWriter):
                  ORDER BY partner_id, (team_id IS NULL)""", (ids, self.project_id))
             for pid, owner_id, followup in cr.fetchall():
                 customers[pid].owner_id = owner_id
-                customers[pid].last_followup_date = followup
+                customers[pid].last_followup_date = _date(followup)
                 users.add(owner_id)
             clause, params = self._project_clause()
             cr.execute("""
@@ -193,9 +202,9 @@ class RegisterBulk(RegisterWriter):
                  ORDER BY v.visit_datetime DESC, v.id DESC""", (ids,) + params)
             for pid, owner_id, receiver_id, at, created, imported in cr.fetchall():
                 customers[pid].registrations.append(policy.Registration(
-                    partner_id=pid, owner_id=owner_id, visit_datetime=at,
+                    partner_id=pid, owner_id=owner_id, visit_datetime=_dt(at),
                     receiver_id=receiver_id,
-                    entered_at=None if imported else created))
+                    entered_at=None if imported else _dt(created)))
                 users.update((owner_id, receiver_id))
             clause, params = self._project_clause("c")
             cr.execute("""
@@ -257,7 +266,7 @@ class RegisterBulk(RegisterWriter):
               FROM attribution_visit WHERE phone = ANY(%s)
              ORDER BY visit_datetime DESC, id DESC""", (phones,))
         for phone, receiver_id, minute, print_, name in self.cr.fetchall():
-            self.dup_minutes.setdefault((phone, receiver_id, minute), name)
+            self.dup_minutes.setdefault((phone, receiver_id, _dt(minute)), name)
             if print_:
                 self.dup_prints[print_] = name
         # a fingerprint can only be on a visit of its own phone, but an imported

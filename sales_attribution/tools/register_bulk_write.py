@@ -94,7 +94,7 @@ class RegisterWriter(object):
                    d(visit_id, id) WHERE v.id = d.visit_id""" % bulk_mail.values_sql(
             self.cr, "(%s, %s)", list(decision_ids.items())))
         rows = self._write_ownership(judged)
-        env.invalidate_all()
+        env.cache.invalidate()
         # computed as the desk computes them: the visit's name on the importing
         # user's clock (sudo keeps the context, not the user's time zone)
         computing = su(context=dict(su.context, tz=self.user_tz))
