@@ -188,14 +188,14 @@ class TestRegisterBulk(VisitImportCase):
     @contextlib.contextmanager
     def desk_rows(self):
         """Record the rows the desk's engine replays (the list yielded)."""
-        real = bulk_wizard.AttributionVisitImport._replay_row
+        wizard_class = type(self.env["attribution.visit.import"])  # the registry's
+        real = wizard_class._replay_row
         rows = []
 
         def replay_row(wizard, row, context):
             rows.append(row.row)
             return real(wizard, row, context)
-        with mock.patch.object(bulk_wizard.AttributionVisitImport, "_replay_row",
-                               replay_row):
+        with mock.patch.object(wizard_class, "_replay_row", replay_row):
             yield rows
 
     @staticmethod
