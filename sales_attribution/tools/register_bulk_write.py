@@ -15,6 +15,8 @@ to their new owner through the ORM (as ``attribution.decision._log``). No chatte
 note, no owner notice, no activity (the module docstring of ``register_bulk``). No
 commit: the caller's savepoint holds the chunk.
 """
+from psycopg2.extras import execute_values
+
 from odoo import _
 
 from ..attribution import terms
@@ -89,10 +91,10 @@ class RegisterWriter(object):
             })
         decision_ids = bulk_mail.insert_rows(su, "attribution.decision", decisions,
                                              "visit_id")
-        self.cr.execute("""
+        execute_values(self.cr, """
             UPDATE attribution_visit v SET decision_id = d.id FROM (VALUES %s) AS
-                   d(visit_id, id) WHERE v.id = d.visit_id""" % bulk_mail.values_sql(
-            self.cr, "(%s, %s)", list(decision_ids.items())))
+                   d(visit_id, id) WHERE v.id = d.visit_id""",
+                       list(decision_ids.items()), page_size=len(decision_ids))
         rows = self._write_ownership(judged)
         env.cache.invalidate()
         # computed as the desk computes them: the visit's name on the importing
@@ -149,14 +151,16 @@ class RegisterWriter(object):
              ORDER BY partner_id, (team_id IS NULL)""", (list(last), self.project_id))
         existing = dict(cr.fetchall())
         if existing:
-            cr.execute("""
+            values = [(row_id, last[pid], self.project_id, self.env.uid)
+                      for pid, row_id in existing.items()]
+            execute_values(
+                cr, """
                 UPDATE attribution_ownership o
-                   SET owner_id = v.owner_id, team_id = %s, write_uid = %s,
-                       write_date = (now() AT TIME ZONE 'UTC')
-                  FROM (VALUES """ + bulk_mail.values_sql(cr, "(%s, %s::int)", [
-                (row_id, last[pid]) for pid, row_id in existing.items()]) + """)
-                       AS v(id, owner_id)
-                 WHERE o.id = v.id""", (self.project_id, self.env.uid))
+                   SET owner_id = v.owner_id, team_id = v.team_id,
+                       write_uid = v.uid, write_date = (now() AT TIME ZONE 'UTC')
+                  FROM (VALUES %s) AS v(id, owner_id, team_id, uid)
+                 WHERE o.id = v.id""", values,
+                template="(%s, %s::int, %s::int, %s::int)", page_size=len(values))
         inserted = bulk_mail.insert_rows(
             self.env["attribution.ownership"].sudo().env, "attribution.ownership", [
                 {"partner_id": pid, "team_id": self.project_id or False,
