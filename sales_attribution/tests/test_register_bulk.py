@@ -126,8 +126,11 @@ class TestRegisterBulk(VisitImportCase):
              c.proposed_owner_id.id)
             for c in env["attribution.conflict"].search(
                 [("partner_id", "in", partners.ids)]))
-        seen["partners"] = sorted((p.mobile, p.name, p.attribution_phone)
-                                  for p in partners)
+        seen["partners"] = sorted(
+            (p.mobile, p.name, p.display_name, p.attribution_phone,
+             p.attribution_salutation or "", p.commercial_partner_id == p,
+             p.partner_share, p.customer, p.company_id.id, p.lang or "")
+            for p in partners)
         return seen
 
     def rolled_back(self, run):

@@ -106,6 +106,7 @@ class RegisterBulk(RegisterWriter):
         self.user_tz = self.env.context.get("tz") or self.env.user.tz
         self.customers = {}     # key -> replay.Customer
         self.partner_names = {}  # key -> name
+        self.display_names = {}  # key -> display name
         self.holders = {}       # phone -> key (None: nobody holds it)
         self.names = {}         # user id -> name
         self.departed = frozenset()
@@ -176,10 +177,11 @@ class RegisterBulk(RegisterWriter):
             ids = list(keys)
             customers = {k: replay.Customer(key=k) for k in ids}
             cr = self.cr
-            cr.execute("SELECT id, name, is_developer_related FROM res_partner "
-                       "WHERE id = ANY(%s)", (ids,))
-            for pid, name, developer in cr.fetchall():
+            cr.execute("SELECT id, name, display_name, is_developer_related "
+                       "FROM res_partner WHERE id = ANY(%s)", (ids,))
+            for pid, name, display_name, developer in cr.fetchall():
                 self.partner_names[pid] = name
+                self.display_names[pid] = display_name
                 customers[pid].is_developer_related = bool(developer)
             users = set()
             # the project's row, else (scope project) the row without project
@@ -364,6 +366,7 @@ class RegisterBulk(RegisterWriter):
             self.customers[customer.key] = customer
             self.holders[row.phone] = customer.key
             self.partner_names[customer.key] = row.partner_name or row.phone
+            self.display_names[customer.key] = row.partner_name or row.phone
             self.new_phones[customer.key] = row.phone
         explanation = self.env["attribution.decision"]._explanation_for_user(
             decision.explanation_zh, decision.explanation_en)

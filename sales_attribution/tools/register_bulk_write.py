@@ -15,12 +15,22 @@ to their new owner through the ORM (as ``attribution.decision._log``). No chatte
 note, no owner notice, no activity (the module docstring of ``register_bulk``). No
 commit: the caller's savepoint holds the chunk.
 """
+import pytz
 from psycopg2.extras import execute_values
 
 from odoo import _
 
 from ..attribution import terms
+from ..attribution.salutation import default_salutation
 from . import bulk_mail
+
+
+#: the stored computed fields of a new customer the INSERT sets (and the UPDATE of
+#: ``commercial_partner_id``; the related ones are empty for a contact without
+#: company, country or activity)
+_PARTNER_SET = ("display_name", "partner_share", "commercial_company_name",
+                "attribution_phone", "attribution_salutation", "commercial_partner_id",
+                "commercial_partner_country_id", "activity_date_deadline")
 
 
 class RegisterWriter(object):
@@ -58,6 +68,11 @@ class RegisterWriter(object):
                 "late_entry_reason": _("Imported from %s, row %s") % (
                     reason, item.row.row),
                 "is_late_entry": item.visit.late,
+                # the stored computed fields, as the ORM computes them
+                "name": "%s %s" % (
+                    self.display_names.get(item.customer.key) or item.row.phone,
+                    self._desk_time(item.visit.visit_datetime)),
+                "rule_code": decision.rule_code,
                 "import_fingerprint": item.fingerprint,
                 "import_ref": ref,
                 "import_had_owner": item.had_owner,
@@ -96,16 +111,16 @@ class RegisterWriter(object):
                    d(visit_id, id) WHERE v.id = d.visit_id""",
                        list(decision_ids.items()), page_size=len(decision_ids))
         rows = self._write_ownership(judged)
+        self._ownership_dates(rows)
         env.cache.invalidate()
-        # computed as the desk computes them: the visit's name on the importing
-        # user's clock (sudo keeps the context, not the user's time zone)
-        computing = su(context=dict(su.context, tz=self.user_tz))
+        # any other stored computed field (another addon's), by the ORM
         if new_ids:
-            self._recompute(computing, "res.partner", new_ids)
-        self._recompute(computing, "attribution.visit", list(visit_ids.values()))
-        self._recompute(computing, "attribution.decision",
-                        list(decision_ids.values()))
-        self._recompute(computing, "attribution.ownership", rows)
+            self._recompute(su, "res.partner", new_ids, _PARTNER_SET)
+        self._recompute(su, "attribution.visit", list(visit_ids.values()),
+                        ("name", "rule_code", "activity_date_deadline"))
+        self._recompute(su, "attribution.decision", list(decision_ids.values()))
+        self._recompute(su, "attribution.ownership", rows,
+                        ("first_visit_date", "last_visit_date"))
         self._move_leads(su, judged)
         for item in judged:
             item.line["visit_id"] = visit_ids[item.fingerprint]
@@ -121,9 +136,21 @@ class RegisterWriter(object):
             return []
         Partner = su["res.partner"].with_context(
             tracking_disable=True, **{terms.CTX_SHEET_IMPORT: True})
-        ids = bulk_mail.insert_rows(Partner.env, "res.partner", [
-            {"name": self.partner_names[c.key], "mobile": self.new_phones[c.key],
-             "customer": True} for c in new], "mobile")
+        rows = []
+        for customer in new:
+            name = self.partner_names[customer.key]
+            rows.append({
+                "name": name, "mobile": self.new_phones[customer.key],
+                "customer": True,
+                # the stored computed fields of a new contact without company
+                "display_name": name, "partner_share": True,
+                "commercial_company_name": False,
+                "attribution_phone": self.new_phones[customer.key],
+                "attribution_salutation": default_salutation(
+                    name, title=False, is_company=False) or False})
+        ids = bulk_mail.insert_rows(Partner.env, "res.partner", rows, "mobile")
+        self.cr.execute("UPDATE res_partner SET commercial_partner_id = id "
+                        "WHERE id = ANY(%s)", (list(ids.values()),))
         bulk_mail.insert_rows(su, "attribution.partner.phone", [
             {"partner_id": ids[self.new_phones[c.key]], "phone": self.new_phones[c.key],
              "source": "mobile"} for c in new], "partner_id")
@@ -133,6 +160,7 @@ class RegisterWriter(object):
             customer.key = self.key_map[old] = ids[phone]
             self.customers[customer.key] = self.customers.pop(old)
             self.partner_names[customer.key] = self.partner_names.pop(old)
+            self.display_names[customer.key] = self.display_names.pop(old)
             self.holders[phone] = customer.key
         return list(ids.values())
 
@@ -169,14 +197,71 @@ class RegisterWriter(object):
             "partner_id")
         return list(existing.values()) + list(inserted.values())
 
-    def _recompute(self, su, model_name, ids):
-        """Compute the stored computed fields of the records ``ids`` written in SQL,
-        as the ORM's ``create`` would have."""
+    def _recompute(self, su, model_name, ids, given=()):
+        """Compute the stored computed fields of the records ``ids`` written in SQL
+        but those ``given`` (set by the INSERT), as the ORM's ``create`` would
+        have: each compute method once on all the records (in cache, as the ORM
+        computes), then one UPDATE of the columns (the ORM's ``recompute`` writes
+        each distinct value with its own ``_write``)."""
         records = su[model_name].browse(ids)
-        for field in records._fields.values():
-            if field.store and field.compute:
-                su.add_todo(field, records)
-        records.recompute()
+        fields = [f for f in records._fields.values()
+                  if f.store and f.compute and f.column_type and f.name not in given]
+        done = set()
+        for field in fields:
+            if field not in done:
+                field.compute_value(records)
+                done.update(records._field_computed.get(field, [field]))
+        if not fields:
+            return
+        values = []
+        for record in records:
+            values.append([record.id] + [
+                f.convert_to_column(f.convert_to_write(record[f.name], record),
+                                    record) for f in fields])
+        # table and column names come from the model's fields, never from input
+        execute_values(
+            self.cr, 'UPDATE "%s" t SET %s FROM (VALUES %%s) AS v(id, %s) '
+            'WHERE t.id = v.id' % (
+                records._table,
+                ", ".join('"%s" = v."%s"' % (f.name, f.name) for f in fields),
+                ", ".join('"%s"' % f.name for f in fields)),
+            values, template="(%%s, %s)" % ", ".join(
+                "%%s::%s" % f.column_type[1] for f in fields),
+            page_size=len(values))
+        records.invalidate_cache()
+
+    def _ownership_dates(self, row_ids):
+        """``first_visit_date`` and ``last_visit_date`` of the ownership rows
+        ``row_ids`` (``attribution.ownership._compute_visit_dates``: the office
+        dates of the customer's first and last visit in the row's project, every
+        visit for a row without project) in the importing company's zone."""
+        if not row_ids:
+            return
+        self.cr.execute("""
+            UPDATE attribution_ownership o
+               SET first_visit_date = d.first_date, last_visit_date = d.last_date
+              FROM (SELECT r.id,
+                           ((min(v.visit_datetime) AT TIME ZONE 'UTC')
+                            AT TIME ZONE %(tz)s)::date AS first_date,
+                           ((max(v.visit_datetime) AT TIME ZONE 'UTC')
+                            AT TIME ZONE %(tz)s)::date AS last_date
+                      FROM attribution_ownership r
+                      LEFT JOIN attribution_visit v ON v.partner_id = r.partner_id
+                           AND (r.team_id IS NULL OR v.team_id = r.team_id)
+                     WHERE r.id = ANY(%(ids)s)
+                     GROUP BY r.id) d
+             WHERE o.id = d.id""", {"tz": self.tz, "ids": list(row_ids)})
+
+    def _desk_time(self, value):
+        """``attribution.visit._desk_time`` of a naive UTC ``datetime``: on the
+        importing user's clock (``Datetime.context_timestamp``), to the minute."""
+        stamp = pytz.utc.localize(value)
+        if self.user_tz:
+            try:
+                stamp = stamp.astimezone(pytz.timezone(self.user_tz))
+            except pytz.UnknownTimeZoneError:
+                pass
+        return stamp.strftime("%Y-%m-%d %H:%M")
 
     def _move_leads(self, su, judged):
         """The open leads of the customers who existed before the run follow their
