@@ -141,6 +141,30 @@ def departed_for(visit, customer, referrers, departed_ids, member_ids):
     return frozenset(departed_ids & named)
 
 
+def named(visit, customer, kin=(), referrers=(), names=None):
+    """The names (``{user id: name}``, from ``names``) of the consultants the row's
+    facts cite, as the desk's engine gathers them: the receiver, requested and
+    appointment consultants, the current owner, the registrations' owners and
+    receivers, the relatives' and referrers' owners, the ruling's winner.
+
+    >>> at = datetime.datetime(2026, 3, 1, 2, 0)
+    >>> sorted(named(ReplayVisit("walk_in", at, receiver_id=7), Customer(1, owner_id=9),
+    ...              names={7: "Zhang", 8: "Li", 9: "Wang"}).items())
+    [(7, 'Zhang'), (9, 'Wang')]
+    """
+    ids = {visit.receiver_id, visit.requested_user_id, visit.appointment_user_id,
+           customer.owner_id}
+    for reg in customer.registrations:
+        ids.add(reg.owner_id)
+        ids.add(reg.receiver_id)
+    ids.update(k.owner_id for k in kin)
+    ids.update(r.owner_id for r in referrers)
+    if customer.ruling is not None:
+        ids.add(customer.ruling.winner_id)
+    names = names or {}
+    return {i: names[i] for i in ids if i in names}
+
+
 def visit_facts(visit, customer, kin=(), referrers=(), departed_ids=frozenset(),
                 names=None):
     """The ``ownership.VisitFacts`` of the row ``visit`` (``ReplayVisit``) of
@@ -164,7 +188,7 @@ def visit_facts(visit, customer, kin=(), referrers=(), departed_ids=frozenset(),
         last_followup_date=customer.last_followup_date,
         is_developer_related=customer.is_developer_related,
         ruling=customer.ruling,
-        names=dict(names or {}),
+        names=named(visit, customer, kin, referrers, names or {}),
         is_late_entry=visit.late and had_owner,
         entered_at=visit.entered_at,
         departed_user_ids=frozenset(departed_ids),

@@ -373,6 +373,9 @@ class RegisterBulk(RegisterWriter):
         line.update(state="ok", partner_name=self.partner_names[customer.key],
                     owner_id=decision.owner_id or False,
                     rule_code=decision.rule_code or False, message=explanation or "")
+        # kept until written: without what re-renders it (the facts' texts and
+        # every consultant's name, a few kB a row over a whole file's preview)
+        decision = dataclasses.replace(decision, pending=None)
         self.pending.append(_Judged(
             row=row, customer=customer, new=new, visit=visit, decision=decision,
             receiver_id=receiver, requested_id=requested, referrer_key=referrer_key,
