@@ -351,8 +351,8 @@ class Loader:
         self.insert("attribution_ownership", ownership)
         if "attribution_owned" in self.table_columns("res_partner"):
             # the stored summary the consultants' record rule reads
-            self.cr.execute("UPDATE res_partner SET attribution_owned = TRUE WHERE id IN "
-                            "(SELECT partner_id FROM attribution_ownership "
+            self.cr.execute("UPDATE res_partner SET attribution_owned = TRUE "
+                            "WHERE id IN (SELECT partner_id FROM attribution_ownership "
                             "WHERE owner_id IS NOT NULL)")
         if {"first_visit_date", "last_visit_date"} <= self.table_columns("res_partner"):
             # the old stored columns, while the database still has them

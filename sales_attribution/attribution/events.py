@@ -31,8 +31,9 @@ saving included:
   registration counts as attended when its state is ``done`` *or* ``attended`` is
   true: writing "sorry you could not come" to a guest who came is the worse mistake.
 - Never a code already sent (:func:`already_sent`: in ``sent_codes``; E2 and E3
-  only when sent for the current start). Cancelled and unconfirmed (``draft``) registrations,
-  and those with neither e-mail nor mobile, are listed as skipped with the reason.
+  only when sent for the current start). Cancelled and unconfirmed (``draft``)
+  registrations, and those with neither e-mail nor mobile, are listed as skipped with
+  the reason.
 
 >>> import datetime as dt
 >>> event = EventFacts(1, dt.datetime(2024, 6, 9, 1), dt.datetime(2024, 6, 10, 9),
