@@ -129,7 +129,8 @@ class TestRegisterBulk(VisitImportCase):
         seen["partners"] = sorted(
             (p.mobile, p.name, p.display_name, p.attribution_phone,
              p.attribution_salutation or "", p.commercial_partner_id == p,
-             p.partner_share, p.customer, p.company_id.id, p.lang or "")
+             p.partner_share, p.customer, p.company_id.id, p.lang or "",
+             p.attribution_owned)
             for p in partners)
         return seen
 

@@ -30,7 +30,8 @@ from . import bulk_mail
 #: company, country or activity)
 _PARTNER_SET = ("display_name", "partner_share", "commercial_company_name",
                 "attribution_phone", "attribution_salutation", "commercial_partner_id",
-                "commercial_partner_country_id", "activity_date_deadline")
+                "commercial_partner_country_id", "activity_date_deadline",
+                "attribution_owned")
 
 
 class RegisterWriter(object):
@@ -112,6 +113,7 @@ class RegisterWriter(object):
                        list(decision_ids.items()), page_size=len(decision_ids))
         rows = self._write_ownership(judged)
         self._ownership_dates(rows)
+        self._owned({item.customer.key for item in judged})
         env.cache.invalidate()
         # any other stored computed field (another addon's), by the ORM
         if new_ids:
@@ -251,6 +253,15 @@ class RegisterWriter(object):
                      WHERE r.id = ANY(%(ids)s)
                      GROUP BY r.id) d
              WHERE o.id = d.id""", {"tz": self.tz, "ids": list(row_ids)})
+
+    def _owned(self, partner_ids):
+        """``res.partner.attribution_owned`` of the customers ``partner_ids``, whose
+        ownership rows were written in SQL (``_compute_attribution_owned``)."""
+        self.cr.execute("""
+            UPDATE res_partner p SET attribution_owned = EXISTS (
+                   SELECT 1 FROM attribution_ownership o
+                    WHERE o.partner_id = p.id AND o.owner_id IS NOT NULL)
+             WHERE p.id = ANY(%s)""", (list(partner_ids),))
 
     def _desk_time(self, value):
         """``attribution.visit._desk_time`` of a naive UTC ``datetime``: on the
