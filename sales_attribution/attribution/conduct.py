@@ -182,25 +182,35 @@ def dismissal_due(count, strikes=3):
     return count >= strikes
 
 
-def dismissal_explanation(user_name, count, rule_code, strikes=3):
-    """``(zh, en)`` text of a dismissal proposal under ``rule_code`` (A8/A12/A13)."""
+def dismissal_explanation(user_name, count, rule_code, strikes=3, project_name=None):
+    """``(zh, en)`` text of a dismissal proposal under ``rule_code`` (A8/A12/A13),
+    naming the project (案场) whose faults count when ``project_name`` is given.
+
+    >>> zh, en = dismissal_explanation("张三", 3, "A12", 3, "二期")
+    >>> print(zh.split(":")[1])
+    张三在二期考核期内累计过失3次(满3次除名),建议经理提出除名。
+    >>> "张三 has 3 recorded faults in 二期 within the period" in en
+    True
+    """
     title_zh, title_en = RULES[rule_code]
+    where_zh = "在%s" % project_name if project_name else ""
+    where_en = " in %s" % project_name if project_name else ""
     if rule_code == "A8":
         return (
-            "%s %s:%s蓄意抢单并造成不良影响,建议经理提出辞退。"
-            % (rule_code, title_zh, user_name),
-            "%s %s: %s poached a customer deliberately; the manager is asked to "
-            "propose dismissal." % (rule_code, title_en, user_name))
+            "%s %s:%s%s蓄意抢单并造成不良影响,建议经理提出辞退。"
+            % (rule_code, title_zh, user_name, where_zh),
+            "%s %s: %s poached a customer deliberately%s; the manager is asked to "
+            "propose dismissal." % (rule_code, title_en, user_name, where_en))
     return (
-        "%s %s:%s在考核期内累计过失%s次(满%s次除名),建议经理提出除名。"
-        % (rule_code, title_zh, user_name, count, strikes),
-        "%s %s: %s has %s recorded faults in the period (dismissal at %s); the "
+        "%s %s:%s%s考核期内累计过失%s次(满%s次除名),建议经理提出除名。"
+        % (rule_code, title_zh, user_name, where_zh or "在", count, strikes),
+        "%s %s: %s has %s recorded faults%s within the period (dismissal at %s); the "
         "manager is asked to propose dismissal."
-        % (rule_code, title_en, user_name, count, strikes))
+        % (rule_code, title_en, user_name, count, where_en, strikes))
 
 
 def assess(violations, user_id, now, period_days, strikes=3, names=None,
-           tz_name=None, team_id=None):
+           tz_name=None, team_id=None, project_name=None):
     """Strike count of ``user_id`` in the project ``team_id`` and whether a
     dismissal proposal is due there.
 
@@ -209,7 +219,7 @@ def assess(violations, user_id, now, period_days, strikes=3, names=None,
     proposes dismissal at once (A8). Otherwise the count reaching ``strikes`` does:
     cited as A13 when an ``abandon_customer`` fault is among the counted ones, else
     A12. ``now`` (naive UTC) and ``tz_name`` (the office time zone) as for
-    :func:`strike_count`.
+    :func:`strike_count`; ``project_name`` is named in the explanation.
     """
     names = names or {}
     name = names.get(user_id, "顾问#%s" % (user_id,))
@@ -223,12 +233,14 @@ def assess(violations, user_id, now, period_days, strikes=3, names=None,
     elif dismissal_due(count, strikes):
         code = "A13" if "abandon_customer" in cats else "A12"
     else:
-        zh = "%s在考核期内累计过失%s次,未满%s次。" % (name, count, strikes)
-        en = "%s has %s recorded faults in the period, below %s." % (
-            name_en, count, strikes)
+        where_zh = "在%s" % project_name if project_name else "在"
+        where_en = " in %s" % project_name if project_name else ""
+        zh = "%s%s考核期内累计过失%s次,未满%s次。" % (name, where_zh, count, strikes)
+        en = "%s has %s recorded faults%s within the period, below %s." % (
+            name_en, count, where_en, strikes)
         return ConductDecision(user_id, count, False, None, zh, en)
-    zh = dismissal_explanation(name, count, code, strikes)[0]
-    en = dismissal_explanation(name_en, count, code, strikes)[1]
+    zh = dismissal_explanation(name, count, code, strikes, project_name)[0]
+    en = dismissal_explanation(name_en, count, code, strikes, project_name)[1]
     return ConductDecision(user_id, count, True, code, zh, en)
 
 

@@ -176,8 +176,8 @@ violations_strategy = st.lists(st.builds(
     max_size=20)
 
 
-@given(violations_strategy, st.integers(1, 3), st.one_of(st.none(),
-                                                          st.integers(1, 3)))
+@given(violations_strategy, st.integers(1, 3),
+       st.one_of(st.none(), st.integers(1, 3)))
 def test_A12_A13_other_projects_faults_never_change_a_projects_decision(
         violations, user, team):
     """Whatever the consultant did elsewhere, a project's strikes and proposal are
