@@ -150,6 +150,9 @@ class AttributionViolation(models.Model):
 
     @api.model
     def create(self, vals):
+        """Fill the class, rule code, project (``_project_of``) and office date; a
+        manager records only in the projects they manage (``AccessError``); then the
+        strike rules run (``_apply_strike_rules``)."""
         vals = dict(vals)
         if vals.get("category"):
             fault_class, rule_code = policy.classify(vals["category"])
@@ -160,6 +163,11 @@ class AttributionViolation(models.Model):
         if vals.get("user_id") and "team_id" not in vals:
             vals["team_id"] = self._project_of(
                 self.env["res.users"].browse(vals["user_id"])).id or False
+        if vals.get("team_id"):
+            # a manager records in the projects they manage (the record rule would
+            # refuse it too, but only as a failed date check of the new record)
+            self.env.user._attribution_check_projects(
+                self.env["crm.team"].browse(vals["team_id"]), _("a violation"))
         if vals.get("user_id") and not vals.get("date"):
             # the consultant's office day, whoever records it from wherever
             user = self.env["res.users"].sudo().browse(vals["user_id"])
