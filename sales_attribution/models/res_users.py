@@ -1,5 +1,5 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 from ..attribution import project_access, terms
 
@@ -33,6 +33,12 @@ class ResUsers(models.Model):
         help="The manager's reason for dismissing the last dismissal proposal.")
     attribution_dismissal_dismissed_date = fields.Date(
         string="Proposal Dismissed On", readonly=True, copy=False)
+    attribution_dismissal_in_reach = fields.Boolean(
+        string="Proposed in My Projects",
+        compute="_compute_attribution_dismissal_in_reach",
+        search="_search_attribution_dismissal_in_reach",
+        help="The consultant has an open dismissal proposal in a project whose "
+             "violations you see (the projects you manage).")
     attribution_violation_ids = fields.One2many(
         "attribution.violation", "user_id", string="Violations")
 
@@ -53,6 +59,24 @@ class ResUsers(models.Model):
             user.attribution_strike_count = max(
                 [n for team, n in counts.items()
                  if reach is None or not team or team in reach] or [0])
+
+    def _attribution_proposed_in_reach(self):
+        """Ids of the consultants with an open dismissal proposal on a violation the
+        current user may read (the violations' record rules: a manager's projects)."""
+        return set(self.env["attribution.violation"].search(
+            [("dismissal_open", "=", True)]).mapped("user_id").ids)
+
+    def _compute_attribution_dismissal_in_reach(self):
+        proposed = self._attribution_proposed_in_reach()
+        for user in self:
+            user.attribution_dismissal_in_reach = user.id in proposed
+
+    def _search_attribution_dismissal_in_reach(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on an open dismissal proposal."))
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in",
+                 sorted(self._attribution_proposed_in_reach()))]
 
     def _attribution_refresh_dismissal(self):
         """Point the consultant's dismissal fields at their latest open proposal (a

@@ -6,6 +6,7 @@ consultant Sun). Consultant Zhang (c1) works in both rotations. Strikes count pe
 project (the seed is one sales office's rule book: its 累计三次除名 strikes a name off
 that office's roster), so Zhang's faults at A never bring a proposal at B."""
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.safe_eval import safe_eval
 
 from ..attribution import terms
 from .common import make_user
@@ -266,6 +267,17 @@ class TestProposalsPerProject(ProjectConductCase):
         self.assertFalse(self.c1.attribution_dismissal_proposed)
         with self.assertRaises(UserError):
             self.dismiss(self.manager_b, self.c1)
+
+    def test_A12_consultants_proposed_list_shows_the_managers_projects(self):
+        self.propose(self.sun, self.team_b)
+        action = self.env.ref("sales_attribution.res_users_action_dismissal")
+        domain = safe_eval(action.domain) + [("id", "in", (self.sun | self.c1).ids)]
+        Users = self.env["res.users"]
+        self.assertFalse(Users.sudo(self.manager).search(domain))
+        self.assertEqual(Users.sudo(self.manager_b).search(domain), self.sun)
+        self.assertEqual(Users.sudo(self.manager_free).search(domain), self.sun)
+        self.assertTrue(self.sun.sudo(self.manager_b).attribution_dismissal_in_reach)
+        self.assertFalse(self.sun.sudo(self.manager).attribution_dismissal_in_reach)
 
     def test_A12_violation_form_button_dismisses_its_projects_proposal(self):
         in_b = self.propose(self.c1, self.team_b)
