@@ -349,6 +349,11 @@ class Loader:
                        "FROM (VALUES %s) AS x(v, d) WHERE v.id = x.v",
                        list(zip(visit_ids, decision_ids)), page_size=5000)
         self.insert("attribution_ownership", ownership)
+        if "attribution_owned" in self.table_columns("res_partner"):
+            # the stored summary the consultants' record rule reads
+            self.cr.execute("UPDATE res_partner SET attribution_owned = TRUE "
+                            "WHERE id IN (SELECT partner_id FROM attribution_ownership "
+                            "WHERE owner_id IS NOT NULL)")
         if {"first_visit_date", "last_visit_date"} <= self.table_columns("res_partner"):
             # the old stored columns, while the database still has them
             execute_values(self.cr, "UPDATE res_partner p SET first_visit_date = x.f, "

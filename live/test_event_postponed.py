@@ -14,6 +14,8 @@ import threading
 import time
 import xmlrpc.client
 
+import pytz
+
 from conftest import ADMIN_PASSWORD, DB, URL
 
 FMT = "%Y-%m-%d %H:%M:%S"
@@ -39,6 +41,11 @@ def _trigger_in_parallel(admin, cron, clients=2):
     for thread in threads:
         thread.join(600)
     assert errors == []
+
+
+def _office_day(utc):
+    """The office date (Asia/Shanghai, the events' zone here) of a naive UTC time."""
+    return pytz.utc.localize(utc).astimezone(pytz.timezone("Asia/Shanghai")).date()
 
 
 def _logs(admin, reg_ids):
@@ -117,3 +124,59 @@ def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
     sms = admin.call("attribution.sms.message", "search_read", [
         ("registration_id", "in", reg_ids), ("code", "=", "E1R")], ["registration_id"])
     assert sorted(s["registration_id"][0] for s in sms) == sorted(reg_ids)
+
+
+def test_E2_moved_event_two_cron_workers_send_it_once_per_start(admin, office):
+    """E2 (and E3) went out for a start 3 hours ahead; the event is brought forward
+    to 1 hour ahead. Two clients running the job at once, three rounds: each guest
+    gets one E1R and one more E2 (for the new start), never a third; the pending
+    E3 call moved with the event and is not made twice."""
+    stamp = office["stamp"] + "m"
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    begin = now + datetime.timedelta(hours=3)
+    event = admin.call("event.event", "create", {
+        "name": "Live moved forum %s" % stamp,
+        "date_begin": begin.strftime(FMT),
+        "date_end": (begin + datetime.timedelta(hours=4)).strftime(FMT),
+        "date_tz": "Asia/Shanghai", "event_mail_ids": [(5, 0, 0)],
+        "user_id": office["uid"]["consultant_a"], "auto_confirm": True})
+    admin.call("event.event", "write", [event], {"state": "confirm"})
+    reg_ids = []
+    for i in range(3):
+        partner = admin.call("res.partner", "create", {
+            "name": "Live Moved Guest %s %d" % (stamp, i),
+            "email": "moved%d_%s@example.invalid" % (i, stamp),
+            "mobile": "136%04d%04d" % (int(office["stamp"][-4:]), i)})
+        reg_ids.append(admin.call("event.registration", "create", {
+            "event_id": event, "partner_id": partner,
+            "name": "Live Moved Guest %s %d" % (stamp, i),
+            "email": "moved%d_%s@example.invalid" % (i, stamp),
+            "attribution_user_id": office["uid"]["consultant_a"]}))
+    cron = admin.ref("sales_attribution.ir_cron_event_attribution_messages")
+    _trigger_in_parallel(admin, cron)
+    e2 = [log for log in _logs(admin, reg_ids) if log["code"] == "E2"]
+    assert sorted(log["registration_id"][0] for log in e2) == sorted(reg_ids)
+
+    moved = now + datetime.timedelta(hours=1)
+    admin.call("event.event", "write", [event], {
+        "date_begin": moved.strftime(FMT),
+        "date_end": (moved + datetime.timedelta(hours=4)).strftime(FMT)})
+    for _round in range(3):
+        _trigger_in_parallel(admin, cron)
+
+    logs = _logs(admin, reg_ids)
+    keys = [(log["registration_id"][0], log["code"], log["event_date"])
+            for log in logs]
+    assert len(keys) == len(set(keys)), "a message sent twice for one start"
+    for reg_id in reg_ids:
+        mine = [log for log in logs if log["registration_id"][0] == reg_id]
+        assert sorted(log["event_date"] for log in mine if log["code"] == "E2") == \
+            sorted([begin.strftime(FMT), moved.strftime(FMT)]), reg_id
+        assert [log["code"] for log in mine].count("E1R") == 1, reg_id
+        # one call: made for the old start and moved, or made for the new one (none
+        # while the new start's day has not begun in the office)
+        assert [log["code"] for log in mine].count("E3") == (
+            1 if _office_day(moved) <= _office_day(now) else 0), reg_id
+    sms = admin.call("attribution.sms.message", "search_read", [
+        ("registration_id", "in", reg_ids), ("code", "=", "E2")], ["registration_id"])
+    assert sorted(s["registration_id"][0] for s in sms) == sorted(reg_ids * 2)

@@ -18,7 +18,9 @@ saving included:
 - E2 logistics: from 18:00 local on the evening before the start day, until the start.
 - E3 confirmation call (an activity, not a message): from 00:00 local on the event day
   until the start; the activity is due at ``call_hour`` local (:func:`call_deadline`).
-  E2 and E3 are counted from the current start only.
+  E2 and E3 are counted from the current start only, and belong to it
+  (:data:`DATED_CODES`): one sent for a start the event has since left is sent again
+  for the new start, in the new window (``RegFacts.sent_for``).
 - One thank-you letter after ``date_end`` to each registration that did not attend,
   for ``letters_within_days`` days (default 30; None = no limit). Which letter is the
   event's ``thanks_letter`` (:data:`LETTER_CODE`): ``gift`` = E4 (gift and signed
@@ -28,8 +30,10 @@ saving included:
   keeps a newly installed cron from writing to the absentees of every past event. A
   registration counts as attended when its state is ``done`` *or* ``attended`` is
   true: writing "sorry you could not come" to a guest who came is the worse mistake.
-- Never a code in ``sent_codes``. Cancelled and unconfirmed (``draft``) registrations,
-  and those with neither e-mail nor mobile, are listed as skipped with the reason.
+- Never a code already sent (:func:`already_sent`: in ``sent_codes``; E2 and E3
+  only when sent for the current start). Cancelled and unconfirmed (``draft``)
+  registrations, and those with neither e-mail nor mobile, are listed as skipped with
+  the reason.
 
 >>> import datetime as dt
 >>> event = EventFacts(1, dt.datetime(2024, 6, 9, 1), dt.datetime(2024, 6, 10, 9),
@@ -41,10 +45,18 @@ saving included:
 ...                  announced=dt.datetime(2024, 6, 2, 1))
 >>> due_messages(event, [moved], dt.datetime(2024, 6, 5, 1))
 ([(6, 'E1R')], [])
+
+E2 went out for 2 June; the event now starts on 9 June: E2 again on the new eve.
+
+>>> told = RegFacts(6, "open", False, True, True, frozenset({"E1", "E1R", "E2"}),
+...                 announced=dt.datetime(2024, 6, 2, 1),
+...                 sent_for=frozenset({("E2", dt.datetime(2024, 6, 2, 1))}))
+>>> due_messages(event, [told], dt.datetime(2024, 6, 8, 11))
+([(6, 'E2')], [])
 """
 import datetime as _dt
 from dataclasses import dataclass
-from typing import Any, FrozenSet, Optional
+from typing import Any, FrozenSet, Optional, Tuple
 
 from .event_dates import (MONTHS_EN, countdown_days, date_range_text, full_date,
                           local_date, utc_at)
@@ -55,6 +67,10 @@ from .terms import DEFAULT_TIMEZONE
 
 #: every code, in the order the cron sends them
 MESSAGE_CODES = ("E1", "E1R", "E2", "E3", "E4", "E5")
+#: codes that belong to the start they were sent for: sent again for a new start
+DATED_CODES = ("E2", "E3")
+#: :func:`claim_key` of the codes a registration receives once
+ONCE = "once"
 #: the thank-you letters: a registration receives one of them at most
 LETTER_CODES = ("E4", "E5")
 #: the event's ``thanks_letter`` -> the code of the one letter sent
@@ -63,9 +79,10 @@ THANKS_LETTERS = tuple(LETTER_CODE)
 DEFAULT_THANKS_LETTER = "gift_survey"
 
 __all__ = [
-    "MESSAGE_CODES", "LETTER_CODES", "LETTER_CODE", "THANKS_LETTERS",
-    "DEFAULT_THANKS_LETTER", "EventFacts", "RegFacts", "call_deadline", "code_window",
-    "due_messages", "late_confirmation", "letter_code", "needs_reconfirmation",
+    "MESSAGE_CODES", "DATED_CODES", "LETTER_CODES", "LETTER_CODE", "THANKS_LETTERS",
+    "DEFAULT_THANKS_LETTER", "EventFacts", "RegFacts", "ONCE", "already_sent",
+    "call_deadline", "claim_key", "code_window", "due_messages", "late_confirmation",
+    "letter_code", "needs_reconfirmation",
     # re-exported from event_dates and event_wording
     "MONTHS_EN", "countdown_days", "date_range_text", "full_date", "local_date",
     "INDUSTRY_KEYWORDS", "NOTICE_CODES", "SURVEY_QUESTIONS", "VERSIONS", "WORDING",
@@ -96,7 +113,10 @@ class EventFacts:
 class RegFacts:
     """A registration: ``state`` is Odoo's ('draft', 'open', 'done', 'cancel');
     ``sent_codes`` the codes it has received; ``announced`` the start date (naive
-    UTC) its E1 announced, None when unknown or not sent."""
+    UTC) its E1 announced, None when unknown or not sent; ``sent_for`` the pairs
+    ``(code, start)`` of the :data:`DATED_CODES` it received and the event start
+    (naive UTC) each was sent for (a dated code of ``sent_codes`` with no pair here
+    counts as sent for any start: its date is unknown)."""
 
     registration_id: Any
     state: str
@@ -105,6 +125,7 @@ class RegFacts:
     has_mobile: bool
     sent_codes: FrozenSet[str] = frozenset()
     announced: Optional[_dt.datetime] = None
+    sent_for: FrozenSet[Tuple[str, _dt.datetime]] = frozenset()
 
 
 # --------------------------------------------------------------------------- windows
@@ -155,6 +176,37 @@ def letter_code(thanks_letter):
     return LETTER_CODE[thanks_letter]
 
 
+def already_sent(event, reg, code):
+    """Whether ``reg`` has received ``code`` for ``event`` as it stands: E2 and E3
+    (:data:`DATED_CODES`) only count when sent for the event's current start.
+
+    >>> import datetime as dt
+    >>> old, new = dt.datetime(2024, 6, 2, 1), dt.datetime(2024, 6, 9, 1)
+    >>> event = EventFacts(1, new, new + dt.timedelta(hours=8))
+    >>> reg = RegFacts(1, "open", False, True, True, frozenset({"E1", "E2"}),
+    ...                sent_for=frozenset({("E2", old)}))
+    >>> already_sent(event, reg, "E1"), already_sent(event, reg, "E2")
+    (True, False)
+    """
+    if code not in reg.sent_codes:
+        return False
+    if code not in DATED_CODES:
+        return True
+    starts = {start for dated, start in reg.sent_for if dated == code}
+    return not starts or event.date_begin in starts
+
+
+def claim_key(code, date_begin):
+    """What a send of ``code`` is unique for beside the registration (the outbox's
+    claim): the event's start ``date_begin`` (any type) for :data:`DATED_CODES`,
+    :data:`ONCE` for the others.
+
+    >>> claim_key("E2", "2024-06-09 01:00:00"), claim_key("E1", "2024-06-09 01:00:00")
+    ('2024-06-09 01:00:00', 'once')
+    """
+    return date_begin if code in DATED_CODES else ONCE
+
+
 def needs_reconfirmation(event, reg):
     """True when ``reg``'s E1 announced another start than the event's current one
     (the event was moved after the confirmation went out) and no re-confirmation was
@@ -178,15 +230,15 @@ def due_messages(event, regs, now):
 
     ``due`` is a list of ``(registration_id, code)`` (E3 means "create the call
     activity"); ``skipped`` a list of ``(registration_id, code, reason_zh, reason_en)``
-    for codes whose time has come but which must not go to that registration. Codes in
-    the registration's ``sent_codes`` appear in neither list.
+    for codes whose time has come but which must not go to that registration. Codes
+    already sent (:func:`already_sent`) appear in neither list.
     """
     due, skipped = [], []
     codes = [c for c in MESSAGE_CODES if _time_due(event, c, now)]
     for reg in regs:
         present = reg.state == "done" or reg.attended
         for code in codes:
-            if code in reg.sent_codes or not _applies(event, reg, code):
+            if already_sent(event, reg, code) or not _applies(event, reg, code):
                 continue
             after = code in LETTER_CODES
             if reg.state == "cancel":

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError
 from odoo.osv import expression
 from odoo.tools import html_escape
 
+from ..tools import bulk_mail
 from .attribution_visit import rule_code_selection
 
 
@@ -160,13 +161,19 @@ class AttributionDecision(models.Model):
             html_escape(_("Attribution decision %s") % self.rule_code),
             html_escape(self.explanation).replace("\n", "<br/>"))
         # sudo: posting on a customer the user may no longer see after the decision.
-        message = partner.sudo().message_post(body=body, subtype="mail.mt_note")
+        # The notes go in as message_post writes them (tools.bulk_mail.post_notes,
+        # which posts through message_post where a follower would be notified):
+        # message_post formats every note for the bus, a fifth of a walk-in's time.
+        partner = partner.sudo()
+        message = self.env["mail.message"].browse(
+            bulk_mail.post_notes(partner, {partner.id: body})[partner.id])
         if self.owner_id and self.owner_id.id != self.env.uid:
             self.env["attribution.owner.notice"]._queue(
                 message, self.owner_id.partner_id)
         for record in (lead, conflict):
             if record:
-                record.sudo().message_post(body=body, subtype="mail.mt_note")
+                record = record.sudo()
+                bulk_mail.post_notes(record, {record.id: body})
         return True
 
     # ------------------------------------------------------------ telling the owner

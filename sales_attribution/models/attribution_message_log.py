@@ -1,10 +1,13 @@
 """``attribution.message.log``: the send table of E1-E5, its "exactly once" claims and
 the sending of a claimed batch.
 
-The claim is the row itself: ``UNIQUE(registration_id, code)`` and ``INSERT ... ON
-CONFLICT`` in the transaction that sends (:meth:`AttributionMessageLog._claim`), so two
-cron workers never send one message twice. What a batch sends goes through
-:mod:`..tools.bulk_mail` (Odoo's ``send_mail`` / ``message_post`` rows, in bulk).
+The claim is the row itself: ``UNIQUE(registration_id, code, claim_key)`` and ``INSERT
+... ON CONFLICT`` in the transaction that sends (:meth:`AttributionMessageLog._claim`),
+so two cron workers never send one message twice. ``claim_key`` is 'once' for the
+codes a registration receives once, the event's start for E2 and E3, which a postponed
+event sends again for its new start (:func:`attribution.events.claim_key`). What a
+batch sends goes through :mod:`..tools.bulk_mail` (Odoo's ``send_mail`` /
+``message_post`` rows, in bulk).
 """
 import logging
 from collections import OrderedDict
@@ -29,7 +32,8 @@ SENT_DATE_FIELD = {"E1": "confirm_sent_date", "E1R": "confirm_sent_date",
 
 
 class AttributionMessageLog(models.Model):
-    """One row per (registration, code): the claim that makes E1-E5 sends idempotent.
+    """One row per (registration, code), and per event start for E2 and E3: the claim
+    that makes E1-E5 sends idempotent.
 
     A second worker running the same job at the same time finds the row and sends
     nothing. Skipped codes are kept with ``state='skipped'`` and their reason so the
@@ -66,6 +70,11 @@ class AttributionMessageLog(models.Model):
         string="Announced Event Date", readonly=True,
         help="The event's start when the message was sent: the date it announced "
              "(kept when the event is postponed; E1R then announces the new one).")
+    claim_key = fields.Char(
+        required=True, default=events.ONCE, readonly=True,
+        help="What the send is unique for beside the registration and code: 'once', "
+             "or for E2 and E3 the event start they were sent for (a postponed event "
+             "sends them again for the new start).")
     late = fields.Boolean(
         string="Sent Late", readonly=True,
         help="E1 sent at once because the registration was confirmed after the "
@@ -79,8 +88,9 @@ class AttributionMessageLog(models.Model):
                                   help="E3: the confirmation call activity.")
 
     _sql_constraints = [
-        ("registration_code_uniq", "UNIQUE(registration_id, code)",
-         "A message is sent only once per registration and code."),
+        ("registration_code_uniq", "UNIQUE(registration_id, code, claim_key)",
+         "A message is sent only once per registration and code (E2 and E3: once "
+         "per event start)."),
     ]
 
     @api.multi
@@ -148,7 +158,7 @@ class AttributionMessageLog(models.Model):
 
     def _claim_sql(self, state, rows):
         """INSERT of the claims ``rows`` [(registration, event, code, state, reason,
-        date, event date)], returning (registration_id, id) of the rows this
+        date, event date, claim key)], returning (registration_id, id) of the rows this
         transaction got.
         ``state='skipped'`` rows never block a later send (DO UPDATE ... WHERE); a skip
         never overwrites anything (DO NOTHING)."""
@@ -166,20 +176,21 @@ class AttributionMessageLog(models.Model):
         return (
             "INSERT INTO attribution_message_log "
             "(registration_id, event_id, code, state, reason, date, event_date, "
-            " create_uid, create_date, write_uid, write_date) VALUES "
+            " claim_key, create_uid, create_date, write_uid, write_date) VALUES "
             + bulk_mail.values_sql(
                 self.env.cr,
-                "(%s, %s, %s, %s, %s, %s, %s, %s, (now() at time zone 'UTC'), %s, "
+                "(%s, %s, %s, %s, %s, %s, %s, %s, %s, (now() at time zone 'UTC'), %s, "
                 "(now() at time zone 'UTC'))",
                 [row + (uid, uid) for row in rows])
-            + " ON CONFLICT (registration_id, code) " + conflict
+            + " ON CONFLICT (registration_id, code, claim_key) " + conflict
             + " RETURNING registration_id, id")
 
     @api.model
     def _claim(self, regs, code, now, state="sent", reasons=None):
-        """Claim (registration, code) for every registration of ``regs`` with one
-        ``INSERT ... ON CONFLICT``; returns ``{registration id: log id}`` of those
-        this transaction got (the others are sent, or being sent, by someone else).
+        """Claim (registration, code, :func:`events.claim_key`) for every registration
+        of ``regs`` with one ``INSERT ... ON CONFLICT``; returns ``{registration id:
+        log id}`` of those this transaction got (the others are sent, or being sent,
+        by someone else).
 
         Rows go in registration order, so two workers lock them in the same order and
         never deadlock. A concurrent worker's uncommitted claim makes the INSERT wait;
@@ -192,7 +203,8 @@ class AttributionMessageLog(models.Model):
         regs = regs.sorted("id").with_prefetch(regs._prefetch)
         reasons = reasons or {}
         rows = [(reg.id, reg.event_id.id, code, state, reasons.get(reg.id), now_str,
-                 reg.event_id.date_begin) for reg in regs]
+                 reg.event_id.date_begin,
+                 events.claim_key(code, reg.event_id.date_begin)) for reg in regs]
         claimed = self._claim_rows(rows, state)
         if claimed is None:
             _logger.debug("%s: some of %d registrations claimed by another worker; "
@@ -257,7 +269,8 @@ class AttributionMessageLog(models.Model):
                 sms_rows.append({
                     "registration_id": reg.id, "partner_id": reg.partner_id.id,
                     "number": mobile, "body": reg._attribution_sms_text(code),
-                    "code": code, "next_try": now_str})
+                    "code": code, "next_try": now_str,
+                    "claim_key": events.claim_key(code, reg.event_id.date_begin)})
         mail_ids = {}
         for template, reg_ids in by_template.items():
             mail_ids.update(bulk_mail.send_mail(

@@ -175,12 +175,19 @@ class AttributionOwnership(models.Model):
             cr.execute("DELETE FROM attribution_ownership WHERE team_id IS NULL "
                        "AND partner_id = ANY(%s)", (partner_ids,))
         self.invalidate_cache()
+        self.env["res.partner"].invalidate_cache()
         rows = self.search([("partner_id", "in", partner_ids)])
         for name in ("first_visit_date", "last_visit_date"):
             self.env.add_todo(self._fields[name], rows)
+        self._todo_owned(self.env["res.partner"].browse(partner_ids))
         self.recompute()
         self.env["res.partner"].invalidate_cache()
         return len(partner_ids)
+
+    def _todo_owned(self, partners):
+        """Have ``res.partner.attribution_owned`` of ``partners`` recomputed (their
+        rows were written in SQL, which the ORM does not see)."""
+        self.env.add_todo(partners._fields["attribution_owned"], partners)
 
     # ------------------------------------------------------------------ migration
 
@@ -270,5 +277,6 @@ class AttributionOwnership(models.Model):
         # the visit dates are stored computed fields: compute them for these rows
         for name in ("first_visit_date", "last_visit_date"):
             self.env.add_todo(self._fields[name], rows)
+        self._todo_owned(rows.mapped("partner_id"))
         self.recompute()
         return len(rows)

@@ -11,7 +11,7 @@ import logging
 
 from odoo import api, fields, models
 
-from ..attribution import sms, terms
+from ..attribution import events, sms, terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 from ..tools import bulk_mail
 
@@ -44,6 +44,11 @@ class AttributionSmsMessage(models.Model):
                          help="Mobile number, normalised (11 digits).")
     body = fields.Text(required=True, readonly=True, help="Plain text of the message.")
     code = fields.Char(readonly=True, help="Rule code (E1-E5).")
+    claim_key = fields.Char(
+        required=True, default=events.ONCE, readonly=True,
+        help="What the message is unique for beside the registration and code: 'once', "
+             "or for E2 the event start it was sent for (a postponed event sends it "
+             "again for the new start).")
     state = fields.Selection(
         [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed"),
          ("skipped", "Skipped")],
@@ -81,8 +86,8 @@ class AttributionSmsMessage(models.Model):
              "characters one, 67 per part beyond.")
 
     _sql_constraints = [
-        ("registration_code_uniq", "UNIQUE(registration_id, code)",
-         "One SMS per registration and code."),
+        ("registration_code_uniq", "UNIQUE(registration_id, code, claim_key)",
+         "One SMS per registration and code (E2: one per event start)."),
     ]
 
     @api.multi

@@ -257,8 +257,10 @@ class CrmLead(models.Model):
         for everyone.
         """
         self.env["attribution.split.line"].check_access_rights("write")
-        # one look at the manager's projects for the whole batch (not one per deal)
-        leads = self.sudo()
+        # one look at the manager's projects for the whole batch (not one per deal);
+        # only the project is read (prefetch_fields=False), not every column of the
+        # deals: that read cost twice the computation itself
+        leads = self.sudo().with_context(prefetch_fields=False)
         outside = project_access.foreign(self.env.user._attribution_reach(),
                                          leads.mapped("team_id").ids)
         if outside:

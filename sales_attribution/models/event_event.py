@@ -84,8 +84,9 @@ class EventEvent(models.Model):
         """The events of ``self`` were moved (``before``: event id -> old
         ``date_begin``): each guest whose confirmation (E1) announced another date
         gets a phone re-confirmation activity for the consultant, and a pending
-        confirmation call (E3) moves to the new event day. The re-confirmation
-        message (E1R) is the cron's (``attribution.message.log._send_due``)."""
+        confirmation call (E3) moves to the new event day and counts as the call of
+        the new start. The re-confirmation message (E1R), and E2 and E3 for the new
+        start, are the cron's (``attribution.message.log._send_due``)."""
         Reg = self.env["event.registration"]
         for event in self:
             regs = Reg.search([("event_id", "=", event.id), ("state", "=", "open")])

@@ -381,18 +381,21 @@ class EventRegistration(models.Model):
 
     def _attribution_reg_facts(self):
         """:class:`events.RegFacts` of every registration of ``self``, with the codes
-        already sent to it and the start date its E1 announced (one query for the
-        send table)."""
+        already sent to it, the start date its E1 announced and the starts its E2 and
+        E3 were sent for (one query for the send table)."""
         self.env.cr.execute(
             "SELECT registration_id, code, event_date FROM attribution_message_log "
             "WHERE registration_id IN %s AND state = 'sent'",
             (tuple(self.ids) or (0,),))
-        sent, announced = {}, {}
+        sent, announced, sent_for = {}, {}, {}
         for reg_id, code, event_date in self.env.cr.fetchall():
             sent.setdefault(reg_id, set()).add(code)
-            if code == "E1" and event_date:
-                # Odoo's cursor reads timestamps as strings
-                announced[reg_id] = fields.Datetime.from_string(event_date)
+            # Odoo's cursor reads timestamps as strings
+            start = fields.Datetime.from_string(event_date) if event_date else None
+            if code == "E1" and start:
+                announced[reg_id] = start
+            if code in events.DATED_CODES and start:
+                sent_for.setdefault(reg_id, set()).add((code, start))
         self._attribution_load_addressees()
         facts = []
         for reg in self:
@@ -402,7 +405,8 @@ class EventRegistration(models.Model):
                 attended=reg.state == "done",
                 has_email=bool(who.email), has_mobile=bool(who.mobile),
                 sent_codes=frozenset(sent.get(reg.id, ())),
-                announced=announced.get(reg.id)))
+                announced=announced.get(reg.id),
+                sent_for=frozenset(sent_for.get(reg.id, ()))))
         return facts
 
     def _attribution_template(self, code):
@@ -459,12 +463,30 @@ class EventRegistration(models.Model):
         })
 
     def _attribution_move_call(self):
-        """Postponement: the pending E3 call follows the event to its new day."""
+        """Postponement: the pending E3 call follows the event to its new day, and
+        its claim (the ``attribution.message.log`` row of the call) becomes the new
+        start's, so the cron makes no second call. Kept on the old start when the
+        guest already has an E3 of the new one (the event moved back to a day whose
+        call was made)."""
         self.ensure_one()
-        facts = self._attribution_facts(self.event_id)
+        event = self.event_id
+        facts = self._attribution_facts(event)
         local = terms.office_datetime(events.call_deadline(facts), facts.tz)
         self.call_activity_id.write({
             "date_deadline": fields.Date.to_string(local.date())})
+        self.env.cr.execute(
+            "UPDATE attribution_message_log AS l SET claim_key = %(new)s, "
+            "event_date = %(new)s, write_uid = %(uid)s, "
+            "write_date = (now() at time zone 'UTC') "
+            "WHERE l.registration_id = %(reg)s AND l.code = 'E3' "
+            "AND l.activity_id = %(call)s "
+            "AND NOT EXISTS (SELECT 1 FROM attribution_message_log o "
+            "WHERE o.registration_id = l.registration_id AND o.code = 'E3' "
+            "AND o.claim_key = %(new)s)",
+            {"new": event.date_begin, "reg": self.id,
+             "call": self.call_activity_id.id, "uid": self.env.uid})
+        self.env["attribution.message.log"].invalidate_cache(
+            ["claim_key", "event_date"])
 
     @api.model
     def _attribution_confirm_late(self, regs):

@@ -85,8 +85,7 @@ class AttributionSplitXlsx(models.AbstractModel):
             total_perf = total_bonus = Decimal(0)
             user = NOBODY
             sub_perf = sub_bonus = Decimal(0)
-            names = self._user_names(lines)
-            projects = self._team_names(lines)
+            names, projects = self._names(lines)
             by_project.append((sums, names, projects))
             for start in range(0, len(lines), CHUNK):
                 for values in self._chunk_rows(lines[start:start + CHUNK]):
@@ -175,29 +174,31 @@ class AttributionSplitXlsx(models.AbstractModel):
             sheet.write_number(row, 4, float(total[2]), money_bold)
             row += 2
 
-    def _team_names(self, lines):
-        """Names of the projects (``crm.team``) of ``lines`` by id, in the user's
-        language."""
+    def _names(self, lines):
+        """``(consultant names, project names)`` of ``lines``, each ``{id: name}``:
+        one query for the ids of both, the names of only those (not every column of
+        hundreds of users and their partners, as a browse would read them)."""
         self.env.cr.execute(
-            "SELECT DISTINCT team_id FROM attribution_split_line "
-            "WHERE id = ANY(%s) AND team_id IS NOT NULL", (lines.ids,))
+            "SELECT DISTINCT user_id, team_id FROM attribution_split_line "
+            "WHERE id = ANY(%s)", (lines.ids,))
+        pairs = self.env.cr.fetchall()
+        user_ids = tuple({user_id for user_id, _team in pairs if user_id})
+        team_ids = [team_id for team_id in {team for _user, team in pairs} if team_id]
+        names = {}
+        if user_ids:
+            # a consultant's own line may be on a deal or customer now owned by
+            # another consultant (B5, B1, A15); the export shows only the names,
+            # which their line already cites
+            self.env.cr.execute(
+                "SELECT u.id, p.name FROM res_users u "
+                "JOIN res_partner p ON p.id = u.partner_id WHERE u.id IN %s",
+                (user_ids,))
+            names = dict(self.env.cr.fetchall())
         # sudo: a consultant may not read the team record; the export shows only the
-        # name of the project of their own lines
-        teams = self.env["crm.team"].sudo().browse(
-            [row[0] for row in self.env.cr.fetchall()])
-        return {team.id: team.name for team in teams}
-
-    def _user_names(self, lines):
-        """Names of the consultants of ``lines`` by id."""
-        self.env.cr.execute(
-            "SELECT DISTINCT user_id FROM attribution_split_line "
-            "WHERE id = ANY(%s) AND user_id IS NOT NULL", (lines.ids,))
-        # sudo(): a consultant's own line may be on a deal or customer now owned by
-        # another consultant (B5, B1, A15); the export shows only the names, which
-        # their line already cites.
-        users = self.env["res.users"].sudo().browse(
-            [row[0] for row in self.env.cr.fetchall()])
-        return {user.id: user.name for user in users}
+        # name of the project of their own lines (in the user's language)
+        teams = self.env["crm.team"].sudo().with_context(
+            prefetch_fields=False).browse(team_ids)
+        return names, {team.id: team.name for team in teams}
 
     def _chunk_rows(self, lines):
         """The cells of ``lines`` (already filtered by the user's rights and sorted), in

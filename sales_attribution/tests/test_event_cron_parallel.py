@@ -160,6 +160,39 @@ class TestEventCronParallel(TransactionCase):
         # one re-confirmation call per guest told (no E3 yet: the new day is ahead)
         self.assertEqual(calls, {self.reg_ids[k]: 1 for k in sendable})
 
+    def test_E2_E3_double_cron_after_a_postponement_send_once_per_date(self):
+        """E1, E2 and E3 went out for the old day (the call made), then the event
+        moved a week: two workers send the new eve's E2 and the new day's E3 once
+        per guest, nothing twice."""
+        sendable = ("service", "agency", "fmcg", "industrial", "generic", "sms_only")
+        self._run_parallel(utc(9, 0, 30))
+        with api.Environment.manage(), self.registry_.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            regs = env["event.registration"].browse(list(self.reg_ids.values()))
+            regs.mapped("call_activity_id").action_done()  # the calls were made
+            env["event.event"].browse(self.event_id).write({
+                "date_begin": "2036-05-16 01:00:00",
+                "date_end": "2036-05-17 09:00:00"})
+        results = self._run_parallel(utc(15, 18, 30))
+        sent = sorted(pair for result in results for pair in result["sent"])
+        self.assertEqual(sent, sorted((self.reg_ids[k], c) for k in sendable
+                                      for c in ("E1R", "E2")))
+        results = self._run_parallel(utc(16, 0, 30))
+        sent = sorted(pair for result in results for pair in result["sent"])
+        self.assertEqual(sent, sorted((self.reg_ids[k], "E3") for k in sendable))
+        for now in (utc(16, 0, 45), utc(16, 8)):
+            results = self._run_parallel(now)
+            self.assertEqual([p for r in results for p in r["sent"]], [], now)
+        logs, _mails, sms, calls, _notes = self._counts()
+        self.assertEqual(logs, dict(
+            [((self.reg_ids[k], c), 1) for k in sendable for c in ("E1", "E1R")]
+            + [((self.reg_ids[k], c), 2) for k in sendable for c in ("E2", "E3")]))
+        with_mobile = ("service", "agency", "fmcg", "industrial", "sms_only")
+        self.assertEqual({key: n for key, n in sms.items() if key[1] == "E2"},
+                         {(self.reg_ids[k], "E2"): 2 for k in with_mobile})
+        # pending now: the new day's call and the re-confirmation call per guest
+        self.assertEqual(calls, {self.reg_ids[k]: 2 for k in sendable})
+
     def test_E1_worker_behind_an_uncommitted_claim_sends_nothing(self):
         """Worker A has sent but not yet committed when worker B starts: B waits on
         A's claims, then finds them taken (serialization failure in a savepoint)

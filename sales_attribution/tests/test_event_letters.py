@@ -292,16 +292,62 @@ class TestPostponedEvent(EventLetterCase):
         self.assertEqual(codes, {"E3"})
         self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-16")
 
+    def test_E2_sent_for_the_old_date_goes_again_for_the_new_one(self):
+        """E2 went out on the old eve, then the event moved a week: the guest gets
+        E2 again on the new eve (not before), once; the first E2 keeps its date."""
+        old = fields.Datetime.to_string(DATE_BEGIN)
+        new = fields.Datetime.to_string(DATE_BEGIN + WEEK)
+        reg = self.regs["service"]
+        self.assertEqual({c for r, c in self.run_cron(utc(8, 18, 30))["sent"]
+                          if r == reg.id}, {"E1", "E2"})
+        self._postpone()
+        # the re-confirmation now; E2 waits for the new eve
+        for now in (utc(8, 19), utc(12, 10), utc(15, 17, 59)):
+            self.assertNotIn("E2", {c for r, c in self.run_cron(now)["sent"]}, now)
+        sendable = ("service", "agency", "fmcg", "industrial", "generic", "sms_only")
+        self.assertEqual(sorted(self.run_cron(utc(15, 18, 30))["sent"]),
+                         sorted((self.regs[k].id, "E2") for k in sendable))
+        self.assertEqual(self.run_cron(utc(15, 20))["sent"], [])
+        logs = self.logs(reg, "E2")
+        self.assertEqual(sorted(logs.mapped("event_date")), [old, new])
+        self.assertEqual(sorted(logs.mapped("claim_key")), [old, new])
+        texts = self.sms(reg, "E2").mapped("body")
+        self.assertEqual(len(texts), 2)
+        self.assertEqual(len(logs.mapped("mail_id")), 2)
+        self.assertEqual(reg.logistics_sent_date,
+                         fields.Datetime.to_string(utc(15, 18, 30)))
+
+    def test_E3_call_made_before_the_postponement_is_made_again(self):
+        """The E3 call of the old day was made (done), then the event moved: the
+        consultant gets a new E3 call on the new day, once."""
+        reg = self.regs["service"]
+        self.run_cron(utc(9, 0, 30))  # E1, E2, E3 of the old event day
+        first = reg.call_activity_id
+        self.assertEqual(first.date_deadline, "2036-05-09")
+        first.action_done()
+        self.assertFalse(reg.call_activity_id)
+        self._postpone()
+        self.assertEqual({c for r, c in self.run_cron(utc(15, 18, 30))["sent"]
+                          if r == reg.id}, {"E1R", "E2"})
+        self.assertEqual({c for r, c in self.run_cron(utc(16, 0, 30))["sent"]
+                          if r == reg.id}, {"E3"})
+        self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-16")
+        self.assertEqual(self.run_cron(utc(16, 1))["sent"], [])
+        self.assertEqual(len(self.logs(reg, "E3")), 2)
+
     def test_E3_pending_call_moves_with_the_event(self):
         self.run_cron(utc(9, 0, 30))  # E1, E2, E3 of the event day
         reg = self.regs["service"]
         self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-09")
         self._postpone()
         self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-16")
-        # on the new day only the re-confirmation is still due: no second call
+        # on the new day the re-confirmation and the new eve's E2 are due, no
+        # second call: the moved one is the new day's
         self.assertEqual({c for r, c in self.run_cron(utc(16, 0, 30))["sent"]},
-                         {"E1R"})
+                         {"E1R", "E2"})
         self.assertEqual(len(self.logs(reg, "E3")), 1)
+        self.assertEqual(self.logs(reg, "E3").claim_key,
+                         fields.Datetime.to_string(DATE_BEGIN + WEEK))
 
     def test_E1_moved_before_any_confirmation_is_plain(self):
         self._postpone()

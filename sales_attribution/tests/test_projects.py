@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import psycopg2
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
 from ..attribution import projects, terms
@@ -475,3 +475,73 @@ class TestScopeSwitch(ProjectsCase):
                          self.ago(3)[:10])
         row = phoned.attribution_ownership_ids
         self.assertEqual((row.team_id, row.owner_id), (self.team, self.zhang))
+
+
+class TestOwnedSummary(ProjectsCase):
+    """``res.partner.attribution_owned`` (read by the consultants' record rule on
+    customers) follows the ownership rows however they are written: decisions,
+    the customer's fields, row removal, the scope switch."""
+
+    def assert_in_sync(self):
+        self.env.cr.execute("""
+            SELECT p.id FROM res_partner p
+             WHERE COALESCE(p.attribution_owned, FALSE) != EXISTS (
+                   SELECT 1 FROM attribution_ownership o
+                    WHERE o.partner_id = p.id AND o.owner_id IS NOT NULL)""")
+        self.assertEqual(self.env.cr.fetchall(), [])
+
+    def visible_to(self, user, partner):
+        return bool(self.env["res.partner"].sudo(user).search(
+            [("id", "=", partner.id)]))
+
+    def test_owned_follows_decisions_fields_and_removal(self):
+        walk_in = self.register(phone=self.phone(), receiver_id=self.wang.id)
+        buyer = walk_in.partner_id
+        self.assertTrue(buyer.attribution_owned)
+        self.assert_in_sync()
+        self.assertTrue(self.visible_to(self.wang, buyer))
+        self.assertFalse(self.visible_to(self.liu, buyer), "a colleague's customer")
+        buyer.with_context(team_id=self.team.id).attribution_owner_id = False
+        self.assertFalse(buyer.attribution_owned)
+        self.assertTrue(self.visible_to(self.liu, buyer), "owned by nobody")
+        self.assert_in_sync()
+        phoned = self.customer("Phone-only buyer", owner=self.zhang)
+        self.assertTrue(phoned.attribution_owned)
+        phoned.attribution_ownership_ids.unlink()
+        self.assertFalse(phoned.attribution_owned)
+        self.assert_in_sync()
+        # owned in B only: owned, hidden from A's consultant who does not own it
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      receiver_id=self.liu.id)
+        self.assertTrue(buyer.attribution_owned)
+        self.assertFalse(self.visible_to(self.wang, buyer))
+        self.assert_in_sync()
+
+    def test_owned_is_not_written_by_hand(self):
+        unowned = self.customer("Nobody's buyer")
+        as_zhang = unowned.sudo(self.zhang)
+        for value in (True, False):
+            with self.assertRaises(UserError):
+                as_zhang.write({"attribution_owned": value})
+        with self.assertRaises(UserError):
+            self.env["res.partner"].sudo(self.zhang).create(
+                {"name": "Hidden walk-in", "attribution_owned": True})
+        self.assertFalse(unowned.attribution_owned)
+        self.assertTrue(self.visible_to(self.liu, unowned))
+
+    def test_owned_follows_the_scope_switch(self):
+        walk_in = self.register(phone=self.phone(), receiver_id=self.wang.id,
+                                visit_datetime=self.ago(10))
+        buyer = walk_in.partner_id
+        # B's row is the latest visited and has no owner: company-wide keeps it
+        self.register(partner_id=buyer.id, team_id=self.team_b.id,
+                      receiver_id=self.liu.id, visit_datetime=self.ago(3))
+        self.row(buyer, self.team_b).owner_id = False
+        self.assertTrue(buyer.attribution_owned)
+        self.env.user.company_id.attribution_scope = terms.SCOPE_COMPANY
+        buyer.invalidate_cache()
+        self.assertFalse(buyer.attribution_ownership_ids.owner_id)
+        self.assertFalse(buyer.attribution_owned)
+        self.assert_in_sync()
+        self.env.user.company_id.attribution_scope = terms.SCOPE_PROJECT
+        self.assert_in_sync()

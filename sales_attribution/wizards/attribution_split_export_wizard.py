@@ -49,20 +49,24 @@ class AttributionSplitExportWizard(models.TransientModel):
     def _get_split_lines(self):
         """Lines of the period visible to the user, in the order of the report rows:
         per consultant by name (the company's lines last), then date, deal, line."""
-        lines = self.env["attribution.split.line"].search(self._split_line_domain())
-        if not lines:
-            return lines
-        # Sorted by the database: sorting in Python on user_id.name read every line,
-        # user and deal into the cache at once (100k lines: minutes and the memory of
-        # the whole period); the report then reads the lines chunk by chunk.
+        Line = self.env["attribution.split.line"]
+        Line.check_access_rights("read")
+        # one query, sorted by the database, under the user's record rules (as
+        # search() applies them): sorting in Python on user_id.name read every line,
+        # user and deal into the cache at once (100k lines: minutes and the memory
+        # of the whole period); the report then reads the lines chunk by chunk
+        query = Line._where_calc(self._split_line_domain())
+        Line._apply_ir_rules(query, "read")
+        from_clause, where_clause, params = query.get_sql()
         self.env.cr.execute("""
             SELECT l.id FROM attribution_split_line l
               LEFT JOIN res_users u ON u.id = l.user_id
               LEFT JOIN res_partner p ON p.id = u.partner_id
-             WHERE l.id = ANY(%s)
+             WHERE l.id IN (SELECT attribution_split_line.id FROM %s WHERE %s)
              ORDER BY l.user_id IS NULL, COALESCE(p.name, ''), l.user_id, l.date,
-                      l.lead_id, l.id""", (lines.ids,))
-        return lines.browse([row[0] for row in self.env.cr.fetchall()])
+                      l.lead_id, l.id""" % (from_clause, where_clause or "TRUE"),
+                            params)
+        return Line.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.multi
     def action_export(self):

@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 
 from attribution.events import (SURVEY_QUESTIONS, WORDING, WORDING_EN, EventFacts,
-                                RegFacts, call_deadline, code_window, countdown_days,
-                                date_range_text, due_messages, industry_version,
-                                late_confirmation, render_notice, render_receipt,
-                                render_sms, signature)
+                                RegFacts, already_sent, call_deadline, code_window,
+                                countdown_days, date_range_text, due_messages,
+                                industry_version, late_confirmation, render_notice,
+                                render_receipt, render_sms, signature)
 from attribution.terms import utc_from_office
 
 # The seed's sample texts (第一篇), verbatim.
@@ -42,8 +42,9 @@ EVENT = EventFacts(event_id=7, date_begin=dt.datetime(2024, 6, 9, 1, 0),
 
 
 def reg(rid=1, state="open", attended=False, email=True, mobile=True, sent=(),
-        announced=None):
-    return RegFacts(rid, state, attended, email, mobile, frozenset(sent), announced)
+        announced=None, sent_for=()):
+    return RegFacts(rid, state, attended, email, mobile, frozenset(sent), announced,
+                    frozenset(sent_for))
 
 
 def local(y, m, d, h, mi=0, tz="Asia/Shanghai"):
@@ -474,6 +475,29 @@ def test_E2_E3_follow_the_new_date_only():
     told_again = reg(1, sent={"E1", "E1R"}, announced=EVENT.date_begin)
     assert codes_due(local(2024, 6, 15, 18, 30), [told_again], MOVED) == ["E2"]
     assert codes_due(local(2024, 6, 16, 0, 30), [told_again], MOVED) == ["E2", "E3"]
+
+
+def test_E2_E3_sent_for_the_old_date_are_sent_again_for_the_new_one():
+    old = EVENT.date_begin
+    told = reg(1, sent={"E1", "E1R", "E2", "E3"}, announced=old,
+               sent_for={("E2", old), ("E3", old)})
+    # before the new eve nothing; on it E2 again; on the new day E3 again
+    assert codes_due(local(2024, 6, 12, 10), [told], MOVED) == []
+    assert codes_due(local(2024, 6, 15, 18, 30), [told], MOVED) == ["E2"]
+    assert codes_due(local(2024, 6, 16, 0, 30), [told], MOVED) == ["E2", "E3"]
+    # once per start: sent for the new start too, nothing more
+    both = reg(1, sent={"E1", "E1R", "E2", "E3"}, announced=old,
+               sent_for={("E2", old), ("E3", old), ("E2", MOVED.date_begin),
+                         ("E3", MOVED.date_begin)})
+    assert codes_due(local(2024, 6, 16, 0, 30), [both], MOVED) == []
+    # the event as it was: sent for its start, not again
+    assert codes_due(local(2024, 6, 9, 0, 30), [told], EVENT) == []
+    # a dated code whose start is unknown counts as sent (never a double send)
+    unknown = reg(1, sent={"E1", "E1R", "E2"}, announced=old)
+    assert codes_due(local(2024, 6, 15, 18, 30), [unknown], MOVED) == []
+    # E1 and the letters are once per registration, whatever the start
+    assert already_sent(MOVED, told, "E1")
+    assert not already_sent(MOVED, told, "E2")
 
 
 def test_E1R_wording_says_postponed_with_the_new_date():
