@@ -54,10 +54,12 @@ def _logs(admin, reg_ids):
                       ["registration_id", "code", "event_date", "late"])
 
 
-def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
-    stamp = office["stamp"]
-    now = datetime.datetime.utcnow().replace(microsecond=0)
-    begin = now + datetime.timedelta(hours=20)
+def _event_with_guests(admin, office, tag, begin, guests, mobile_prefix):
+    """A confirmed event starting at ``begin`` (naive UTC), lasting 4 hours, with
+    ``guests`` registrations of new customers (e-mail and mobile) invited by
+    consultant A; returns ``(event id, registration ids)``. Registering inside an
+    open E1 window sends E1 at once (E1 late)."""
+    stamp = office["stamp"] + tag
     event = admin.call("event.event", "create", {
         "name": "Live forum %s" % stamp,
         "date_begin": begin.strftime(FMT),
@@ -66,16 +68,22 @@ def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
         "user_id": office["uid"]["consultant_a"], "auto_confirm": True})
     admin.call("event.event", "write", [event], {"state": "confirm"})
     reg_ids = []
-    for i in range(4):
+    for i in range(guests):
+        name = "Live Guest %s %d" % (stamp, i)
+        email = "guest%d_%s@example.invalid" % (i, stamp)
         partner = admin.call("res.partner", "create", {
-            "name": "Live Guest %s %d" % (stamp, i),
-            "email": "guest%d_%s@example.invalid" % (i, stamp),
-            "mobile": "137%04d%04d" % (int(stamp[-4:]), i)})
+            "name": name, "email": email,
+            "mobile": "%s%04d%04d" % (mobile_prefix, int(office["stamp"][-4:]), i)})
         reg_ids.append(admin.call("event.registration", "create", {
-            "event_id": event, "partner_id": partner,
-            "name": "Live Guest %s %d" % (stamp, i),
-            "email": "guest%d_%s@example.invalid" % (i, stamp),
+            "event_id": event, "partner_id": partner, "name": name, "email": email,
             "attribution_user_id": office["uid"]["consultant_a"]}))
+    return event, reg_ids
+
+
+def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    begin = now + datetime.timedelta(hours=20)
+    event, reg_ids = _event_with_guests(admin, office, "", begin, 4, "137")
     # registered inside the open window: E1 at once, marked late
     logs = _logs(admin, reg_ids)
     e1 = {log["registration_id"][0]: log for log in logs if log["code"] == "E1"}
@@ -131,27 +139,9 @@ def test_E2_moved_event_two_cron_workers_send_it_once_per_start(admin, office):
     to 1 hour ahead. Two clients running the job at once, three rounds: each guest
     gets one E1R and one more E2 (for the new start), never a third; the pending
     E3 call moved with the event and is not made twice."""
-    stamp = office["stamp"] + "m"
     now = datetime.datetime.utcnow().replace(microsecond=0)
     begin = now + datetime.timedelta(hours=3)
-    event = admin.call("event.event", "create", {
-        "name": "Live moved forum %s" % stamp,
-        "date_begin": begin.strftime(FMT),
-        "date_end": (begin + datetime.timedelta(hours=4)).strftime(FMT),
-        "date_tz": "Asia/Shanghai", "event_mail_ids": [(5, 0, 0)],
-        "user_id": office["uid"]["consultant_a"], "auto_confirm": True})
-    admin.call("event.event", "write", [event], {"state": "confirm"})
-    reg_ids = []
-    for i in range(3):
-        partner = admin.call("res.partner", "create", {
-            "name": "Live Moved Guest %s %d" % (stamp, i),
-            "email": "moved%d_%s@example.invalid" % (i, stamp),
-            "mobile": "136%04d%04d" % (int(office["stamp"][-4:]), i)})
-        reg_ids.append(admin.call("event.registration", "create", {
-            "event_id": event, "partner_id": partner,
-            "name": "Live Moved Guest %s %d" % (stamp, i),
-            "email": "moved%d_%s@example.invalid" % (i, stamp),
-            "attribution_user_id": office["uid"]["consultant_a"]}))
+    event, reg_ids = _event_with_guests(admin, office, "m", begin, 3, "158")
     cron = admin.ref("sales_attribution.ir_cron_event_attribution_messages")
     _trigger_in_parallel(admin, cron)
     e2 = [log for log in _logs(admin, reg_ids) if log["code"] == "E2"]

@@ -212,3 +212,45 @@ def test_xlsx_visit_register_refuses_another_projects_visit(projects):
     status, kind, body = browser.get(report % both)
     assert "spreadsheet" not in kind, (status, kind)
     assert ("Live PA customer B %s" % projects["stamp"]).encode() not in body
+
+
+def test_violations_and_strikes_only_of_their_project(projects, admin):
+    """Conduct per project: each manager reads, writes and records the violations
+    of their project only; a consultant reads their own; the reception card of a
+    consultant in both projects counts that project's strikes."""
+    uid, teams, clients = projects["uid"], projects["teams"], projects["clients"]
+    made = {}
+    for key, role, category in (("a", "consultant_ab", "late"),
+                                ("b", "consultant_ab", "impolite"),
+                                ("b2", "consultant_b", "late")):
+        made[key] = admin.call("attribution.violation", "create", {
+            "user_id": uid[role], "category": category,
+            "team_id": teams[key[0]],
+            "source_ref": "live.project_access,%s,%s" % (key, projects["stamp"])})
+    every = list(made.values())
+    manager_a, manager_b = clients["manager_a"], clients["manager_b"]
+    assert manager_a.call("attribution.violation", "search",
+                          [("id", "in", every)]) == [made["a"]]
+    assert sorted(manager_b.call("attribution.violation", "search",
+                                 [("id", "in", every)])) == sorted(
+        [made["b"], made["b2"]])
+    fault = refused(manager_a.call, "attribution.violation", "read", [made["b"]],
+                    ["category"])
+    assert fault.faultCode == ACCESS_ERROR, fault_text(fault)
+    fault = refused(manager_a.call, "attribution.violation", "write", [made["b2"]],
+                    {"description": "A writes B's"})
+    assert fault.faultCode == ACCESS_ERROR, fault_text(fault)
+    fault = refused(manager_a.call, "attribution.violation", "create",
+                    {"user_id": uid["consultant_b"], "category": "impolite"})
+    assert fault.faultCode == ACCESS_ERROR, fault_text(fault)
+    assert sorted(clients["consultant_ab"].call(
+        "attribution.violation", "search", [("id", "in", every)])) == sorted(
+        [made["a"], made["b"]])
+    assert clients["consultant_b"].call(
+        "attribution.violation", "search", [("id", "in", every)]) == [made["b2"]]
+    for key, client in (("a", manager_a), ("b", manager_b)):
+        cards = client.call("attribution.rotation.member", "search_read",
+                            [("user_id", "=", uid["consultant_ab"])],
+                            ["team_id", "strike_count"])
+        assert [(c["team_id"][0], c["strike_count"]) for c in cards] == [
+            (teams[key], 1)], (key, cards)

@@ -341,10 +341,12 @@ def _check_rules(env, checks):
                                r.domain_force or ""))
     checks.expect(not stale, "record rules still reading the old customer column: %s"
                   % stale.mapped("name"))
-    manager = env.ref("sales_attribution.attribution_visit_rule_manager")
-    checks.expect("_attribution_project_domain" in manager.domain_force,
-                  "the managers' visit rule is not per project: %s"
-                  % manager.domain_force)
+    for xmlid in ("attribution_visit_rule_manager",
+                  "attribution_violation_rule_manager"):
+        manager = env.ref("sales_attribution.%s" % xmlid)
+        checks.expect("_attribution_project_domain" in manager.domain_force,
+                      "the managers' rule %s is not per project: %s"
+                      % (xmlid, manager.domain_force))
     print("record rules: %d of the addon checked" % len(rules))
 
 

@@ -37,14 +37,15 @@ from typing import Iterable, Mapping, Optional
 #: the numbers a project may override (names of ``Rules``; on ``res.company`` and
 #: ``crm.team`` they are the fields ``attribution_<name>``)
 OVERRIDABLE = ("protection_days", "followup_days", "group_units", "strikes",
-               "complaint_split", "relative_split")
+               "complaint_split", "relative_split", "strike_period_days")
 
 
 @dataclass(frozen=True)
 class Rules:
     """The ownership and split numbers in force in a project: windows in days (B6,
     A14), group buyer units (A9), strikes to dismissal (A12/A13), the original
-    consultant's bonus percent after a complaint (B5) and for a relative (A15/B1);
+    consultant's bonus percent after a complaint (B5) and for a relative (A15/B1),
+    the days a violation counts as a strike (A12/A13);
     ``project_id``: the project whose overrides were applied (``None``: the company's
     numbers alone)."""
 
@@ -54,6 +55,7 @@ class Rules:
     strikes: int = 3
     complaint_split: int = 20
     relative_split: int = 50
+    strike_period_days: int = 365
     project_id: Optional[int] = None
 
 

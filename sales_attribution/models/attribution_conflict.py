@@ -271,7 +271,7 @@ class AttributionConflict(models.Model):
                 poacher, "poaching", "attribution.conflict,%d" % conflict.id,
                 description=_("A8: deliberate poaching in conflict %s.")
                 % conflict.name,
-                rule_code="A8", fault_class="a")
+                rule_code="A8", fault_class="a", team=conflict.team_id)
         return True
 
     @api.multi

@@ -126,7 +126,9 @@ class AttributionDuty(models.Model):
             # a violation is not dated in the future: a shift of tomorrow marked
             # absent today is dated today
             date=min(self.date, fields.Date.to_string(
-                self._company()._attribution_office_date())))
+                self._company()._attribution_office_date())),
+            # the shift's project: strikes count per project
+            team=self.sudo().team_id)
         # sudo: the link is written by the system whoever records the arrival
         self.sudo().write({"violation_id": violation.id})
         return violation

@@ -1,3 +1,5 @@
+import datetime as _dt
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -88,9 +90,11 @@ class AttributionRotationMember(models.Model):
         compute="_compute_dashboard_counts", string="Visits Today",
         help="Customers this consultant received today in this project.")
     strike_count = fields.Integer(
-        related="user_id.attribution_strike_count", readonly=True, string="Strikes",
-        help="Violations within the strike period (A12/A13: three lead to a dismissal "
-             "proposal).")
+        compute="_compute_strike_count", string="Strikes",
+        groups="sales_attribution.group_manager",
+        help="The consultant's violations in this project within the project's strike "
+             "period (A12/A13: at the project's number of strikes, three unless set, "
+             "dismissal is proposed). Faults in another project do not count here.")
     month_performance = fields.Float(
         compute="_compute_dashboard_counts", string="Performance This Month",
         groups="sales_attribution.group_manager",
@@ -151,6 +155,17 @@ class AttributionRotationMember(models.Model):
             member.visits_today = visit_count.get(key, 0)
             member.month_performance = amounts.get(key, 0.0)
 
+    def _compute_strike_count(self):
+        """Strikes of each member in the member's project now (``terms.CTX_NOW`` or
+        the clock), over that project's strike period: one look at the members'
+        violations for the whole dashboard."""
+        # sudo: the dashboard counts every violation of the project's consultants
+        by_user = self.env["attribution.violation"].sudo()._strikes_by_project(
+            self.mapped("user_id"))
+        for member in self:
+            member.strike_count = by_user.get(member.user_id.id, {}).get(
+                member.team_id.id or None, 0)
+
     @api.multi
     def action_toggle_present(self):
         """The manager marks a consultant in or out of the showroom (A3). Returns the
@@ -177,9 +192,23 @@ class AttributionRotationMember(models.Model):
 
     @api.multi
     def action_open_strikes(self):
+        """The consultant's violations in this member's project (the strikes the
+        card counts: the project's strike period, not the last 30 days)."""
+        since = self._strike_window_start()
         return self._dashboard_action(
             "sales_attribution.attribution_violation_action",
-            [("user_id", "=", self.user_id.id)], {"search_default_last_30_days": 1})
+            [("user_id", "=", self.user_id.id),
+             ("team_id", "=", self.team_id.id or False), ("date", ">", since)],
+            {"default_user_id": self.user_id.id, "default_team_id": self.team_id.id})
+
+    def _strike_window_start(self):
+        """The office date (Odoo string) before the first day counted by this
+        member's strike count: today - the project's strike period."""
+        self.ensure_one()
+        company = self.user_id.sudo().company_id or self.env.user.company_id
+        period = company._attribution_rules(self.team_id).strike_period_days
+        today = company._attribution_office_date(self.env.context.get(terms.CTX_NOW))
+        return fields.Date.to_string(today - _dt.timedelta(days=period))
 
     @api.multi
     def action_open_performance(self):

@@ -44,10 +44,15 @@ class AttributionViolation(models.Model):
         help="A is the gravest (A13, A8). Filled from the category when not given.")
     strike_count = fields.Integer(
         readonly=True,
-        help="The consultant's violations within the strike period up to and including "
-             "this one; at the configured number (3) dismissal is proposed.")
+        help="The consultant's violations in this project within the project's strike "
+             "period up to and including this one; at the project's number of strikes "
+             "(3 unless the project or company says otherwise) dismissal is proposed.")
     description = fields.Text()
-    team_id = fields.Many2one("crm.team", string="Project", index=True)
+    team_id = fields.Many2one(
+        "crm.team", string="Project", index=True,
+        help="The project (案场) whose rule book was broken: strikes count per project "
+             "(A12/A13), its manager sees the violation and decides on a dismissal "
+             "proposal.")
     rule_code = fields.Char(
         readonly=True, help="Rule of the rule book that was broken.")
     source_ref = fields.Char(
@@ -65,10 +70,15 @@ class AttributionViolation(models.Model):
     dismissal_explanation = fields.Text(
         readonly=True, copy=False,
         help="Why dismissal was proposed: the rule and the strike count.")
+    dismissal_open = fields.Boolean(
+        string="Proposal Open", readonly=True, copy=False, index=True,
+        help="The dismissal proposal this violation made is still open: the project's "
+             "manager has not dismissed it.")
     user_dismissal_open = fields.Boolean(
-        related="user_id.attribution_dismissal_proposed", string="Dismissal Proposed",
-        readonly=True,
-        help="The consultant has an open dismissal proposal (not yet dismissed).")
+        compute="_compute_user_dismissal_open", search="_search_user_dismissal_open",
+        string="Dismissal Proposed",
+        help="The consultant has an open dismissal proposal in this violation's "
+             "project (not yet dismissed).")
 
     _sql_constraints = [
         ("source_unique", "unique(user_id, category, source_ref)",
@@ -88,11 +98,61 @@ class AttributionViolation(models.Model):
 
     @api.onchange("user_id")
     def _onchange_user_id(self):
-        if self.user_id and self.user_id.sale_team_id:
-            self.team_id = self.user_id.sale_team_id
+        if self.user_id:
+            self.team_id = self._project_of(self.user_id)
+
+    def _compute_user_dismissal_open(self):
+        pairs = self._open_proposal_pairs(self.mapped("user_id"))
+        for violation in self:
+            violation.user_dismissal_open = (
+                violation.user_id.id, violation.team_id.id or False) in pairs
+
+    def _search_user_dismissal_open(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(_("Unsupported search on an open dismissal "
+                                    "proposal."))
+        pairs = self._open_proposal_pairs()
+        domain = [(0, "=", 1)]
+        for user_id, team_id in sorted(pairs, key=str):
+            domain = ["|", "&", ("user_id", "=", user_id),
+                      ("team_id", "=", team_id)] + domain
+        if (operator == "=") != value:
+            domain = ["!"] + domain
+        return domain
+
+    @api.model
+    def _open_proposal_pairs(self, users=None):
+        """``{(user id, team id or False)}`` of the open dismissal proposals (of
+        ``users`` when given): who is proposed for dismissal in which project."""
+        domain = [("dismissal_open", "=", True)]
+        if users is not None:
+            domain.append(("user_id", "in", users.ids))
+        # sudo: whether a proposal is open is read whoever looks at the violation
+        found = self.sudo().search_read(domain, ["user_id", "team_id"])
+        return {(row["user_id"][0], row["team_id"] and row["team_id"][0])
+                for row in found}
+
+    @api.model
+    def _project_of(self, user):
+        """The project (``crm.team``) a violation of ``user`` is recorded in when none
+        is given: among the projects the consultant works in (sales team and
+        rotations), those the recording manager manages; the consultant's sales team
+        first; else the consultant's sales team (possibly empty)."""
+        # sudo: the consultant's projects are read whatever the recording user may see
+        user = user.sudo()
+        teams = user._attribution_work_teams()
+        reach = self.env.user._attribution_reach()
+        if reach is not None:
+            teams = teams.filtered(lambda t: t.id in reach)
+        if not teams or user.sale_team_id in teams:
+            return user.sale_team_id
+        return teams[:1]
 
     @api.model
     def create(self, vals):
+        """Fill the class, rule code, project (``_project_of``) and office date; a
+        manager records only in the projects they manage (``AccessError``); then the
+        strike rules run (``_apply_strike_rules``)."""
         vals = dict(vals)
         if vals.get("category"):
             fault_class, rule_code = policy.classify(vals["category"])
@@ -100,10 +160,14 @@ class AttributionViolation(models.Model):
                 vals["fault_class"] = fault_class
             if not vals.get("rule_code"):
                 vals["rule_code"] = rule_code
-        if vals.get("user_id") and not vals.get("team_id"):
-            user = self.env["res.users"].browse(vals["user_id"])
-            # sudo: the team of a consultant is read whatever the recording user may see
-            vals["team_id"] = user.sudo().sale_team_id.id or False
+        if vals.get("user_id") and "team_id" not in vals:
+            vals["team_id"] = self._project_of(
+                self.env["res.users"].browse(vals["user_id"])).id or False
+        if vals.get("team_id"):
+            # a manager records in the projects they manage (the record rule would
+            # refuse it too, but only as a failed date check of the new record)
+            self.env.user._attribution_check_projects(
+                self.env["crm.team"].browse(vals["team_id"]), _("a violation"))
         if vals.get("user_id") and not vals.get("date"):
             # the consultant's office day, whoever records it from wherever
             user = self.env["res.users"].sudo().browse(vals["user_id"])
@@ -112,6 +176,15 @@ class AttributionViolation(models.Model):
         violation = super().create(vals)
         violation._apply_strike_rules()
         return violation
+
+    @api.multi
+    def write(self, vals):
+        """A violation moves only into a project the writing manager manages
+        (``AccessError``); the record rules check the project it leaves."""
+        if vals.get("team_id"):
+            self.env.user._attribution_check_projects(
+                self.env["crm.team"].browse(vals["team_id"]), _("a violation"))
+        return super().write(vals)
 
     # ---------------------------------------------------------------- office days
 
@@ -150,31 +223,63 @@ class AttributionViolation(models.Model):
         # sudo: strikes count every violation of the consultant, whoever looks
         found = self.sudo().search([("user_id", "in", users.ids)])
         return [policy.Violation(v.user_id.id, fields.Date.from_string(v.date),
-                                 v.category, v.fault_class) for v in found]
+                                 v.category, v.fault_class, v.team_id.id or None)
+                for v in found]
+
+    @api.model
+    def _strikes_by_project(self, users):
+        """``{user id: {team id or None: strikes}}``: each consultant's strikes now
+        (``terms.CTX_NOW`` or the clock) in every project they have a violation in,
+        each over that project's strike period (``res.company._attribution_rules``,
+        the consultant's company), by the company's office days."""
+        facts = self._policy_violations(users)
+        now = self._office_now()
+        Team = self.env["crm.team"].sudo()
+        out = {}
+        for user in users:
+            company = user.sudo().company_id or self.env.user.company_id
+
+            def period(team_id, company=company):
+                return company._attribution_rules(
+                    Team.browse(team_id or [])).strike_period_days
+
+            out[user.id] = policy.strikes_by_project(
+                facts, user.id, now, period, tz_name=company._attribution_tz())
+        return out
+
+    def _rules(self):
+        """``projects.Rules`` of this violation's project (the company's numbers where
+        the project keeps them)."""
+        self.ensure_one()
+        return self._company()._attribution_rules(self.sudo().team_id)
 
     def _assess(self, at_date=None):
         """The policy's :class:`ConductDecision` for the consultant of this violation.
 
-        Counts the violations dated up to the office day ``at_date`` (default: this
-        violation's date) within the company's strike period, by office days.
+        Counts the consultant's violations of this violation's project dated up to
+        the office day ``at_date`` (default: this violation's date) within the
+        project's strike period, against the project's strikes (each the project's
+        override, else the company's), by office days.
         """
         self.ensure_one()
         company = self._company()
         day = fields.Date.from_string(at_date or self.date)
-        # the strikes of the violation's project (its override, else the company's)
-        strikes = company._attribution_rules(self.sudo().team_id).strikes
+        rules = self._rules()
+        team = self.sudo().team_id
         return policy.assess(
             self._policy_violations(self.user_id), self.user_id.id,
-            self._office_day_end(day, company),
-            company.attribution_strike_period_days, strikes,
-            names={self.user_id.id: self.user_id.name},
-            tz_name=company._attribution_tz())
+            self._office_day_end(day, company), rules.strike_period_days,
+            rules.strikes, names={self.user_id.id: self.user_id.name},
+            tz_name=company._attribution_tz(), team_id=team.id or None,
+            project_name=team.name or None)
 
     def _apply_strike_rules(self):
         """Store the strike count; propose dismissal when the policy says it is due.
 
-        Never two proposals for one strike level: no new proposal while one is open, nor
-        when a violation of the same strike level within the period already proposed.
+        Per project: never two proposals for one strike level in a project, no new
+        proposal while one is open in the project, nor when a violation of the same
+        project and strike level within the period already proposed. A proposal open
+        in another project neither blocks nor counts.
         """
         for violation in self:
             # one consultant's strikes are assessed one transaction at a time, so two
@@ -188,14 +293,15 @@ class AttributionViolation(models.Model):
             if not decision.propose_dismissal:
                 continue
             user = violation.user_id
-            if user.sudo().attribution_dismissal_proposed:
+            team = violation.sudo().team_id
+            if (user.id, team.id or False) in self._open_proposal_pairs(user):
                 continue
-            company = user.company_id or self.env.user.company_id
             since = fields.Date.to_string(
                 fields.Date.from_string(violation.date)
-                - _dt.timedelta(days=company.attribution_strike_period_days - 1))
+                - _dt.timedelta(days=violation._rules().strike_period_days - 1))
             same_level = self.sudo().search_count([
-                ("user_id", "=", user.id), ("dismissal_proposed", "=", True),
+                ("user_id", "=", user.id), ("team_id", "=", team.id or False),
+                ("dismissal_proposed", "=", True),
                 ("strike_count", "=", decision.strike_count), ("date", ">=", since),
                 ("id", "!=", violation.id)])
             if same_level:
@@ -203,12 +309,15 @@ class AttributionViolation(models.Model):
             violation._propose_dismissal(decision)
 
     def _dismissal_managers(self):
-        """Who decides on a dismissal: the team's manager, else the office managers."""
+        """Who decides on a dismissal: the project's leader, else its co-manager,
+        else the office managers."""
         self.ensure_one()
         # sudo: the recording user may not read teams and groups
         team = self.sudo().team_id or self.user_id.sudo().sale_team_id
-        if team.user_id and team.user_id != self.user_id:
-            return team.user_id
+        leaders = (team.user_id | team.attribution_manager_ids).filtered(
+            lambda u: u.active and u != self.user_id)
+        if leaders:
+            return leaders[0]
         group = self.env.ref("sales_attribution.group_manager").sudo()
         managers = group.users.filtered(
             lambda u: u.active and u != self.user_id and u.id != 1)
@@ -223,7 +332,7 @@ class AttributionViolation(models.Model):
         # sudo: a dismissal proposal is made whoever recorded the fault (the rule book
         # proposes it, not the user); res.users is written by administrators only
         me = self.sudo()
-        me.write({"dismissal_proposed": True,
+        me.write({"dismissal_proposed": True, "dismissal_open": True,
                   "dismissal_rule_code": decision.rule_code,
                   "dismissal_explanation": "%s\n%s" % (decision.explanation_zh,
                                                        decision.explanation_en)})
@@ -247,24 +356,32 @@ class AttributionViolation(models.Model):
             "res_id": self.id,
             "activity_type_id": activity_type.id if activity_type else False,
             "user_id": manager.id,
-            "summary": _("Dismissal proposed: %s") % self.user_id.name,
+            "summary": (_("Dismissal proposed in %s: %s") % (
+                self.sudo().team_id.name, self.user_id.name)
+                if self.sudo().team_id
+                else _("Dismissal proposed: %s") % self.user_id.name),
             "note": text,
             "date_deadline": fields.Date.context_today(self),
         })
 
     @api.multi
     def action_dismiss_proposal(self):
-        """Open the wizard where the manager dismisses the proposal with a reason."""
+        """Open the wizard where the manager dismisses the proposal of this
+        violation's project with a reason."""
         self.ensure_one()
-        return self.user_id.action_attribution_dismiss_proposal()
+        action = self.user_id.action_attribution_dismiss_proposal()
+        action["context"] = dict(action["context"], default_team_id=self.team_id.id)
+        return action
 
     # ---------------------------------------------------------------- entry point
 
     @api.model
     def _record(self, user, category, source_ref, description=None, rule_code=None,
-                fault_class=None, date=None):
+                fault_class=None, date=None, team=None):
         """Record a violation caused by ``source_ref``
-        (e.g. ``"attribution.conflict,12"``).
+        (e.g. ``"attribution.conflict,12"``) in the project ``team`` (``crm.team``,
+        the source's project; empty or ``None``: ``_project_of(user)`` as the calling
+        user would record it).
 
         Called from where the violation happens (a collision not asked about, a
         deliberate poaching ruling, a complaint, an abandoned customer). Idempotent:
@@ -289,5 +406,6 @@ class AttributionViolation(models.Model):
             vals["fault_class"] = fault_class
         if date:
             vals["date"] = date
+        vals["team_id"] = (team or self._project_of(user)).id or False
         # sudo: the consultant whose action revealed the fault cannot create violations
         return self.sudo().create(vals)

@@ -431,7 +431,7 @@ class AttributionVisit(models.Model):
                         description=_("A5: a collision was found on a visit where the "
                                       "receiver did not ask about prior visits (%s).")
                         % conflict.name,
-                        rule_code="A5", fault_class="c")
+                        rule_code="A5", fault_class="c", team=visit.sudo().team_id)
             summary = _("Attribution %s: %s") % (decision.rule_code,
                                                  visit.partner_id.sudo().display_name)
             if decision.notify_manager and visit.team_id.user_id:

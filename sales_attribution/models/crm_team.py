@@ -31,6 +31,10 @@ class CrmTeam(models.Model):
     attribution_strikes = fields.Integer(
         string="Strikes to Dismissal",
         help="A12/A13 in this project; empty (0): the company's.")
+    attribution_strike_period_days = fields.Integer(
+        string="Strike Period (days)",
+        help="A12/A13 in this project: violations older than this many days no "
+             "longer count as strikes here; empty (0): the company's.")
     attribution_own_splits = fields.Boolean(
         string="Own Split Percentages",
         help="On: the complaint (B5) and relative (A15/B1) bonus percentages below "
@@ -92,11 +96,12 @@ class CrmTeam(models.Model):
 
     @api.constrains("attribution_protection_days", "attribution_followup_days",
                     "attribution_group_units", "attribution_strikes",
-                    "attribution_complaint_split", "attribution_relative_split")
+                    "attribution_complaint_split", "attribution_relative_split",
+                    "attribution_strike_period_days")
     def _check_attribution_rule_overrides(self):
         for team in self:
             if min(team.attribution_protection_days, team.attribution_followup_days,
-                   team.attribution_strikes) < 0:
+                   team.attribution_strikes, team.attribution_strike_period_days) < 0:
                 raise ValidationError(_("A project's windows and strikes cannot be "
                                         "negative (empty keeps the company's)."))
             if team.attribution_group_units == 1 or team.attribution_group_units < 0:
@@ -109,8 +114,8 @@ class CrmTeam(models.Model):
 
     def _attribution_rule_overrides(self):
         """``{name of projects.OVERRIDABLE: value or None}`` of this project: ``None``
-        where it keeps the company's value (0 for windows, units and strikes; split
-        percentages unless ``attribution_own_splits``)."""
+        where it keeps the company's value (0 for windows, units, strikes and the
+        strike period; split percentages unless ``attribution_own_splits``)."""
         self.ensure_one()
         values = {name: self["attribution_%s" % name] or None
                   for name in projects.OVERRIDABLE}

@@ -1,8 +1,7 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
-from ..attribution import conduct as policy
-from ..attribution import project_access
+from ..attribution import project_access, terms
 
 
 class ResUsers(models.Model):
@@ -10,8 +9,11 @@ class ResUsers(models.Model):
 
     attribution_strike_count = fields.Integer(
         string="Strikes", compute="_compute_attribution_strike_count",
-        help="Violations of this consultant within the strike period up to today "
-             "(A12/A13: at the configured number, dismissal is proposed).")
+        help="Strikes count per project: the violations of this consultant in a "
+             "project within its strike period up to today (A12/A13: at the project's "
+             "number, dismissal is proposed there). Shown: the project in the context, "
+             "else the highest count among the projects you manage (all projects "
+             "when you manage none).")
     attribution_dismissal_proposed = fields.Boolean(
         string="Dismissal Proposed", readonly=True, copy=False,
         help="The rule book proposes to dismiss this consultant (A8: deliberate "
@@ -31,20 +33,65 @@ class ResUsers(models.Model):
         help="The manager's reason for dismissing the last dismissal proposal.")
     attribution_dismissal_dismissed_date = fields.Date(
         string="Proposal Dismissed On", readonly=True, copy=False)
+    attribution_dismissal_in_reach = fields.Boolean(
+        string="Proposed in My Projects",
+        compute="_compute_attribution_dismissal_in_reach",
+        search="_search_attribution_dismissal_in_reach",
+        help="The consultant has an open dismissal proposal in a project whose "
+             "violations you see (the projects you manage).")
     attribution_violation_ids = fields.One2many(
         "attribution.violation", "user_id", string="Violations")
 
     def _compute_attribution_strike_count(self):
-        """Strikes within the period up to now (``terms.CTX_NOW`` or the clock), by
-        the office days of the consultant's company."""
-        Violation = self.env["attribution.violation"]
-        violations = Violation._policy_violations(self)
-        now = Violation._office_now()
+        """Strikes up to now (``terms.CTX_NOW`` or the clock) in the project of the
+        context's ``team_id``, else the highest among the projects within the reading
+        user's reach (``_attribution_reach``; violations without project count as
+        their own project, within every reach); each project over its own strike
+        period by the office days of the consultant's company."""
+        by_user = self.env["attribution.violation"]._strikes_by_project(self)
+        team_id = self.env.context.get(terms.CTX_TEAM)
+        reach = self.env.user._attribution_reach()
         for user in self:
-            company = user.company_id or self.env.user.company_id
-            user.attribution_strike_count = policy.strike_count(
-                violations, user.id, now, company.attribution_strike_period_days,
-                tz_name=company._attribution_tz())
+            counts = by_user.get(user.id, {})
+            if team_id:
+                user.attribution_strike_count = counts.get(team_id, 0)
+                continue
+            user.attribution_strike_count = max(
+                [n for team, n in counts.items()
+                 if reach is None or not team or team in reach] or [0])
+
+    def _attribution_proposed_in_reach(self):
+        """Ids of the consultants with an open dismissal proposal on a violation the
+        current user may read (the violations' record rules: a manager's projects)."""
+        return set(self.env["attribution.violation"].search(
+            [("dismissal_open", "=", True)]).mapped("user_id").ids)
+
+    def _compute_attribution_dismissal_in_reach(self):
+        proposed = self._attribution_proposed_in_reach()
+        for user in self:
+            user.attribution_dismissal_in_reach = user.id in proposed
+
+    def _search_attribution_dismissal_in_reach(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on an open dismissal proposal."))
+        positive = (operator == "=") == value
+        return [("id", "in" if positive else "not in",
+                 sorted(self._attribution_proposed_in_reach()))]
+
+    def _attribution_refresh_dismissal(self):
+        """Point the consultant's dismissal fields at their latest open proposal (a
+        violation with ``dismissal_open``, in any project); clear the flag when none
+        is open. Written as superuser (``res.users`` is written by administrators)."""
+        Violation = self.env["attribution.violation"].sudo()
+        for user in self.sudo():
+            latest = Violation.search([("user_id", "=", user.id),
+                                       ("dismissal_open", "=", True)],
+                                      order="date desc, id desc", limit=1)
+            vals = {"attribution_dismissal_proposed": bool(latest)}
+            if latest:
+                vals.update(attribution_dismissal_violation_id=latest.id,
+                            attribution_dismissal_rule_code=latest.dismissal_rule_code)
+            user.write(vals)
 
     @api.multi
     def action_attribution_dismiss_proposal(self):

@@ -49,6 +49,7 @@ from . import test_projects
 from . import test_reports_by_project
 from . import test_migration
 from . import test_project_access
+from . import test_conduct_projects
 # Post-install tests run in Odoo 11 even without demo data, unlike at-install ones;
 # keep the rule "Python tests only where demo data is loaded" for them as well.
 from odoo.tools import config as _config  # noqa: E402

@@ -38,6 +38,10 @@ class AttributionAbandonWizard(models.TransientModel):
                 _("Only a sales manager can report an abandoned customer."))
         if not (self.description or "").strip():
             raise UserError(_("Describe what happened."))
+        # sudo: the visit's project is read to check it is the manager's
+        team = self.visit_id.sudo().team_id
+        self.env.user._attribution_check_projects(
+            team, _("visit %s") % self.visit_id.sudo().display_name)
         self.env["attribution.violation"]._record(
             self.user_id, "abandon_customer", "attribution.visit,%s" % self.visit_id.id,
             description=self.description,
@@ -45,5 +49,6 @@ class AttributionAbandonWizard(models.TransientModel):
             # reporting manager's time zone
             date=fields.Date.to_string(
                 (self.user_id.sudo().company_id or self.env.user.company_id)
-                ._attribution_office_date(self.visit_id.visit_datetime)))
+                ._attribution_office_date(self.visit_id.sudo().visit_datetime)),
+            team=team)
         return True

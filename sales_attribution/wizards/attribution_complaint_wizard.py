@@ -122,5 +122,8 @@ class AttributionComplaintWizard(models.TransientModel):
         if self.reason_type == "complaint":
             self.env["attribution.violation"]._record(
                 self.original_user_id, self.violation_category or "complaint",
-                "attribution.decision,%s" % decision.id, description=self.complaint)
+                "attribution.decision,%s" % decision.id, description=self.complaint,
+                # the deal's project, else the original consultant's project
+                # within the manager's (attribution.violation._project_of)
+                team=self.lead_id.sudo().team_id)
         return True

@@ -2,11 +2,12 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, strategies as st
 
 from attribution.codes import RULES
 from attribution.conduct import (Violation, assess, classify, dismissal_due,
                                  dismissal_explanation, duty_status, duty_violation,
-                                 strike_count)
+                                 strike_count, strikes_by_project)
 
 NOW = dt.datetime(2024, 6, 30, 10, 0)
 NAMES = {1: "张三", 2: "李四"}
@@ -119,6 +120,75 @@ def test_A08_poaching_proposes_dismissal_at_once():
     assert "蓄意抢单" in decision.explanation_zh and "李四" in decision.explanation_zh
     zh, en = dismissal_explanation("李四", 1, "A8")
     assert zh == decision.explanation_zh and "poached" in en
+
+
+# ------------------------------------------------------------ strikes per project
+
+def p(user, days_ago, team, category="complaint"):
+    """A violation of ``user`` in project ``team`` (``None``: without project)."""
+    fault = classify(category)[0]
+    return Violation(user, NOW - dt.timedelta(days=days_ago), category, fault, team)
+
+
+def test_A12_strikes_count_in_the_violations_project_only():
+    # 张三 works in projects 1 and 2: two complaints at 1, one at 2
+    violations = [p(1, 1, 1), p(1, 2, 1, "impolite"), p(1, 3, 2)]
+    assert strike_count(violations, 1, NOW, 30, team_id=1) == 2
+    assert strike_count(violations, 1, NOW, 30, team_id=2) == 1
+    assert strike_count(violations, 1, NOW, 30) == 0, "none without project"
+    third = violations + [p(1, 4, 2, "impolite")]
+    assert not assess(third, 1, NOW, 30, team_id=2).propose_dismissal, \
+        "project 1's faults do not bring the consultant to 3 strikes at 2"
+    decision = assess(third + [p(1, 5, 1)], 1, NOW, 30, team_id=1, names=NAMES)
+    assert decision.propose_dismissal and decision.rule_code == "A12"
+    assert decision.strike_count == 3
+
+
+def test_A13_abandoned_customer_cited_only_where_it_happened():
+    violations = [p(1, 1, 2, "abandon_customer"), p(1, 2, 1), p(1, 3, 1),
+                  p(1, 4, 1, "late")]
+    decision = assess(violations, 1, NOW, 30, team_id=1)
+    assert decision.propose_dismissal and decision.rule_code == "A12", \
+        "project 2's A13 fault is not among project 1's strikes"
+    decision = assess(violations + [p(1, 5, 2), p(1, 6, 2)], 1, NOW, 30, team_id=2)
+    assert decision.propose_dismissal and decision.rule_code == "A13"
+
+
+def test_A08_poaching_proposes_dismissal_in_its_project():
+    violations = [p(2, 1, 1, "poaching")]
+    assert assess(violations, 2, NOW, 30, team_id=1).rule_code == "A8"
+    assert not assess(violations, 2, NOW, 30, team_id=2).propose_dismissal
+
+
+def test_A12_strikes_by_project_each_with_its_period():
+    violations = [p(1, 1, 1), p(1, 20, 1), p(1, 20, 2), p(1, 1, None), p(2, 1, 3)]
+    periods = {1: 30, 2: 15, None: 365}
+    assert strikes_by_project(violations, 1, NOW, periods.get) == {
+        1: 2, 2: 0, None: 1}
+    assert strikes_by_project([], 1, NOW, periods.get) == {}
+
+
+violations_strategy = st.lists(st.builds(
+    Violation, user_id=st.integers(1, 3),
+    date=st.dates(dt.date(2024, 5, 1), dt.date(2024, 7, 5)),
+    category=st.sampled_from(("late", "complaint", "abandon_customer", "poaching")),
+    fault_class=st.just("b"), team_id=st.one_of(st.none(), st.integers(1, 3))),
+    max_size=20)
+
+
+@given(violations_strategy, st.integers(1, 3),
+       st.one_of(st.none(), st.integers(1, 3)))
+def test_A12_A13_other_projects_faults_never_change_a_projects_decision(
+        violations, user, team):
+    """Whatever the consultant did elsewhere, a project's strikes and proposal are
+    those of its own violations alone."""
+    own = [x for x in violations if x.team_id == team]
+    assert assess(violations, user, NOW, 30, team_id=team) == \
+        assess(own, user, NOW, 30, team_id=team)
+    by_project = strikes_by_project(violations, user, NOW, lambda t: 30)
+    assert by_project.get(team, 0) == strike_count(own, user, NOW, 30, team_id=team)
+    assert sum(by_project.values()) == sum(
+        strike_count(violations, user, NOW, 30, team_id=t) for t in (None, 1, 2, 3))
 
 
 @pytest.mark.parametrize("arrival, expected", [

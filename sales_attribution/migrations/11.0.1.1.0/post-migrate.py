@@ -3,7 +3,8 @@ class held on each customer, set aside by ``pre-migrate.py``, move into
 ``attribution.ownership`` rows (``attribution.ownership._migrate_from_partners``); the
 record rules (``noupdate``, so not reloaded by the update) are reloaded: the
 consultants' read the rows instead of the old customer column, the managers' their
-projects.
+projects (conduct records included). An open dismissal proposal, held on the
+consultant, stays open on the violation that made it (proposals are per project).
 
 The values are read from the table set aside, not from ``res_partner``: the data
 files of this version run between the two scripts and may write the customers' fields
@@ -41,5 +42,14 @@ def migrate(cr, version):
     # would (mode init writes the existing records)
     for path in RULE_FILES:
         convert_file(cr, "sales_attribution", path, {}, mode="init", noupdate=True)
+    # dismissal proposals are per project now (the violation's dismissal_open): the
+    # proposal still open on a consultant stays open on the violation that made it
+    cr.execute("""
+        UPDATE attribution_violation v SET dismissal_open = TRUE
+          FROM res_users u
+         WHERE u.attribution_dismissal_violation_id = v.id
+           AND u.attribution_dismissal_proposed""")
+    _logger.info("sales_attribution %s: %d open dismissal proposals kept", version,
+                 cr.rowcount)
     _logger.info("sales_attribution %s: record rules reloaded from %s", version,
                  ", ".join(RULE_FILES))
