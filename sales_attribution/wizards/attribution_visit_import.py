@@ -220,16 +220,24 @@ class AttributionVisitImport(models.TransientModel):
             return "" if value is None else str(value)
         return {"partner_name": cell("partner_name"), "phone": cell("phone")}
 
-    def _run(self, dry_run):
-        """The lines of the whole file, the rows replayed in time order (kept unless
-        ``dry_run``: then rolled back)."""
+    def _parsed(self, dry_run):
+        """``(rows, lines)`` of the file (:meth:`_parse`). A file that cannot be read
+        raises its ``UserError`` on import and gives ``(None, [its error line])`` in
+        a preview (``dry_run``)."""
         try:
-            rows, lines = self._parse()
+            return self._parse()
         except terms.BilingualError as err:
             if not dry_run:
                 raise UserError(err.message(self._lang()))
-            return [{"row": getattr(err, "row", 1), "state": "error",
-                     "message": err.message(self._lang())}]
+            return None, [{"row": getattr(err, "row", 1), "state": "error",
+                           "message": err.message(self._lang())}]
+
+    def _run(self, dry_run):
+        """The lines of the whole file, the rows replayed in time order (kept unless
+        ``dry_run``: then rolled back)."""
+        rows, lines = self._parsed(dry_run)
+        if rows is None:
+            return lines
         context = {
             "staff": self._staff(),
             "tz": self.env.user.company_id._attribution_tz(),

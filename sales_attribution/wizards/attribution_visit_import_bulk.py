@@ -21,7 +21,6 @@ other in ``tests/test_register_bulk.py``.
 import psycopg2
 
 from odoo import api, models
-from odoo.exceptions import UserError
 
 from ..attribution import register_import as register
 from ..attribution import terms
@@ -49,13 +48,9 @@ class AttributionVisitImport(models.TransientModel):
     def _run(self, dry_run):
         if self._per_row():
             return super()._run(dry_run)
-        try:
-            rows, lines = self._parse()
-        except terms.BilingualError as err:
-            if not dry_run:
-                raise UserError(err.message(self._lang()))
-            return [{"row": getattr(err, "row", 1), "state": "error",
-                     "message": err.message(self._lang())}]
+        rows, lines = self._parsed(dry_run)
+        if rows is None:
+            return lines
         bulk = RegisterBulk(self, self.env.user.company_id._attribution_tz())
         if dry_run:
             try:
