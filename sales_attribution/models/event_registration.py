@@ -7,7 +7,7 @@ and sending a batch is ``attribution.message.log``'s job
 import datetime
 
 from odoo import SUPERUSER_ID, _, api, fields, models, tools
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..attribution import event_contacts, events, phone, terms
 from ..tools import event_facts
@@ -319,8 +319,10 @@ class EventRegistration(models.Model):
         """Plain text of message ``code`` (E1-E5, E1R) for this registration: the
         mail's body and, but for the letters, the SMS copy
         (:func:`attribution.events.render_sms`). E4 carries the survey too when the
-        event sends its letters as ``gift_survey``."""
+        event sends its letters as ``gift_survey``. Another code: ``UserError``."""
         self.ensure_one()
+        if code not in events.MESSAGE_CODES:
+            raise UserError(_("%s is not a guest message code (E1-E5, E1R).") % code)
         if code in ("E1", "E1R"):
             version = version or self.attribution_version()
         # the cron renders each text once: for the SMS copy and for the mail template

@@ -5,6 +5,7 @@ point (``event.registration._cron_attribution_messages``)."""
 import datetime
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests.common import SavepointCase
 
 from ..models.event_registration import TextMemo
@@ -334,6 +335,15 @@ class TestPostponedEvent(EventLetterCase):
         self.assertEqual(reg.call_activity_id.date_deadline, "2036-05-16")
         self.assertEqual(self.run_cron(utc(16, 1))["sent"], [])
         self.assertEqual(len(self.logs(reg, "E3")), 2)
+
+    def test_E1_unknown_message_code_is_refused_in_words(self):
+        # attribution_text is public (the templates call it): reachable over XML-RPC
+        reg = self.regs["service"]
+        with self.assertRaises(UserError):
+            reg.attribution_text("E9")
+        with self.assertRaises(UserError):
+            reg.attribution_lines("")
+        self.assertTrue(reg.attribution_text("E2"))
 
     def test_E3_pending_call_moves_with_the_event(self):
         self.run_cron(utc(9, 0, 30))  # E1, E2, E3 of the event day
