@@ -125,3 +125,27 @@ def test_state_button_in_wrong_state_is_a_warning(office, admin):
     state = admin.call("attribution.conflict", "read", [conflict],
                        ["state"])[0]["state"]
     assert state == "negotiation"
+
+
+def test_consultant_cannot_write_the_owned_summary(admin, office):
+    """``res.partner.write`` refuses the derived ``attribution_owned`` (and
+    ``attribution_phone``) in words: a consultant marking a customer nobody owns as
+    owned would hide it from colleagues, or show their own by unmarking it."""
+    a = office["clients"]["consultant_a"]
+    unowned = admin.call("res.partner", "create", {"name": "Live nobody's buyer %s"
+                                                   % office["stamp"]})
+    own = office["partner_a"]
+    for partner, value in ((unowned, True), (own, False)):
+        fault = refused(a.call, "res.partner", "write", [partner],
+                        {"attribution_owned": value})
+        assert fault.faultCode == 2 and "Traceback" not in fault.faultString, \
+            fault_text(fault)
+    fault = refused(a.call, "res.partner", "write", [own],
+                    {"attribution_phone": "13900000000"})
+    assert fault.faultCode == 2, fault_text(fault)
+    flags = {r["id"]: r["attribution_owned"] for r in admin.call(
+        "res.partner", "read", [unowned, own], ["attribution_owned"])}
+    assert flags == {unowned: False, own: True}
+    # the unowned customer stays visible to a colleague
+    b = office["clients"]["consultant_b"]
+    assert b.call("res.partner", "search", [("id", "=", unowned)]) == [unowned]
