@@ -3,11 +3,11 @@
 triggering the guest-message job (``ir_cron_event_attribution_messages``) at the
 same moment in two HTTP workers.
 
-The event starts in 20 hours: its confirmation window (E1) is open, so registering
-sends E1 at once (E1 late). Then the event moves a week later: each guest's
-consultant gets a re-confirmation call, and however many workers run the job, each
-guest receives exactly one re-confirmation (E1R, 改期 and the new date) and never a
-second message of any code.
+The event starts two days ahead: only its confirmation window (E1) is open, not E2's
+or E3's, whatever the hour of the run, so registering sends E1 at once (E1 late).
+Then the event moves a week later: each guest's consultant gets a re-confirmation
+call, and however many workers run the job, each guest receives exactly one
+re-confirmation (E1R, 改期 and the new date) and never a second message of any code.
 """
 import datetime
 import threading
@@ -48,6 +48,20 @@ def _office_day(utc):
     return pytz.utc.localize(utc).astimezone(pytz.timezone("Asia/Shanghai")).date()
 
 
+def _start_with_only_e1_open(utc_now):
+    """A start (naive UTC) whose E1 window is open at ``utc_now`` but not yet E2's
+    (18:00 on the eve) nor E3's (the event day): 10:00 office time two days ahead,
+    or tomorrow while it is before 09:00 in the office (E1 opens at 09:00 two days
+    before the start day). Whatever the hour of the run, the cron sends nothing but
+    E1 before the event moves."""
+    zone = pytz.timezone("Asia/Shanghai")
+    local = pytz.utc.localize(utc_now).astimezone(zone)
+    days = 2 if local.hour >= 9 else 1
+    day = local.date() + datetime.timedelta(days=days)
+    start = zone.localize(datetime.datetime.combine(day, datetime.time(10)))
+    return start.astimezone(pytz.utc).replace(tzinfo=None)
+
+
 def _logs(admin, reg_ids):
     return admin.call("attribution.message.log", "search_read",
                       [("registration_id", "in", reg_ids), ("state", "=", "sent")],
@@ -82,7 +96,7 @@ def _event_with_guests(admin, office, tag, begin, guests, mobile_prefix):
 
 def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
     now = datetime.datetime.utcnow().replace(microsecond=0)
-    begin = now + datetime.timedelta(hours=20)
+    begin = _start_with_only_e1_open(now)
     event, reg_ids = _event_with_guests(admin, office, "", begin, 4, "137")
     # registered inside the open window: E1 at once, marked late
     logs = _logs(admin, reg_ids)
