@@ -96,7 +96,7 @@ class RegisterWriter(object):
                 "previous_owner_id": decision.previous_owner_id or False,
                 "receiver_id": decision.receiver_id or item.receiver_id,
                 "rule_code": decision.rule_code,
-                "explanation": item.line["message"],
+                "explanation": item.explanation,
                 "explanation_zh": decision.explanation_zh,
                 "explanation_en": decision.explanation_en,
                 "visit_id": visit_ids[item.fingerprint],

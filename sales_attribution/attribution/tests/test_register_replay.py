@@ -109,13 +109,6 @@ class TestReplay(unittest.TestCase):
         self.assertEqual((judged.decision.rule_code, judged.decision.owner_id),
                          ("B1", 3))
 
-    def test_departed_known_only_when_the_row_names_them(self):
-        customer = rr.Customer(9, owner_id=2)
-        ref = (Referrer(partner_id=5, owner_id=3),)
-        got = rr.departed_for(visit(0, 1), customer, ref, frozenset({2, 3, 4}),
-                              member_ids=())
-        self.assertEqual(got, frozenset({2, 3}))
-
     def test_ruling_in_memory_keeps_the_owner(self):
         customer = rr.Customer(9, owner_id=2, had_owner=True,
                                ruling=Ruling(state="ruled", winner_id=2))
