@@ -26,8 +26,8 @@ through the desk's engine row by row:
    new customers (``res.partner``, stored computed fields then computed by the ORM)
    and their phone rows, the visits (with their referrers), the decisions, the
    ownership rows (INSERT or UPDATE of the owner, visit dates computed by the ORM),
-   and the ORM's ``write`` of the open leads whose owner changed, like
-   ``attribution.decision._log``.
+   and the ORM's ``write`` of the open leads at each owner change, row after row,
+   like ``attribution.decision._log``.
 
 What the bulk path leaves out, on purpose: no chatter note per historical decision and
 so no queued owner notice (``attribution.decision._post_to_chatter``): the import's
