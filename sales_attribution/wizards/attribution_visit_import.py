@@ -51,10 +51,10 @@ class AttributionVisitImport(models.TransientModel):
     who has left since is the history's, and a customer the history leaves with
     them stays theirs; the row's line and ``departed_summary`` tell the manager to
     hand them over (离职交接). Two consultants of one name are a row error asking
-    for the login. An unknown one is a row error, never a new user. A missing required column makes the preview show
-    one error line and the import refuse (``UserError``). Both actions are for sales
-    managers only (``AccessError``); they return the action that shows the wizard
-    again with its lines.
+    for the login. An unknown one is a row error, never a new user. A missing
+    required column makes the preview show one error line and the import refuse
+    (``UserError``). Both actions are for sales managers only (``AccessError``);
+    they return the action that shows the wizard again with its lines.
     """
 
     _name = "attribution.visit.import"

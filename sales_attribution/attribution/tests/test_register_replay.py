@@ -109,6 +109,19 @@ class TestReplay(unittest.TestCase):
         self.assertEqual((judged.decision.rule_code, judged.decision.owner_id),
                          ("B1", 3))
 
+    def test_history_has_no_departed_consultant(self):
+        # whoever has left since, the facts of a row name nobody departed: the
+        # referrer's consultant and the first receiver keep their claims (H1 is
+        # the handover's, after the import)
+        referred = rr.Customer(-2)
+        ref = (Referrer(partner_id=5, owner_id=3),)
+        judged, = replay(referred, [visit(0, 1, kind="referral",
+                                          brought_in_person=True)], referrers=ref)
+        facts = rr.visit_facts(visit(0, 1), referred, referrers=ref)
+        self.assertEqual(facts.departed_user_ids, frozenset())
+        self.assertEqual((judged.decision.rule_code, judged.decision.owner_id),
+                         ("B4", 3))
+
     def test_ruling_in_memory_keeps_the_owner(self):
         customer = rr.Customer(9, owner_id=2, had_owner=True,
                                ruling=Ruling(state="ruled", winner_id=2))
