@@ -208,9 +208,16 @@ class TestDealImportDeparted(DealImportCase):
         other = self.env["crm.team"].create({"name": "Other Split Office"})
         make_user(self.env, "sa_split_dan", "Dan 赵", consultant,
                   email="dan@example.invalid", sale_team_id=other.id)
+        # an archived namesake of Alice 王 in the project: her name is ambiguous
+        namesake = make_user(self.env, "sa_split_alice2", "Alice 王", consultant,
+                             email="alice2@example.invalid",
+                             sale_team_id=self.team.id)
+        namesake.active = False
         wizard = self.wizard(DEAL_ZH, [
             ["王大伟", "13901000011", 1, 1000000, self.day, "Bob 李", ""],
             ["李小红", "13901000012", 1, 1000000, self.day, "Dan 赵", ""],
+            ["赵小明", "13901000013", 1, 1000000, self.day, "Alice 王", ""],
+            ["钱小明", "13901000014", 1, 1000000, self.day, "sa_split_alice2", ""],
         ])
         wizard.action_import()
         lines = {line.row: line for line in wizard.line_ids}
@@ -221,5 +228,33 @@ class TestDealImportDeparted(DealImportCase):
         self.assertEqual(lines[2].lead_id.user_id, self.bob)
         self.assertEqual(lines[3].state, "error")
         self.assertIn("Dan 赵 is not a member", lines[3].message)
-        self.assertIn("1 customers end with a consultant who has left (Bob 李)",
+        self.assertEqual(lines[4].state, "error")
+        self.assertIn("are named Alice 王: use their login", lines[4].message)
+        self.assertEqual((lines[5].state, lines[5].owner_id), ("ok", namesake),
+                         lines[5].message)
+        self.assertIn("2 customers end with a consultant who has left (Alice 王, "
+                      "Bob 李)",
                       wizard.departed_summary)
+
+    def test_departed_consultant_deal_batch_tells_the_manager(self):
+        self.bob.active = False
+        self.env["ir.config_parameter"].sudo().set_param(
+            batch_module.BACKGROUND_ROWS_PARAM, "2")
+        wizard = self.wizard(DEAL_ZH, [
+            ["王大伟", "13901000031", 1, 1000000, self.day, "Bob 李", ""],
+            ["李小红", "13901000032", 1, 1000000, self.day, "sa_split_bob", ""],
+            ["赵小明", "13901000033", 1, 1000000, self.day, "Alice 王", ""],
+        ])
+        with mock.patch.object(batch_module, "CHUNK_ROWS", 2):
+            batch = self.env["attribution.import.batch"].browse(
+                wizard.action_import()["res_id"])
+            while batch._claim_self() and batch._process_chunk():
+                pass
+        self.assertEqual((batch.state, batch.count_ok), ("done", 3))
+        rows = {r.row: r for r in batch.row_ids}
+        self.assertIn("Bob 李 has left the office", rows[2].message)
+        self.assertFalse(rows[4].message)
+        message = batch.message_ids.filtered(
+            lambda m: self.manager.partner_id in m.partner_ids)
+        self.assertIn("2 customers end with a consultant who has left (Bob 李)",
+                      message.body)
