@@ -68,6 +68,7 @@ class AttributionOwnership(models.Model):
             if row.team_id:
                 visits = visits.filtered(lambda v, team=row.team_id: v.team_id == team)
             stamps = visits.mapped("visit_datetime")
+            # sudo: the project's company, whoever reads the row
             company = row.team_id.sudo().company_id or \
                 row.partner_id._attribution_company()
             row.first_visit_date = fields.Date.to_string(

@@ -93,6 +93,7 @@ class AttributionVisit(models.Model):
 
     def _attribution_settings(self):
         settings = super()._attribution_settings()
+        # sudo: the project's company, whatever the desk may read of the team
         company = self[:1].sudo().team_id.company_id
         if not (self[:1].import_fingerprint and company):
             return settings

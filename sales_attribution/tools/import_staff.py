@@ -14,10 +14,12 @@ among them (a row error, never a new user).
 def project_staff(env, team):
     """``res.users`` (sudo, ``active_test`` off) a row of ``team`` (``crm.team``)
     may name, archived ones included (module docstring). Four queries."""
+    # sudo: the manager matches names of users they may not read (another
+    # company's, archived); only ids, names and logins come out of it
     Users = env["res.users"].sudo().with_context(active_test=False)
     if not team:
         return Users
-    team = team.sudo()
+    team = team.sudo()  # the project's leader, whatever the user may read of it
     ids = set(team.user_id.ids)
     cr = env.cr
     cr.execute("""

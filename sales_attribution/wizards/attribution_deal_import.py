@@ -237,12 +237,14 @@ class AttributionDealImport(models.TransientModel):
         """The latest office date of the companies (a row is checked again against
         its project's company's date once its project is known: ``_project_today``)."""
         now = fields.Datetime.from_string(fields.Datetime.now())
+        # sudo: every company's zone, the user's or not (only dates come out)
         return max(company._attribution_office_date(now) for company in
                    self.env["res.company"].sudo().search([]))
 
     @api.model
     def _project_today(self, team):
         """The office date now in the zone of the company of the project ``team``."""
+        # sudo: the project's company, whatever the user may read of the team
         company = team.sudo().company_id or self.env.user.company_id
         return company._attribution_office_date(
             fields.Datetime.from_string(fields.Datetime.now()))

@@ -194,6 +194,7 @@ class AttributionVisitImport(models.TransientModel):
         """The company of the import's project (``crm.team.company_id``; the user's
         when the project has none): its office time zone reads the sheet's times
         and dates the rows, its rules judge them."""
+        # sudo: the project's company, whatever the user may read of the team
         return self.team_id.sudo().company_id or self.env.user.company_id
 
     def _departed_notice(self, owner_ids):
@@ -203,6 +204,7 @@ class AttributionVisitImport(models.TransientModel):
         departed = import_staff.departed_ids(self.env, owner_ids)
         if not departed:
             return ""
+        # sudo: the names of archived users, which nobody may read by default
         return self._departed_note(self.env["res.users"].sudo().with_context(
             active_test=False).browse(list(departed)).mapped("name"))
 
@@ -242,6 +244,7 @@ class AttributionVisitImport(models.TransientModel):
         departed = import_staff.departed_ids(self.env, counts)
         if not departed:
             return ""
+        # sudo: the names of archived users, which nobody may read by default
         names = self.env["res.users"].sudo().with_context(active_test=False).browse(
             list(departed)).mapped("name")
         return _("%s customers end with a consultant who has left (%s): they stay "
