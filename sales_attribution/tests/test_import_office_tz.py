@@ -82,6 +82,41 @@ class TestImportOfficeZone(VisitImportCase):
                              "per row" if per_row else "bulk")
 
 
+    def test_A14_days_counted_on_the_projects_calendar(self):
+        # a phone-only customer of 王芳, last followed up 31 days before the visit
+        # on the project's (Beijing) calendar: 30 on the manager's (Los Angeles)
+        visit_at = self.office(3, 7, 30)
+        for per_row in (True, False):
+            self.sheet_phone = self.phone()
+            self.customer("邹先生", owner=self.wang, mobile=self.sheet_phone,
+                          last_followup_date=fields.Date.to_string(
+                              visit_at.date() - timedelta(days=31)))
+            # received by 王芳 herself and asked for: no collision and nothing for
+            # a late entry to hold (the bulk path judges the row itself)
+            data = xlsx([(visit_at, "邹先生", self.sheet_phone, "王芳", None,
+                          "王芳")])
+            result = []
+            try:
+                with self.env.cr.savepoint():
+                    wizard = self.wizard(data).with_context(
+                        **{terms.CTX_IMPORT_PER_ROW: per_row})
+                    wizard.action_import()
+                    visit = self.env["attribution.visit"].search(
+                        [("phone", "=", self.sheet_phone)])
+                    result.append((visit.rule_code, visit.owner_id,
+                                   visit.decision_id.explanation_en))
+                    raise _Rollback()
+            except _Rollback:
+                pass
+            self.env.clear()
+            code, owner, explanation = result[0]
+            self.assertIn("31 days before the visit (limit 30)", explanation,
+                          "per row" if per_row else "bulk")
+            # the protection lapsed, but the customer asked for her: kept
+            self.assertEqual((code, owner), ("A14", self.wang), explanation)
+            self.assertIn("the exception applies", explanation)
+
+
 class TestDealImportOfficeZone(DealImportCase):
 
     def test_deal_date_checked_in_the_projects_zone(self):
