@@ -97,6 +97,9 @@ def main():
     parser.add_argument("--rows", type=int, default=50000)
     parser.add_argument("--kind", choices=("visit", "deal"), default="visit")
     parser.add_argument("--results")
+    parser.add_argument("--preview-only", action="store_true",
+                        help="measure the preview alone (nothing is kept)")
+    parser.add_argument("--profile", help="write a cProfile of the preview here")
     parser.add_argument("--per-row", action="store_true",
                         help="replay every row through the desk's engine (the path "
                              "before the bulk import), for a baseline")
@@ -124,10 +127,20 @@ def main():
         context = {"attribution_import_per_row": True} if opts.per_row else {}
         wizard = env[model].with_context(**context).create(vals)
         timer = benchlib.Timer()
-        wizard.action_preview()
+        if opts.profile:
+            import cProfile
+            profile = cProfile.Profile()
+            profile.runcall(wizard.action_preview)
+            profile.dump_stats(opts.profile)
+        else:
+            wizard.action_preview()
         preview_seconds = timer.seconds
         env.cr.rollback()
         env.clear()
+        if opts.preview_only:
+            print("[bench import] preview of %d rows: %.1f s, peak RSS %.0f MB" % (
+                opts.rows, preview_seconds, maxrss_mb()), flush=True)
+            return
         wizard = env[model].with_context(**context).create(vals)
         # the background path whatever --rows (50 000 takes it anyway)
         env["ir.config_parameter"].set_param(

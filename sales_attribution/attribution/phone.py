@@ -147,6 +147,12 @@ def canonical(number):
     '+442079460958'
     """
     if number.country_code == MAINLAND_CODE:
+        digits = phonenumbers.national_significant_number(number)
+        if is_mainland_mobile(digits):
+            # a mobile is dialled without trunk 0: its national format is these
+            # digits (formatting costs a hundred times more; sheets are mostly
+            # mobiles)
+            return digits
         return re.sub(r"\D", "", phonenumbers.format_number(
             number, PhoneNumberFormat.NATIONAL))
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -176,7 +176,10 @@ class AttributionSplitLine(models.Model):
         no rule gives any more. One statement each: the ORM creates one record per
         call and its unlink recomputes the related fields of the deleted lines. Access
         rights and record rules are checked as the ORM would; the cache forgets the
-        lines afterwards. Nothing refers to split lines (no xmlids, attachments or
+        lines afterwards. The values are the rules' own (shares validated by
+        ``splits.validate_shares``, amounts by ``shares.allocate_amounts``), not a
+        user's: the input guard of ``create``/``write`` is not run on them. Nothing
+        refers to split lines (no xmlids, attachments or
         properties on lines the rules wrote), so a plain DELETE loses nothing.
         The caller makes its leads' ``split_line_ids`` forget the lines.
         """
@@ -196,8 +199,6 @@ class AttributionSplitLine(models.Model):
             self.invalidate_cache(ids=deletes)
         if updates:
             self.check_access_rights("write")
-            for vals in updates:
-                check_vals(self, vals)
             ids = [vals["id"] for vals in updates]
             self.browse(ids).check_access_rule("write")
             # column names from the constant tuple above, values as parameters
@@ -217,8 +218,6 @@ class AttributionSplitLine(models.Model):
             self.invalidate_cache(ids=ids)
         if inserts:
             self.check_access_rights("create")
-            for vals in inserts:
-                check_vals(self, vals)
             names = ("lead_id", "currency_id", "team_id", "partner_id") + columns
             # column names from the constant tuples above, values as parameters
             insert_sql = """

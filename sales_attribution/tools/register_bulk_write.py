@@ -132,10 +132,13 @@ class RegisterWriter(object):
     def _insert_customers(self, su, judged):
         """Insert the run's new customers of ``judged`` (name, mobile, customer) and
         their phone rows; their keys become partner ids. Returns the new ids."""
-        new = []
+        # by key (unique and negative for a customer of this run): comparing the
+        # customers themselves compared every field, quadratic in the chunk
+        first = {}
         for item in judged:
-            if item.customer.key < 0 and item.customer not in new:
-                new.append(item.customer)
+            if item.customer.key < 0:
+                first.setdefault(item.customer.key, item.customer)
+        new = list(first.values())
         if not new:
             return []
         Partner = su["res.partner"].with_context(

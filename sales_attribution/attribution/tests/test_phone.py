@@ -1,9 +1,12 @@
 """Phone normalisation: customers are matched by phone (SPEC 2, conflict detection);
 mainland numbers keep their domestic form, the rest of the world is stored in E.164."""
 import doctest
+import re
 import unittest
 
-from hypothesis import given, settings, strategies as st
+import phonenumbers
+
+from hypothesis import assume, given, settings, strategies as st
 
 from attribution import phone as phone_module
 from attribution.phone import InvalidPhone, is_mainland_mobile, normalize_phone
@@ -178,6 +181,18 @@ class TestPhoneProperties(unittest.TestCase):
         self.assertEqual(normalize_phone(written(international, sep, wide)),
                          canonical)
         self.assertEqual(normalize_phone(written(number, sep, wide)), canonical)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.integers(13 * 10 ** 9, 2 * 10 ** 10 - 1))
+    def test_mainland_mobile_keeps_the_national_format_digits(self, number):
+        """The mobile shortcut of ``canonical`` (the national significant number)
+        gives the digits of the library's national format, for every valid
+        mainland 1xxxxxxxxxx."""
+        parsed = phonenumbers.parse(str(number), "CN")
+        assume(parsed.country_code == 86 and phonenumbers.is_valid_number(parsed))
+        national = re.sub(r"\D", "", phonenumbers.format_number(
+            parsed, phonenumbers.PhoneNumberFormat.NATIONAL))
+        self.assertEqual(phone_module.canonical(parsed), national)
 
     @settings(max_examples=100, deadline=None)
     @given(st.sampled_from([("+852 9", 7), ("+853 6", 7), ("+886 9", 8),
