@@ -81,7 +81,6 @@ class TestImportOfficeZone(VisitImportCase):
             self.assertEqual(self.imported(data, per_row), expected,
                              "per row" if per_row else "bulk")
 
-
     def test_A14_days_counted_on_the_projects_calendar(self):
         # a phone-only customer of 王芳, last followed up 31 days before the visit
         # on the project's (Beijing) calendar: 30 on the manager's (Los Angeles)
