@@ -7,6 +7,9 @@ project whose row it is (``res.company.attribution_timezone``), row by row, in b
 and for the deal ledger.
 """
 from datetime import timedelta
+from io import BytesIO
+
+from openpyxl import load_workbook
 
 from odoo import fields
 
@@ -80,6 +83,23 @@ class TestImportOfficeZone(VisitImportCase):
         for per_row in (True, False):
             self.assertEqual(self.imported(data, per_row), expected,
                              "per row" if per_row else "bulk")
+
+    def test_register_export_in_the_projects_zone_imports_back(self):
+        self.sheet_phone = self.phone()
+        at = self.office(9, 7, 30)
+        self.run_import(xlsx([(at, "秦女士", self.sheet_phone, "张伟")]))
+        visit = self.visits(self.sheet_phone)
+        action = self.env.ref(
+            "sales_attribution.attribution_visit_register_xlsx_report").sudo(
+                self.manager).with_context(lang="zh_CN")
+        content, _ext = action.render(visit.ids, {})
+        sheet = load_workbook(BytesIO(content), read_only=True).worksheets[0]
+        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+        self.assertEqual(rows[1][0], at, "the sheet's time, on the office's clock")
+        # the exported sheet is the same visit for the import
+        again = self.run_import(content)
+        self.assertEqual(again.line_ids.mapped("state"), ["duplicate"],
+                         again.line_ids.mapped("message"))
 
     def test_A14_days_counted_on_the_projects_calendar(self):
         # a phone-only customer of 王芳, last followed up 31 days before the visit
