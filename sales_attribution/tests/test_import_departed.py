@@ -64,6 +64,10 @@ class TestImportDeparted(VisitImportCase):
     def import_lines(self, data, per_row, action="action_import"):
         """``{row: (state, rule, owner, receiver, message)}`` and the summary of
         ``data`` imported (or previewed) row by row or in bulk."""
+        Notice = self.env["attribution.owner.notice"]
+        departed = [("partner_id", "in",
+                     (self.li | self.zhou).mapped("partner_id").ids)]
+        notices = Notice.search(departed)
         wizard = self.wizard(data).with_context(**{terms.CTX_IMPORT_PER_ROW: per_row})
         getattr(wizard, action)()
         lines = {line.row: (line.state, line.rule_code, line.owner_id,
@@ -72,6 +76,8 @@ class TestImportDeparted(VisitImportCase):
         owners = {phone: self.env["res.partner"].search(
             [("mobile", "=", phone)]).attribution_owner_id
             for phone in {line.phone for line in wizard.line_ids}}
+        # nobody who has left is queued a notice of a customer
+        self.assertEqual(Notice.search(departed), notices)
         return lines, wizard.departed_summary or "", owners
 
     def history(self):
