@@ -183,7 +183,8 @@ class TestImportDeparted(VisitImportCase):
             lines, _summary, _owners = self.rolled_back(
                 lambda: self.import_lines(data, per_row))
             self.assertEqual(lines[2][0], "error")
-            self.assertIn("本项目有多位顾问名为“张伟”,请改填其登录名", lines[2][4])
+            self.assertIn("本项目有多位顾问名为“张伟”(sa_test_zhang、sa_test_zhang2),"
+                          "请改填其登录名", lines[2][4])
             self.assertEqual(lines[3][:3], ("ok", "A5", namesake))
 
     def test_departed_in_a_background_batch_the_manager_is_told(self):
