@@ -93,9 +93,11 @@ class AttributionVisit(models.Model):
 
     def _attribution_settings(self):
         settings = super()._attribution_settings()
-        # sudo: the project's company, whatever the desk may read of the team
+        if not self[:1].import_fingerprint:
+            return settings  # the desk's, unchanged
+        # sudo: the project's company, whatever the user may read of the team
         company = self[:1].sudo().team_id.company_id
-        if not (self[:1].import_fingerprint and company):
+        if not company:
             return settings
         return dataclasses.replace(
             company._attribution_ownership_settings(self[:1].sudo().team_id),
