@@ -423,9 +423,10 @@ def parse_row(number, values, header, now):
 def match_user(text, users):
     """The id of the consultant a sheet names by login or by name.
 
-    ``users``: ``(id, name, login)`` of the project's consultants. A login matches
-    first (case and blanks do not matter), then a name; two consultants of that
-    name, or none, raise ``BilingualError``.
+    ``users``: ``(id, name, login)`` of the project's consultants (those who have
+    left included: nothing tells which of two namesakes the sheet meant). A login
+    matches first (case and blanks do not matter), then a name; two consultants of
+    that name (the error lists their logins), or none, raise ``BilingualError``.
 
     >>> staff = [(7, "张伟", "zhangwei"), (8, "刘娜", "liuna"), (9, "张伟", "zw2")]
     >>> match_user("LiuNa", staff), match_user("zw2", staff)
@@ -434,7 +435,7 @@ def match_user(text, users):
     ...     match_user("张伟", staff)
     ... except BilingualError as err:
     ...     print(err.message("zh_CN"))
-    本项目有多位顾问名为“张伟”,请改填其登录名
+    本项目有多位顾问名为“张伟”(zhangwei、zw2),请改填其登录名
     """
     wanted = _fold(text)
     by_login = [uid for uid, _name, login in users if login and _fold(login) == wanted]
@@ -444,10 +445,11 @@ def match_user(text, users):
     if len(by_name) == 1:
         return by_name[0]
     if by_name:
+        logins = sorted(login for uid, _name, login in users if uid in by_name)
         raise BilingualError(
-            "本项目有多位顾问名为“%s”,请改填其登录名" % text,
-            "two or more consultants of the project are called \"%s\": write their "
-            "login instead" % text)
+            "本项目有多位顾问名为“%s”(%s),请改填其登录名" % (text, "、".join(logins)),
+            "two or more consultants of the project are called \"%s\" (%s): write "
+            "their login instead" % (text, ", ".join(logins)))
     raise BilingualError(
         "顾问“%s”不是本项目的成员(按姓名或登录名查找)" % text,
         "consultant \"%s\" is not a member of the project (by name or login)" % text)

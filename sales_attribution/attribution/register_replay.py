@@ -12,7 +12,9 @@ into :class:`Customer` objects, judges each row here, and carries the row's effe
 (``tools/visit_facts.load_visit_facts`` plus the import's hooks of
 ``attribution_visit_history``: only the sheet's receiver is present, the row counts
 as kept in time, a late entry holds only an owner the customer had before the
-import run, a rotation outcome goes to the sheet's receiver, no A5 violation) and
+import run, a rotation outcome goes to the sheet's receiver, no A5 violation, and no
+consultant counts as departed: the register has no dates of departure, every
+consultant it names was with the office at the row's time) and
 returns a :class:`Judgement`: the completed ``Decision``, or the reason the row must
 be judged by the desk's engine instead (``fallback``), because its effect is more than
 a registration and an owner:
@@ -129,18 +131,6 @@ def kin_visits(customer, customers, visit_at):
     return tuple(visits)
 
 
-def departed_for(visit, customer, referrers, departed_ids, member_ids):
-    """The departed consultants the desk's engine would know of for this row: those
-    of ``departed_ids`` among the rotation's members (``member_ids``) and every
-    consultant the row's facts name (receiver, requested, appointment, the current
-    owner, the registrations' owners, the referrers' owners)."""
-    named = set(member_ids) | {visit.receiver_id, visit.requested_user_id,
-                               visit.appointment_user_id, customer.owner_id}
-    named.update(reg.owner_id for reg in customer.registrations)
-    named.update(ref.owner_id for ref in referrers)
-    return frozenset(departed_ids & named)
-
-
 def named(visit, customer, kin=(), referrers=(), names=None):
     """The names (``{user id: name}``, from ``names``) of the consultants the row's
     facts cite, as the desk's engine gathers them: the receiver, requested and
@@ -165,10 +155,10 @@ def named(visit, customer, kin=(), referrers=(), names=None):
     return {i: names[i] for i in ids if i in names}
 
 
-def visit_facts(visit, customer, kin=(), referrers=(), departed_ids=frozenset(),
-                names=None):
+def visit_facts(visit, customer, kin=(), referrers=(), names=None):
     """The ``ownership.VisitFacts`` of the row ``visit`` (``ReplayVisit``) of
-    ``customer``, as the desk's engine gives them for an imported row."""
+    ``customer``, as the desk's engine gives them for an imported row: no departed
+    consultant (module docstring)."""
     had_owner = customer.had_owner if customer.had_owner is not None \
         else customer.owner_id is not None
     return policy.VisitFacts(
@@ -191,20 +181,20 @@ def visit_facts(visit, customer, kin=(), referrers=(), departed_ids=frozenset(),
         names=named(visit, customer, kin, referrers, names or {}),
         is_late_entry=visit.late and had_owner,
         entered_at=visit.entered_at,
-        departed_user_ids=frozenset(departed_ids),
+        departed_user_ids=frozenset(),
         kept_in_time=True,
     )
 
 
 def judge(visit, customer, kin=(), referrers=(), settings=None, now=None,
-          departed_ids=frozenset(), names=None, cover_uses_turn=False):
+          names=None, cover_uses_turn=False):
     """The ``Judgement`` of one register row (module docstring). ``settings``: the
     project's ``ownership.Settings``; ``now``: naive UTC; ``cover_uses_turn``: the
     company's setting (a cover would serve a turn of today's rotation).
     ``ownership.InvalidFacts`` propagates (the row is an error)."""
     if customer.is_developer_related:
         return Judgement(fallback=FALLBACK_DEVELOPER)
-    facts = visit_facts(visit, customer, kin, referrers, departed_ids, names)
+    facts = visit_facts(visit, customer, kin, referrers, names)
     decision = policy.decide(facts, settings, now=now)
     if decision.needs_cover:
         return Judgement(fallback=FALLBACK_COVER)

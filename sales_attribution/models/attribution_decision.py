@@ -167,7 +167,9 @@ class AttributionDecision(models.Model):
         partner = partner.sudo()
         message = self.env["mail.message"].browse(
             bulk_mail.post_notes(partner, {partner.id: body})[partner.id])
-        if self.owner_id and self.owner_id.id != self.env.uid:
+        # an owner who has left (an imported history's) is not told
+        if self.owner_id and self.owner_id.id != self.env.uid and \
+                self.owner_id.active:
             self.env["attribution.owner.notice"]._queue(
                 message, self.owner_id.partner_id)
         for record in (lead, conflict):

@@ -321,7 +321,9 @@ class AttributionImportBatch(models.Model):
         summary = _("Import %s done: %s imported, %s errors, %s already imported.") % (
             self.filename or self.name, self.count_ok, self.count_error,
             self.count_duplicate)
-        self._tell(user, summary)
+        # customers the history leaves with a consultant who has left (issue 16)
+        notice = self._handler()._batch_departed_notice(self)
+        self._tell(user, "%s %s" % (summary, notice) if notice else summary)
 
     def _fail(self, message):
         """The file cannot be read: nothing is imported; the manager is told why."""

@@ -56,16 +56,21 @@ class AttributionOwnership(models.Model):
 
     @api.depends("partner_id.attribution_visit_ids.visit_datetime",
                  "partner_id.attribution_visit_ids.team_id", "team_id",
-                 "partner_id.company_id.attribution_timezone")
+                 "partner_id.company_id.attribution_timezone",
+                 "team_id.company_id.attribution_timezone")
     def _compute_visit_dates(self):
         """First and last visit of the customer in this row's project (every visit
-        for a row without project) as office dates of the customer's company."""
+        for a row without project) as office dates of the project's company (the
+        customer's company for a row without project or a project without
+        company)."""
         for row in self:
             visits = row.partner_id.sudo().attribution_visit_ids
             if row.team_id:
                 visits = visits.filtered(lambda v, team=row.team_id: v.team_id == team)
             stamps = visits.mapped("visit_datetime")
-            company = row.partner_id._attribution_company()
+            # sudo: the project's company, whoever reads the row
+            company = row.team_id.sudo().company_id or \
+                row.partner_id._attribution_company()
             row.first_visit_date = fields.Date.to_string(
                 company._attribution_office_date(min(stamps))) if stamps else False
             row.last_visit_date = fields.Date.to_string(

@@ -31,7 +31,17 @@ class AttributionVisit(models.Model):
       (A10). Customers first owned through the run are judged as history, and open
       no conflict of their own unless the rules leave them without an owner;
     - nobody is told by an activity (the decisions are posted on the customers), and
-      no A5 violation is recorded for a visit of the past.
+      no A5 violation is recorded for a visit of the past;
+    - the consultants the history names were with the office at the row's time: a
+      receiver who has left since (archived, or out of the consultant group) is
+      accepted, and the row is judged with no departed consultant
+      (``VisitFacts.departed_user_ids`` empty: the register has no dates of
+      departure), so a customer the history gives to a consultant who has left
+      stays theirs until the handover (离职交接, H1) moves them. At the desk a
+      departed receiver is still refused and a departed owner still loses the
+      customer (``attribution.visit``);
+    - the rules are those of the project's company (``crm.team.company_id``): its
+      office time zone dates the row (A14, windows), whoever imports.
     """
 
     _inherit = "attribution.visit"
@@ -75,6 +85,24 @@ class AttributionVisit(models.Model):
             return None  # the paper register was kept at the desk, at the time
         return super()._registration_entered_at()
 
+    @api.constrains("receiver_id")
+    def _check_receiver_with_office(self):
+        # an imported row's receiver was on duty at the row's time (class docstring)
+        return super(AttributionVisit, self.filtered(
+            lambda v: not v.import_fingerprint))._check_receiver_with_office()
+
+    def _attribution_settings(self):
+        settings = super()._attribution_settings()
+        if not self[:1].import_fingerprint:
+            return settings  # the desk's, unchanged
+        # sudo: the project's company, whatever the user may read of the team
+        company = self[:1].sudo().team_id.company_id
+        if not company:
+            return settings
+        return dataclasses.replace(
+            company._attribution_ownership_settings(self[:1].sudo().team_id),
+            late_entry_minutes=settings.late_entry_minutes)
+
     def _prepare_visit_facts(self):
         facts = super()._prepare_visit_facts()
         if not self.import_fingerprint:
@@ -84,7 +112,8 @@ class AttributionVisit(models.Model):
             facts,
             present_user_ids=frozenset(receiver.ids),
             is_late_entry=facts.is_late_entry and self.import_had_owner,
-            kept_in_time=True)
+            kept_in_time=True,
+            departed_user_ids=frozenset())
 
     def _decide(self):
         decision = super()._decide()

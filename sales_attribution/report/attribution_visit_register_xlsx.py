@@ -120,7 +120,16 @@ class AttributionVisitRegisterXlsx(models.AbstractModel):
         """Name of the project of ``visit``, else of ``decision`` ("" for none)."""
         return (visit.team_id or decision.team_id).name or ""
 
+    @staticmethod
+    def _project_tz(visit, decision, tz_name):
+        """The office zone of the row: the zone of the company of the project of
+        ``visit``, else of ``decision`` (the import reads the sheet's times in it),
+        else ``tz_name`` (the user's company's)."""
+        company = (visit.team_id or decision.team_id).company_id
+        return company._attribution_tz() if company else tz_name
+
     def _write_row(self, sheet, row, visit, decision, lang, tz_name, formats):
+        tz_name = self._project_tz(visit, decision, tz_name)
         values = self._register_values(visit, lang, tz_name) + \
             self._result_values(decision, lang, tz_name) + \
             [self._project_name(visit, decision)]

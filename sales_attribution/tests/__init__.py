@@ -45,6 +45,8 @@ from . import test_deal_import
 from . import test_import_batch
 from . import test_import_batch_visits
 from . import test_register_bulk
+from . import test_import_departed
+from . import test_import_office_tz
 from . import test_projects
 from . import test_reports_by_project
 from . import test_migration

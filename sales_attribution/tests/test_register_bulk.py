@@ -33,17 +33,31 @@ class TestRegisterBulk(VisitImportCase):
         super().setUpClass()
         # owned before the import: 王芳's customer, only a phone (A14) ...
         cls.phone_only = cls.phone()
-        cls.customer(cls, "卫先生", owner=cls.wang, mobile=cls.phone_only)
+        phone_only = cls.customer(cls, "卫先生", owner=cls.wang, mobile=cls.phone_only)
         # ... and 李娜's walk-in at the desk, whose spouse visits in the sheet (B1)
         cls.desk_phone, cls.spouse_phone = cls.phone(), cls.phone()
         desk = cls.register(cls, desk=cls.manager, phone=cls.desk_phone,
                             partner_name="蒋先生", receiver_id=cls.li.id,
                             visit_datetime=cls.ago(50), late_entry_reason="补登")
         spouse = cls.customer(cls, "蒋太太", mobile=cls.spouse_phone)
+        # ... and a customer known without owner, whom the sheet moves twice
+        cls.twice_phone = cls.phone()
+        twice = cls.customer(cls, "沈先生", mobile=cls.twice_phone)
         cls.env["attribution.relation"].create({
             "partner_id": spouse.id, "related_partner_id": desk.partner_id.id,
             "relation_type": "spouse"})
-        cls.sheet = xlsx(cls.register_rows(cls, random.Random(16), 260))
+        # their open leads follow each owner the sheet gives them, row by row
+        for partner, user in ((phone_only, cls.wang), (desk.partner_id, cls.li),
+                              (spouse, cls.manager), (twice, cls.manager)):
+            for name in ("意向一", "意向二"):
+                cls.env["crm.lead"].create({
+                    "name": "%s %s" % (name, partner.name), "partner_id": partner.id,
+                    "type": "opportunity", "user_id": user.id,
+                    "team_id": cls.team.id, "stage_id": cls.stage_new.id})
+        cls.sheet = xlsx(cls.register_rows(cls, random.Random(16), 260) + [
+            # before every generated row: no fallback between its two rows
+            (VisitImportCase.office(cls, 200), None, cls.twice_phone, "张伟"),
+            (VisitImportCase.office(cls, 160), None, cls.twice_phone, "王芳")])
 
     def register_rows(self, rng, count):
         """The generated register, in no order (see the module docstring);
@@ -116,7 +130,8 @@ class TestRegisterBulk(VisitImportCase):
             tuple(v.referrer_partner_ids.mapped("mobile")))
             for v in visits}
         partners = visits.mapped("partner_id") | env["res.partner"].search(
-            [("mobile", "in", [self.phone_only, self.desk_phone, self.spouse_phone])])
+            [("mobile", "in", [self.phone_only, self.desk_phone, self.spouse_phone,
+                               self.twice_phone])])
         rows = env["attribution.ownership"].search([("partner_id", "in", partners.ids)])
         seen["ownership"] = sorted(
             (r.partner_id.mobile, r.team_id.id, r.owner_id.id, r.first_visit_date,
@@ -126,6 +141,16 @@ class TestRegisterBulk(VisitImportCase):
              c.proposed_owner_id.id)
             for c in env["attribution.conflict"].search(
                 [("partner_id", "in", partners.ids)]))
+        # the open leads' salesperson and what their chatter shows of it
+        leads = env["crm.lead"].search([("partner_id", "in", partners.ids)])
+        seen["leads"] = sorted(
+            (lead.partner_id.mobile, lead.name, lead.user_id.id, tuple(
+                (value.old_value_integer, value.new_value_integer,
+                 value.old_value_char, value.new_value_char)
+                for message in lead.message_ids.sorted("id")
+                for value in message.tracking_value_ids
+                if value.field == "user_id"))
+            for lead in leads)
         seen["partners"] = sorted(
             (p.mobile, p.name, p.display_name, p.attribution_phone,
              p.attribution_salutation or "", p.commercial_partner_id == p,
@@ -159,8 +184,9 @@ class TestRegisterBulk(VisitImportCase):
 
     def wizard_lines(self, per_row, action):
         def run():
+            # tracking on, as in the web client: the leads' chatter is compared
             wizard = self.wizard(self.sheet).with_context(
-                **{terms.CTX_IMPORT_PER_ROW: per_row})
+                tracking_disable=False, **{terms.CTX_IMPORT_PER_ROW: per_row})
             getattr(wizard, action)()
             return wizard.line_ids.read(["row", "state", "rule_code", "owner_id",
                                          "receiver_id", "partner_name", "message"])
@@ -218,7 +244,7 @@ class TestRegisterBulk(VisitImportCase):
         for fingerprint in sorted(desk["visits"]):
             self.assertEqual(desk["visits"][fingerprint], bulk["visits"][fingerprint],
                              fingerprint)
-        for key in ("ownership", "conflicts", "partners"):
+        for key in ("ownership", "conflicts", "partners", "leads"):
             self.assertEqual(desk[key], bulk[key], key)
 
     # ------------------------------------------------------------------ tests
@@ -232,6 +258,9 @@ class TestRegisterBulk(VisitImportCase):
         codes = {line[1] for line in desk["lines"].values()}
         self.assertTrue({"A5", "B6", "B4", "A2", "B7", "B1", "A10"} <= codes, codes)
         self.assertTrue(desk["conflicts"], "no conflict against a known owner")
+        # the open leads of a known customer moved more than once by the sheet
+        self.assertTrue(any(len(lead[3]) > 1 for lead in desk["leads"]),
+                        desk["leads"])
         with mock.patch.object(bulk_wizard, "CHUNK_ROWS", 70), \
                 self.desk_rows() as desk_rows:
             bulk = self.rolled_back(lambda: self.m2o(
@@ -242,6 +271,17 @@ class TestRegisterBulk(VisitImportCase):
                      if line[1] in ("A10", "A6")]
         self.assertTrue(0 < len(desk_rows) <= len(conflicts),
                         (len(desk_rows), len(conflicts)))
+
+    def test_open_leads_follow_each_owner_in_one_chunk_as_at_the_desk(self):
+        desk = self.desk("action_import")
+        moved = [lead for lead in desk["leads"] if lead[0] == self.twice_phone]
+        self.assertTrue(moved and all(len(lead[3]) == 2 for lead in moved), moved)
+        # the whole sheet in one chunk: 沈先生's two moves are in it
+        self.assertGreater(bulk_wizard.CHUNK_ROWS, 270)
+        bulk = self.rolled_back(lambda: self.m2o(
+            self.wizard_lines(False, "action_import")()))
+        self.assertEqual(desk["leads"], bulk["leads"])
+        self.assertSameOffice(desk, bulk)
 
     def test_bulk_preview_gives_the_desk_replay(self):
         desk = self.desk("action_preview")
@@ -262,6 +302,10 @@ class TestRegisterBulk(VisitImportCase):
                              "row %s" % row)
         for key in ("visits", "ownership", "conflicts", "partners"):
             self.assertEqual(desk[key], bulk[key], key)
+        # a batch runs without tracking (attribution.import.batch._handler): the
+        # salespersons are the desk's
+        self.assertEqual([lead[:3] for lead in desk["leads"]],
+                         [lead[:3] for lead in bulk["leads"]])
 
     def test_a_chunk_refused_by_the_database_is_replayed_row_by_row(self):
         desk = self.desk("action_import")

@@ -11,7 +11,9 @@ through the desk's engine row by row:
    the relations, the latest conflict, whether the run already met them (their first
    visit of ``import_ref``), their name and whether they are developer-related; the
    referrers' first won deal; the row fingerprints and the visits at the same phone,
-   minute and receiver already in the database; the consultants' names and who left;
+   minute and receiver already in the database; the consultants' names and who left
+   (the rows are judged with nobody departed, as history; a row leaving its customer
+   with a consultant who has left since says so on its line);
 2. *judge* each row with the pure ``register_replay.judge`` (the rule book's
    ``ownership.decide`` with the import's hooks), carrying its effect in memory to the
    later rows; a row the bulk path cannot represent (``register_replay.FALLBACK_*``:
@@ -24,8 +26,8 @@ through the desk's engine row by row:
    new customers (``res.partner``, stored computed fields then computed by the ORM)
    and their phone rows, the visits (with their referrers), the decisions, the
    ownership rows (INSERT or UPDATE of the owner, visit dates computed by the ORM),
-   and the ORM's ``write`` of the open leads whose owner changed, like
-   ``attribution.decision._log``.
+   and the ORM's ``write`` of the open leads at each owner change, row after row,
+   like ``attribution.decision._log``.
 
 What the bulk path leaves out, on purpose: no chatter note per historical decision and
 so no queued owner notice (``attribution.decision._post_to_chatter``): the import's
@@ -77,6 +79,7 @@ class _Judged:
     fingerprint: str
     had_owner: bool
     line: dict
+    explanation: str = ""
 
 
 class RegisterBulk(RegisterWriter):
@@ -94,8 +97,10 @@ class RegisterBulk(RegisterWriter):
         company = self.env.user.company_id
         self.project = company._attribution_ownership_team(self.team)
         self.project_id = self.project.id or None
+        # the project's company's rules and office zone (as the history's hook
+        # ``attribution.visit._attribution_settings``), the user's late minutes
         self.settings = dataclasses.replace(
-            company._attribution_ownership_settings(self.team.sudo()),
+            wizard._company()._attribution_ownership_settings(self.team.sudo()),
             late_entry_minutes=company.attribution_late_entry_minutes)
         self.cover_uses_turn = company.attribution_cover_uses_turn
         self.staff = wizard._staff()
@@ -320,11 +325,6 @@ class RegisterBulk(RegisterWriter):
                 "Row %s: already registered (visit %s): not imported again.") % (
                 row.row, name))
         self.seen.add(fingerprint)
-        if receiver in self.departed:
-            return dict(line, state="error", message=_("Row %s: %s") % (row.row, _(
-                "%s has left the office and cannot receive customers: leave the "
-                "receiver empty (the rotation serves) or name a consultant on "
-                "duty.") % self.names.get(receiver, "")))
         key = self.holders.get(row.phone)
         customer = self.customers.get(key) if key else None
         new = customer is None
@@ -345,11 +345,9 @@ class RegisterBulk(RegisterWriter):
             referrers = (policy.Referrer(partner_id=referrer_key, owner_id=ref.owner_id,
                                          first_won_date=ref.first_won_date),)
         kin = replay.kin_visits(customer, self.customers, visit_utc)
-        departed = replay.departed_for(visit, customer, referrers, self.departed,
-                                       self.member_ids)
         try:
             judgement = replay.judge(
-                visit, customer, kin, referrers, self.settings, self.now, departed,
+                visit, customer, kin, referrers, self.settings, self.now,
                 self.names, self.cover_uses_turn)
         except policy.InvalidFacts as err:
             return dict(line, state="error",
@@ -368,18 +366,26 @@ class RegisterBulk(RegisterWriter):
             self.partner_names[customer.key] = row.partner_name or row.phone
             self.display_names[customer.key] = row.partner_name or row.phone
             self.new_phones[customer.key] = row.phone
-        explanation = self.env["attribution.decision"]._explanation_for_user(
+        explanation = message = self.env["attribution.decision"]._explanation_for_user(
             decision.explanation_zh, decision.explanation_en)
+        if decision.owner_id:
+            self._users({decision.owner_id})
+            if decision.owner_id in self.departed:
+                # the history leaves the customer with a consultant who has left
+                message = self.wizard._with_departed_note(
+                    explanation, self.wizard._departed_note(
+                        [self.names.get(decision.owner_id, "")]))
         line.update(state="ok", partner_name=self.partner_names[customer.key],
                     owner_id=decision.owner_id or False,
-                    rule_code=decision.rule_code or False, message=explanation or "")
+                    rule_code=decision.rule_code or False, message=message or "")
         # kept until written: without what re-renders it (the facts' texts and
         # every consultant's name, a few kB a row over a whole file's preview)
         decision = dataclasses.replace(decision, pending=None)
         self.pending.append(_Judged(
             row=row, customer=customer, new=new, visit=visit, decision=decision,
             receiver_id=receiver, requested_id=requested, referrer_key=referrer_key,
-            fingerprint=fingerprint, had_owner=had_owner, line=line))
+            fingerprint=fingerprint, had_owner=had_owner, line=line,
+            explanation=explanation or ""))
         return line
 
     def _fallback(self, row, key, fingerprint):

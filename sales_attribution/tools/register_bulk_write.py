@@ -9,9 +9,11 @@ mobile), the visits with their referrers, the decisions (explanation in the
 importing user's language, decided by them), then the visits' decision, the
 ownership rows of the project (the run's last owner: UPDATE of the row, or INSERT),
 the stored computed fields of those records computed by the ORM (visit names on the
-importing user's clock, the ownership's visit dates, the customers' display names
-and normalised phone), and the open leads of customers known before the run moved
-to their new owner through the ORM (as ``attribution.decision._log``). No chatter
+importing user's clock, the ownership's visit dates in the zone of the project's
+company, the customers' display names and normalised phone), and the open leads of
+customers known before the run moved to each new owner in turn through the ORM (as
+``attribution.decision._log`` moves them row by row: the same tracking in their
+chatter). No chatter
 note, no owner notice, no activity (the module docstring of ``register_bulk``). No
 commit: the caller's savepoint holds the chunk.
 """
@@ -96,7 +98,7 @@ class RegisterWriter(object):
                 "previous_owner_id": decision.previous_owner_id or False,
                 "receiver_id": decision.receiver_id or item.receiver_id,
                 "rule_code": decision.rule_code,
-                "explanation": item.line["message"],
+                "explanation": item.explanation,
                 "explanation_zh": decision.explanation_zh,
                 "explanation_en": decision.explanation_en,
                 "visit_id": visit_ids[item.fingerprint],
@@ -278,24 +280,29 @@ class RegisterWriter(object):
         return stamp.strftime("%Y-%m-%d %H:%M")
 
     def _move_leads(self, su, judged):
-        """The open leads of the customers who existed before the run follow their
-        new owner (``attribution.decision._log``)."""
-        last = {}
+        """The open leads of the customers who existed before the run follow each
+        owner their rows give them, row after row, as the desk's engine moves them
+        (``attribution.decision._log``: one ORM write a move, so the lead's chatter
+        tracks every salesperson the history gave it, not only the chunk's last)."""
+        owners = {}
         for item in judged:
             if not item.new:
-                last[item.customer.key] = item.decision.owner_id
-        if not last:
+                owners.setdefault(item.customer.key, []).append(
+                    item.decision.owner_id)
+        if not owners:
             return
         self.cr.execute("SELECT DISTINCT partner_id FROM crm_lead "
-                        "WHERE partner_id = ANY(%s) AND active", (list(last),))
+                        "WHERE partner_id = ANY(%s) AND active", (list(owners),))
         Decision = su["attribution.decision"]
         for (pid,) in self.cr.fetchall():
-            owner = su["res.users"].browse(last[pid] or [])
             partner = su["res.partner"].browse(pid)
             leads = Decision._open_leads(partner, partner._attribution_row(
-                self.team).team_id).filtered(lambda ld: ld.user_id != owner)
-            if leads:
-                leads.write({"user_id": owner.id or False})
+                self.team).team_id)
+            for owner_id in owners[pid]:
+                owner = su["res.users"].browse(owner_id or [])
+                moving = leads.filtered(lambda ld, owner=owner: ld.user_id != owner)
+                if moving:
+                    moving.write({"user_id": owner.id or False})
 
     def forget(self, seen):
         """Forget what was loaded and judged since the last :meth:`flush` (the

@@ -9,7 +9,8 @@ split rule the rule book would decide, or the row's errors), nothing saved.
 
 Each row (:meth:`_import_row`, its own savepoint: a bad row is an error, the rest go
 on) is read by ``attribution.ledger.parse_row``; its project (the row's 项目, else the
-wizard's) and consultant (name or login among the project's members) are looked up;
+wizard's) and consultant (name or login among the project's consultants, archived
+ones included: ``tools/import_staff.py``) are looked up;
 the customer is found by any of their numbers or created (a company when the name is
 a company's, A9); the owner is decided by ``ledger.deal_owner``; a won opportunity of
 the project is created, dated on the deal's office day, and its split lines are
@@ -27,7 +28,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..attribution import ledger
 from ..attribution.terms import CTX_SHEET_IMPORT, BilingualError, utc_from_office
-from ..tools import sheet_reader
+from ..tools import import_staff, sheet_reader
 
 #: the time of day (office time) a ledger deal is dated at: its office day, whatever
 #: the zone
@@ -59,6 +60,10 @@ class AttributionDealImport(models.TransientModel):
     row_total = fields.Integer(string="Rows", readonly=True)
     batch_id = fields.Many2one("attribution.import.batch", readonly=True,
                                string="Background Import")
+    departed_summary = fields.Text(
+        string="Consultants Who Have Left", readonly=True,
+        help="The customers the ledger leaves with consultants who have left the "
+             "office: they stay theirs until the manager hands them over (离职交接).")
 
     # ------------------------------------------------------------------ actions
 
@@ -128,9 +133,16 @@ class AttributionDealImport(models.TransientModel):
             if not keep_records:
                 vals.pop("lead_id", None)
             lines.append((0, 0, vals))
+        owners = {}
+        for result in results:
+            if result["state"] == "ok" and result.get("owner_id"):
+                owners.setdefault(result["owner_id"], set()).add(result.get("phone"))
+        summary = self.env["attribution.visit.import"]._departed_count_note(
+            {owner: len(phones) for owner, phones in owners.items()})
         self.write({"line_ids": lines, "row_total": len(results),
                     "count_ok": counts["ok"], "count_error": counts["error"],
-                    "count_duplicate": counts["duplicate"]})
+                    "count_duplicate": counts["duplicate"],
+                    "departed_summary": summary or False})
 
     # ------------------------------------------------------------------ reading
 
@@ -198,6 +210,21 @@ class AttributionDealImport(models.TransientModel):
         return [(r["state"], r["message"], r.get("lead_id"))
                 for r in wizard._import_rows(columns, rows)]
 
+    @api.model
+    def _batch_departed_notice(self, batch):
+        """The summary of the batch's buyers whose owner in the deal's project has
+        left, ``""`` when none (added to the message that the batch is done)."""
+        self.env.cr.execute("""
+            SELECT o.owner_id, count(DISTINCT o.partner_id)
+              FROM attribution_import_batch_row r
+              JOIN crm_lead l ON l.id = r.res_id
+              JOIN attribution_ownership o ON o.partner_id = l.partner_id
+                   AND (o.team_id = l.team_id OR o.team_id IS NULL)
+             WHERE r.batch_id = %s AND r.state = 'ok' AND o.owner_id IS NOT NULL
+             GROUP BY o.owner_id""", (batch.id,))
+        return self.env["attribution.visit.import"]._departed_count_note(
+            dict(self.env.cr.fetchall()))
+
     def _import_rows(self, columns, rows):
         """The result dicts (import line values) of ``rows`` imported in order."""
         today = self._today()
@@ -207,7 +234,18 @@ class AttributionDealImport(models.TransientModel):
                 for row, cells in rows]
 
     def _today(self):
-        company = self.env.user.company_id
+        """The latest office date of the companies (a row is checked again against
+        its project's company's date once its project is known: ``_project_today``)."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        # sudo: every company's zone, the user's or not (only dates come out)
+        return max(company._attribution_office_date(now) for company in
+                   self.env["res.company"].sudo().search([]))
+
+    @api.model
+    def _project_today(self, team):
+        """The office date now in the zone of the company of the project ``team``."""
+        # sudo: the project's company, whatever the user may read of the team
+        company = team.sudo().company_id or self.env.user.company_id
         return company._attribution_office_date(
             fields.Datetime.from_string(fields.Datetime.now()))
 
@@ -232,11 +270,18 @@ class AttributionDealImport(models.TransientModel):
         try:
             team = self._row_team(deal, cache)
             result["team_id"] = team.id
+            if deal.deal_date > self._project_today(team):
+                raise BilingualError(
+                    "成交日期晚于今天:%s" % deal.deal_date.isoformat(),
+                    "the deal date is after today: %s" % deal.deal_date.isoformat())
             consultant = self._row_consultant(deal, team, cache)
             result["consultant_id"] = consultant.id
             stage = self._won_stage(team, cache)
         except UserError as err:
             result["message"] = err.name
+            return result
+        except BilingualError as err:
+            result["message"] = err.message(self._lang())
             return result
         key = ledger.fingerprint(deal.phone, deal.deal_date, consultant.id,
                                  deal.revenue)
@@ -263,7 +308,9 @@ class AttributionDealImport(models.TransientModel):
         fingerprints.add(key)
         lead = lead.sudo()
         result.update(state="ok", lead_id=lead.id, owner_id=lead.user_id.id,
-                      rule_code=lead.attribution_split_rule_code or False)
+                      rule_code=lead.attribution_split_rule_code or False,
+                      message=self.env["attribution.visit.import"]._departed_notice(
+                          lead.user_id.ids) or False)
         return result
 
     def _row_team(self, deal, cache):
@@ -286,11 +333,11 @@ class AttributionDealImport(models.TransientModel):
 
     def _row_consultant(self, deal, team, cache):
         """The consultant the row names (name or login) among the project's
-        consultants; an unknown one is an error, never a new user."""
+        consultants, archived ones included (``tools.import_staff``: a ledger's
+        history names consultants who have left); an unknown one is an error, never
+        a new user; two of one name an error asking for the login."""
         if team.id not in cache["members"]:
-            members = team.member_ids | team.user_id | self.env[
-                "attribution.rotation.member"].sudo().search(
-                    [("rotation_id.team_id", "=", team.id)]).mapped("user_id")
+            members = import_staff.project_staff(self.env, team)
             by_key = {}
             for user in members:
                 for key in {" ".join(user.name.split()).casefold(),

@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError, except_orm
 
 from ..attribution import register_import as register
 from ..attribution import terms
+from ..tools import import_staff
 from ..tools.sheet_reader import SheetError, read_rows
 
 #: states of a preview or import line
@@ -42,13 +43,18 @@ class AttributionVisitImport(models.TransientModel):
       minute and receiver, imported or registered at the desk) or twice in the file
       is a ``duplicate`` line and adds nothing.
 
-    Sheet times are the office's (``res.company.attribution_timezone``). Receivers
-    and requested consultants are matched by login or name among the project's
-    consultants (its rotation's members, its members and its leader); an unknown one
-    is a row error, never a new user. A missing required column makes the preview show
-    one error line and the import refuse (``UserError``). Both actions are for sales
-    managers only (``AccessError``); they return the action that shows the wizard
-    again with its lines.
+    Sheet times are the office's: the zone (``res.company.attribution_timezone``)
+    of the project's company, whoever imports. Receivers and requested consultants
+    are matched by login or name among the project's consultants (its rotation's
+    members, its members and its leader, the owners and receivers of its customers
+    and visits), archived ones included (``tools/import_staff.py``): a consultant
+    who has left since is the history's, and a customer the history leaves with
+    them stays theirs; the row's line and ``departed_summary`` tell the manager to
+    hand them over (离职交接). Two consultants of one name are a row error asking
+    for the login. An unknown one is a row error, never a new user. A missing
+    required column makes the preview show one error line and the import refuse
+    (``UserError``). Both actions are for sales managers only (``AccessError``);
+    they return the action that shows the wizard again with its lines.
     """
 
     _name = "attribution.visit.import"
@@ -75,6 +81,10 @@ class AttributionVisitImport(models.TransientModel):
     count_ok = fields.Integer(compute="_compute_counts", string="Rows OK")
     count_error = fields.Integer(compute="_compute_counts", string="Rows with Errors")
     count_duplicate = fields.Integer(compute="_compute_counts", string="Duplicates")
+    departed_summary = fields.Text(
+        string="Consultants Who Have Left", readonly=True,
+        help="The customers the history leaves with consultants who have left the "
+             "office: they stay theirs until the manager hands them over (离职交接).")
 
     @api.depends("line_ids.state")
     def _compute_counts(self):
@@ -92,8 +102,10 @@ class AttributionVisitImport(models.TransientModel):
         self._check_manager()
         self.ensure_one()
         wizard = self._with_user_lang()
-        wizard._write_lines(wizard._run(dry_run=True))
-        wizard.state = "preview"
+        lines = wizard._run(dry_run=True)
+        wizard._write_lines(lines)
+        wizard.write({"state": "preview",
+                      "departed_summary": wizard._departed_summary(lines) or False})
         return wizard._reopen()
 
     @api.multi
@@ -105,8 +117,10 @@ class AttributionVisitImport(models.TransientModel):
         if not wizard.import_ref:
             wizard.import_ref = "%s#%s" % (wizard.filename or "register",
                                            uuid.uuid4().hex[:12])
-        wizard._write_lines(wizard._run(dry_run=False))
-        wizard.state = "done"
+        lines = wizard._run(dry_run=False)
+        wizard._write_lines(lines)
+        wizard.write({"state": "done",
+                      "departed_summary": wizard._departed_summary(lines) or False})
         return wizard._reopen()
 
     # ------------------------------------------------------------------ internals
@@ -171,12 +185,72 @@ class AttributionVisitImport(models.TransientModel):
         return register.recognize(header, mapping)
 
     def _staff(self):
-        """``(id, name, login)`` of the project's consultants (sheet names)."""
-        team = self.team_id.sudo()
-        rotation = self.env["attribution.rotation"].sudo().search(
-            [("team_id", "=", team.id)], limit=1)
-        users = rotation.member_ids.mapped("user_id") | team.member_ids | team.user_id
-        return [(u.id, u.name, u.login) for u in users if u.active]
+        """``(id, name, login)`` of the consultants the sheet may name: the
+        project's, archived ones included (``tools.import_staff.project_staff``)."""
+        return [(u.id, u.name, u.login)
+                for u in import_staff.project_staff(self.env, self.team_id)]
+
+    def _company(self):
+        """The company of the import's project (``crm.team.company_id``; the user's
+        when the project has none): its office time zone reads the sheet's times
+        and dates the rows, its rules judge them."""
+        # sudo: the project's company, whatever the user may read of the team
+        return self.team_id.sudo().company_id or self.env.user.company_id
+
+    def _departed_notice(self, owner_ids):
+        """The note telling the manager that the consultants ``owner_ids`` (ids)
+        have left and keep the customers the history gives them, until the handover
+        (离职交接) moves them; ``""`` when none of them has left."""
+        departed = import_staff.departed_ids(self.env, owner_ids)
+        if not departed:
+            return ""
+        # sudo: the names of archived users, which nobody may read by default
+        return self._departed_note(self.env["res.users"].sudo().with_context(
+            active_test=False).browse(list(departed)).mapped("name"))
+
+    def _departed_note(self, names):
+        """The note of :meth:`_departed_notice` for the consultants ``names``."""
+        return _("%s has left the office: the customers the history gives them stay "
+                 "theirs until the manager hands them over (CRM > Sales Attribution "
+                 "> Departed Consultant Handover, 离职交接).") % ", ".join(
+                     sorted(names))
+
+    @staticmethod
+    def _with_departed_note(message, note):
+        """A line's ``message`` followed by the departed ``note`` (if any)."""
+        return "%s\n%s" % (message, note) if note and message else \
+            (note or message)
+
+    def _departed_summary(self, lines):
+        """The wizard's summary of the customers whose last row (in visit time)
+        leaves them with a consultant who has left (``lines``: line dicts); ``""``
+        when there is none."""
+        last = {}
+        for line in lines:
+            if line.get("state") != "ok" or not line.get("phone"):
+                continue
+            key = (line.get("visit_datetime") or "", line["row"])
+            if line["phone"] not in last or last[line["phone"]][0] < key:
+                last[line["phone"]] = (key, line.get("owner_id") or None)
+        counts = {}
+        for _key, owner in last.values():
+            if owner:
+                counts[owner] = counts.get(owner, 0) + 1
+        return self._departed_count_note(counts)
+
+    @api.model
+    def _departed_count_note(self, counts):
+        """The departed summary of ``counts`` (``{owner id: customers}``)."""
+        departed = import_staff.departed_ids(self.env, counts)
+        if not departed:
+            return ""
+        # sudo: the names of archived users, which nobody may read by default
+        names = self.env["res.users"].sudo().with_context(active_test=False).browse(
+            list(departed)).mapped("name")
+        return _("%s customers end with a consultant who has left (%s): they stay "
+                 "theirs as the history gives them; hand them over with CRM > Sales "
+                 "Attribution > Departed Consultant Handover (离职交接).") % (
+                     sum(counts[u] for u in departed), ", ".join(sorted(names)))
 
     def _office_now(self, tz_name):
         """Now on the office's clock (naive), or the test's ``attribution_now``."""
@@ -198,7 +272,7 @@ class AttributionVisitImport(models.TransientModel):
         if error:
             error.row = header_number
             raise error
-        tz_name = self.env.user.company_id._attribution_tz()
+        tz_name = self._company()._attribution_tz()
         now = self._office_now(tz_name)
         rows, lines = [], []
         for number, values in rows_iter:
@@ -240,7 +314,7 @@ class AttributionVisitImport(models.TransientModel):
             return lines
         context = {
             "staff": self._staff(),
-            "tz": self.env.user.company_id._attribution_tz(),
+            "tz": self._company()._attribution_tz(),
             "seen": set(),
         }
         if not dry_run:
@@ -371,7 +445,9 @@ class AttributionVisitImport(models.TransientModel):
                 return dict(line, state="ok", partner_name=visit.partner_id.name,
                             owner_id=visit.owner_id.id or False,
                             rule_code=visit.rule_code or False,
-                            visit_id=visit.id, message=visit.explanation or "")
+                            visit_id=visit.id, message=self._with_departed_note(
+                                visit.explanation or "",
+                                self._departed_notice(visit.owner_id.ids)))
         except (except_orm, psycopg2.IntegrityError) as err:
             message = getattr(err, "name", None) or str(err)
             return dict(line, state="error",

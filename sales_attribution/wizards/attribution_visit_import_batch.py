@@ -89,7 +89,7 @@ class AttributionVisitImport(models.TransientModel):
             "file": _NO_FILE, "filename": batch.filename, "team_id": batch.team_id.id,
             "import_ref": "%s#batch%s" % (batch.filename or "register", batch.id),
         })
-        tz_name = self.env.user.company_id._attribution_tz()
+        tz_name = wizard._company()._attribution_tz()
         now = wizard._office_now(tz_name)
         context = {"staff": wizard._staff(), "tz": tz_name, "seen": set()}
         lang = wizard._lang()
@@ -103,3 +103,19 @@ class AttributionVisitImport(models.TransientModel):
             line = wizard._replay_row(row, context)
             results.append((line["state"], line.get("message"), line.get("visit_id")))
         return results
+
+    @api.model
+    def _batch_departed_notice(self, batch):
+        """The summary of the batch's customers whose project's owner has left
+        (``_departed_summary``'s words), ``""`` when none: added to the message
+        that tells the manager the batch is done."""
+        self.env.cr.execute("""
+            SELECT o.owner_id, count(DISTINCT o.partner_id)
+              FROM attribution_import_batch_row r
+              JOIN attribution_visit v ON v.id = r.res_id
+              JOIN attribution_ownership o ON o.partner_id = v.partner_id
+                   AND (o.team_id = v.team_id OR o.team_id IS NULL)
+             WHERE r.batch_id = %s AND r.state = 'ok' AND o.owner_id IS NOT NULL
+             GROUP BY o.owner_id""", (batch.id,))
+        counts = dict(self.env.cr.fetchall())
+        return self._departed_count_note(counts)

@@ -51,7 +51,7 @@ class AttributionVisitImport(models.TransientModel):
         rows, lines = self._parsed(dry_run)
         if rows is None:
             return lines
-        bulk = RegisterBulk(self, self.env.user.company_id._attribution_tz())
+        bulk = RegisterBulk(self, self._company()._attribution_tz())
         if dry_run:
             try:
                 with self.env.cr.savepoint(), self.env.clear_upon_failure():
@@ -107,7 +107,7 @@ class AttributionVisitImport(models.TransientModel):
         header_map = register.recognize(columns["header"],
                                         columns.get("mapping") or None)
         wizard = self._batch_wizard(batch)
-        tz_name = self.env.user.company_id._attribution_tz()
+        tz_name = wizard._company()._attribution_tz()
         now = wizard._office_now(tz_name)
         lang = wizard._lang()
         results, parsed = {}, []

@@ -109,12 +109,18 @@ class TestReplay(unittest.TestCase):
         self.assertEqual((judged.decision.rule_code, judged.decision.owner_id),
                          ("B1", 3))
 
-    def test_departed_known_only_when_the_row_names_them(self):
-        customer = rr.Customer(9, owner_id=2)
+    def test_history_has_no_departed_consultant(self):
+        # whoever has left since, the facts of a row name nobody departed: the
+        # referrer's consultant and the first receiver keep their claims (H1 is
+        # the handover's, after the import)
+        referred = rr.Customer(-2)
         ref = (Referrer(partner_id=5, owner_id=3),)
-        got = rr.departed_for(visit(0, 1), customer, ref, frozenset({2, 3, 4}),
-                              member_ids=())
-        self.assertEqual(got, frozenset({2, 3}))
+        judged, = replay(referred, [visit(0, 1, kind="referral",
+                                          brought_in_person=True)], referrers=ref)
+        facts = rr.visit_facts(visit(0, 1), referred, referrers=ref)
+        self.assertEqual(facts.departed_user_ids, frozenset())
+        self.assertEqual((judged.decision.rule_code, judged.decision.owner_id),
+                         ("B4", 3))
 
     def test_ruling_in_memory_keeps_the_owner(self):
         customer = rr.Customer(9, owner_id=2, had_owner=True,

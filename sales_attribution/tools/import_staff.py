@@ -1,0 +1,49 @@
+"""The consultants an office's sheets may name for one project (issue 16).
+
+A register or deal ledger row names its consultant (接待顾问, 指定顾问, 成交顾问) by
+name or login. :func:`project_staff` gives the users a row of the project may name:
+its rotation's members, its members (``crm.team.member_ids``) and its leader, and the
+users who already own a customer's ownership row of the project or received or own a
+visit registered in it, archived users included: a year of history names
+consultants who have left since (``active`` False), and their rows are the
+office's history. A user of another project only, or a name matching nobody, is not
+among them (a row error, never a new user).
+"""
+
+
+def project_staff(env, team):
+    """``res.users`` (sudo, ``active_test`` off) a row of ``team`` (``crm.team``)
+    may name, archived ones included (module docstring). Four queries."""
+    # sudo: the manager matches names of users they may not read (another
+    # company's, archived); only ids, names and logins come out of it
+    Users = env["res.users"].sudo().with_context(active_test=False)
+    if not team:
+        return Users
+    team = team.sudo()  # the project's leader, whatever the user may read of it
+    ids = set(team.user_id.ids)
+    cr = env.cr
+    cr.execute("""
+        SELECT m.user_id FROM attribution_rotation_member m
+          JOIN attribution_rotation r ON r.id = m.rotation_id
+         WHERE r.team_id = %s""", (team.id,))
+    ids.update(row[0] for row in cr.fetchall())
+    cr.execute("SELECT id FROM res_users WHERE sale_team_id = %s", (team.id,))
+    ids.update(row[0] for row in cr.fetchall())
+    cr.execute("""
+        SELECT owner_id FROM attribution_ownership
+         WHERE team_id = %s AND owner_id IS NOT NULL
+        UNION
+        SELECT receiver_id FROM attribution_visit
+         WHERE team_id = %s AND receiver_id IS NOT NULL
+        UNION
+        SELECT owner_id FROM attribution_visit
+         WHERE team_id = %s AND owner_id IS NOT NULL""", (team.id,) * 3)
+    ids.update(row[0] for row in cr.fetchall())
+    ids.discard(None)
+    return Users.browse(sorted(ids))
+
+
+def departed_ids(env, user_ids):
+    """The ids among ``user_ids`` of consultants who have left (archived, or out of
+    the consultant group: ``attribution.rotation._departed_user_ids``)."""
+    return env["attribution.rotation"]._departed_user_ids(list(user_ids))
