@@ -47,3 +47,26 @@ def departed_ids(env, user_ids):
     """The ids among ``user_ids`` of consultants who have left (archived, or out of
     the consultant group: ``attribution.rotation._departed_user_ids``)."""
     return env["attribution.rotation"]._departed_user_ids(list(user_ids))
+
+
+#: the tables of what a batch row may point at (``attribution_import_batch_row.res_id``)
+_BATCH_ROW_TABLES = ("attribution_visit", "crm_lead")
+
+
+def batch_owner_counts(cr, batch_id, table):
+    """``{owner user id: customers}`` of the ``ok`` rows of the import batch
+    ``batch_id``: the owners, in each row's project (or company-wide), of the
+    customers of the records the rows made, ``table`` one of ``attribution_visit``
+    (visits) or ``crm_lead`` (won deals). One query."""
+    if table not in _BATCH_ROW_TABLES:
+        raise ValueError("not a table of import batch rows: %r" % (table,))
+    # the table name from the constant tuple above, values as parameters
+    cr.execute("""
+        SELECT o.owner_id, count(DISTINCT o.partner_id)
+          FROM attribution_import_batch_row r
+          JOIN {table} x ON x.id = r.res_id
+          JOIN attribution_ownership o ON o.partner_id = x.partner_id
+               AND (o.team_id = x.team_id OR o.team_id IS NULL)
+         WHERE r.batch_id = %s AND r.state = 'ok' AND o.owner_id IS NOT NULL
+         GROUP BY o.owner_id""".format(table=table), (batch_id,))
+    return dict(cr.fetchall())

@@ -214,16 +214,8 @@ class AttributionDealImport(models.TransientModel):
     def _batch_departed_notice(self, batch):
         """The summary of the batch's buyers whose owner in the deal's project has
         left, ``""`` when none (added to the message that the batch is done)."""
-        self.env.cr.execute("""
-            SELECT o.owner_id, count(DISTINCT o.partner_id)
-              FROM attribution_import_batch_row r
-              JOIN crm_lead l ON l.id = r.res_id
-              JOIN attribution_ownership o ON o.partner_id = l.partner_id
-                   AND (o.team_id = l.team_id OR o.team_id IS NULL)
-             WHERE r.batch_id = %s AND r.state = 'ok' AND o.owner_id IS NOT NULL
-             GROUP BY o.owner_id""", (batch.id,))
         return self.env["attribution.visit.import"]._departed_count_note(
-            dict(self.env.cr.fetchall()))
+            import_staff.batch_owner_counts(self.env.cr, batch.id, "crm_lead"))
 
     def _import_rows(self, columns, rows):
         """The result dicts (import line values) of ``rows`` imported in order."""

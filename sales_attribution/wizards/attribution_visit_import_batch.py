@@ -16,7 +16,7 @@ from odoo import _, api, models
 
 from ..attribution import register_import as register
 from ..attribution import terms
-from ..tools import sheet_reader
+from ..tools import import_staff, sheet_reader
 
 #: the wizard record of a batch holds no file: the rows come from the batch
 _NO_FILE = base64.b64encode(b"-")
@@ -109,13 +109,5 @@ class AttributionVisitImport(models.TransientModel):
         """The summary of the batch's customers whose project's owner has left
         (``_departed_summary``'s words), ``""`` when none: added to the message
         that tells the manager the batch is done."""
-        self.env.cr.execute("""
-            SELECT o.owner_id, count(DISTINCT o.partner_id)
-              FROM attribution_import_batch_row r
-              JOIN attribution_visit v ON v.id = r.res_id
-              JOIN attribution_ownership o ON o.partner_id = v.partner_id
-                   AND (o.team_id = v.team_id OR o.team_id IS NULL)
-             WHERE r.batch_id = %s AND r.state = 'ok' AND o.owner_id IS NOT NULL
-             GROUP BY o.owner_id""", (batch.id,))
-        counts = dict(self.env.cr.fetchall())
-        return self._departed_count_note(counts)
+        return self._departed_count_note(import_staff.batch_owner_counts(
+            self.env.cr, batch.id, "attribution_visit"))
