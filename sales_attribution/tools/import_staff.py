@@ -43,12 +43,6 @@ def project_staff(env, team):
     return Users.browse(sorted(ids))
 
 
-def departed_ids(env, user_ids):
-    """The ids among ``user_ids`` of consultants who have left (archived, or out of
-    the consultant group: ``attribution.rotation._departed_user_ids``)."""
-    return env["attribution.rotation"]._departed_user_ids(list(user_ids))
-
-
 #: the tables of what a batch row may point at (``attribution_import_batch_row.res_id``)
 _BATCH_ROW_TABLES = ("attribution_visit", "crm_lead")
 

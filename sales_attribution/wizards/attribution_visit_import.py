@@ -201,7 +201,7 @@ class AttributionVisitImport(models.TransientModel):
         """The note telling the manager that the consultants ``owner_ids`` (ids)
         have left and keep the customers the history gives them, until the handover
         (离职交接) moves them; ``""`` when none of them has left."""
-        departed = import_staff.departed_ids(self.env, owner_ids)
+        departed = self.env["attribution.rotation"]._departed_user_ids(owner_ids)
         if not departed:
             return ""
         # sudo: the names of archived users, which nobody may read by default
@@ -241,7 +241,7 @@ class AttributionVisitImport(models.TransientModel):
     @api.model
     def _departed_count_note(self, counts):
         """The departed summary of ``counts`` (``{owner id: customers}``)."""
-        departed = import_staff.departed_ids(self.env, counts)
+        departed = self.env["attribution.rotation"]._departed_user_ids(counts)
         if not departed:
             return ""
         # sudo: the names of archived users, which nobody may read by default
