@@ -6,6 +6,7 @@ from ..attribution import ownership as policy
 from ..attribution import terms
 from ..attribution.phone import InvalidPhone, normalize_phone
 from ..attribution.salutation import default_salutation
+from ..tools.owner_fields import check_partner_vals
 
 
 #: the customer's fields written into the current project's ``attribution.ownership``
@@ -417,6 +418,7 @@ class ResPartner(models.Model):
     @api.model
     def create(self, vals):
         self._attribution_check_derived(vals)
+        vals = check_partner_vals(self.browse(), vals)
         numbers = vals.get("mobile") or vals.get("phone")
         if numbers:
             holders = self.env["attribution.partner.phone"]._check_partner_vals(
@@ -431,6 +433,7 @@ class ResPartner(models.Model):
     @api.multi
     def write(self, vals):
         self._attribution_check_derived(vals)
+        vals = check_partner_vals(self, vals)
         numbers = "mobile" in vals or "phone" in vals
         if numbers:
             self.env["attribution.partner.phone"]._check_partner_vals(self, vals)

@@ -34,6 +34,7 @@ from . import test_partner_merge
 from . import test_late_entry
 from . import test_departed
 from . import test_lead_moves
+from . import test_owner_fields
 from . import test_cover
 from . import test_handover
 from . import test_peer_suites
