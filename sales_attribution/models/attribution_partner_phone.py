@@ -3,7 +3,7 @@ import logging
 import psycopg2
 import psycopg2.errorcodes
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.api import Environment
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
@@ -226,6 +226,8 @@ class AttributionPartnerPhone(models.Model):
             vals["source"] = "extra"  # mobile/phone rows follow the partner's fields
         if not vals.get("partner_id"):
             raise ValidationError(_("A phone number needs its customer."))
+        if not self.env.context.get(CTX_PHONE_SYNC):
+            self._check_may_renumber(self.env["res.partner"].browse(vals["partner_id"]))
         vals["phone"] = self._normalise(vals.get("phone"))
         if self._check_free(vals["phone"], vals["partner_id"]):
             raise ValidationError(_("The number %s is already recorded on this "
@@ -243,6 +245,9 @@ class AttributionPartnerPhone(models.Model):
         if not self.env.context.get(CTX_PHONE_SYNC):
             vals.pop("source", None)
             self._check_user_may_change(vals)
+            if {"phone", "partner_id"} & set(vals):
+                self._check_may_renumber(self.mapped("partner_id") | self.env[
+                    "res.partner"].browse(vals.get("partner_id") or []))
         if "phone" in vals:
             vals["phone"] = self._normalise(vals["phone"])
         if "phone" in vals or vals.get("partner_id"):
@@ -261,6 +266,7 @@ class AttributionPartnerPhone(models.Model):
                 raise UserError(_(
                     "The number %s is the customer's mobile or phone: clear that field "
                     "of the customer instead.") % fixed[0].phone)
+            self._check_may_renumber(self.mapped("partner_id"))
         return super().unlink()
 
     # ------------------------------------------------------------------ sync
@@ -294,6 +300,41 @@ class AttributionPartnerPhone(models.Model):
             p.commercial_partner_id == entity for p in partners.sudo())
 
     @api.model
+    def _check_may_renumber(self, partners):
+        """Refuse (UserError) a consultant's change of the numbers of a customer the
+        rule book knows (an ownership row or a visit) and that they do not own: a
+        number decides whose customer a visitor is, so moving one off a customer
+        nobody owns (A14) onto one's own would take that customer at their next
+        visit. Managers, the superuser and users outside the consultants' group are
+        not restricted; the desk records numbers as superuser."""
+        user = self.env.user
+        if self.env.uid == SUPERUSER_ID:
+            return
+        if not user.has_group("sales_attribution.group_consultant") or \
+                user.has_group("sales_attribution.group_manager"):
+            return
+        ids = tuple(partners.ids)
+        if not ids:
+            return
+        cr = self.env.cr
+        cr.execute("""
+            SELECT p.id FROM res_partner p
+             WHERE p.id IN %s
+               AND NOT EXISTS (SELECT 1 FROM attribution_ownership o
+                                WHERE o.partner_id = p.id AND o.owner_id = %s)
+               AND (EXISTS (SELECT 1 FROM attribution_ownership o
+                             WHERE o.partner_id = p.id)
+                    OR EXISTS (SELECT 1 FROM attribution_visit v
+                                WHERE v.partner_id = p.id))
+             LIMIT 1""", (ids, self.env.uid))
+        row = cr.fetchone()
+        if row:
+            raise UserError(_(
+                "The numbers of %s, who is not your customer, are changed by the sales "
+                "manager: a number decides whose customer a visitor is.")
+                % self.env["res.partner"].sudo().browse(row[0]).name)
+
+    @api.model
     def _check_partner_vals(self, partners, vals):
         """Before ``res.partner`` saves ``vals`` on ``partners`` (empty: a new
         partner): refuse a mobile or phone that belongs to another customer, so that
@@ -301,6 +342,10 @@ class AttributionPartnerPhone(models.Model):
         Returns ``{number: holder row (maybe empty)}`` of the numbers looked up, for
         ``_sync_partners`` of a new partner."""
         holders = {}
+        changed = partners.filtered(lambda p: any(
+            name in vals and self._readable(vals[name]) != self._readable(p[name])
+            for name in PARTNER_FIELDS))
+        self._check_may_renumber(changed)
         for name in PARTNER_FIELDS:
             number = self._readable(vals.get(name))
             if not number:

@@ -96,3 +96,54 @@ class TestOwnerFields(AttributionCase):
             with self.assertRaises(ValidationError):
                 self.mine.sudo(user).write({"last_followup_date": later})
         self.assertFalse(self.mine.sudo().attribution_ownership_ids.last_followup_date)
+
+
+class TestNumbersOfOthers(AttributionCase):
+    """A number decides whose customer a visitor is: a consultant cannot take the
+    numbers off a customer they do not own (one nobody owns, e.g. after A14) and put
+    them on their own customer, so that the next visit finds theirs."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.natural = Partner.create({
+            "name": "自然客户", "mobile": "13900131101", "phone": "020-81234567",
+            "customer": True, "attribution_owner_id": cls.zhang.id})
+        cls.natural.attribution_owner_id = False  # A14: protection lapsed
+        cls.extra = cls.env["attribution.partner.phone"].create({
+            "partner_id": cls.natural.id, "phone": "13900131102"})
+        cls.mine = Partner.create({
+            "name": "李女士", "mobile": "13900131103", "customer": True,
+            "attribution_owner_id": cls.li.id})
+
+    def numbers(self, partner):
+        return sorted(partner.sudo().attribution_phone_ids.mapped("phone"))
+
+    def test_A14_consultant_cannot_strip_a_natural_customers_numbers(self):
+        before = self.numbers(self.natural)
+        for vals in ({"mobile": False}, {"phone": "13900131199"}):
+            with self.assertRaises(UserError) as caught:
+                self.natural.sudo(self.li).write(vals)
+            self.assertIn(self.natural.name, caught.exception.name)
+        with self.assertRaises(UserError):
+            self.extra.sudo(self.li).unlink()
+        with self.assertRaises(UserError):
+            self.extra.sudo(self.li).write({"phone": "13900131198"})
+        with self.assertRaises(UserError):
+            self.env["attribution.partner.phone"].sudo(self.li).create({
+                "partner_id": self.natural.id, "phone": "13900131197"})
+        self.assertEqual(self.numbers(self.natural), before)
+        visit = self.register(desk=self.li, phone="13900131102", kind="walk_in")
+        self.assertEqual(visit.partner_id, self.natural)
+
+    def test_consultant_keeps_the_numbers_of_their_own_customer(self):
+        self.mine.sudo(self.li).write({"phone": "020-81234599"})
+        row = self.env["attribution.partner.phone"].sudo(self.li).create({
+            "partner_id": self.mine.id, "phone": "13900131104"})
+        row.unlink()
+        self.assertEqual(self.numbers(self.mine), ["02081234599", "13900131103"])
+
+    def test_manager_corrects_a_natural_customers_number(self):
+        self.natural.sudo(self.manager).write({"mobile": "13900131105"})
+        self.assertIn("13900131105", self.numbers(self.natural))
