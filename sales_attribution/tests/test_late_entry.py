@@ -89,6 +89,24 @@ class TestLateEntry(AttributionCase):
         self.assertFalse(visit.is_late_entry)
         self.assertEqual(visit.owner_id, self.zhang)
 
+    def test_late_entry_dated_before_a_colleagues_registration_in_the_window(self):
+        # 李娜 registered the customer 5 minutes ago; 张伟 then enters the same phone
+        # dated 25 minutes ago (inside the window, no manager needed): dating it
+        # first does not take the customer, the manager settles it (A10)
+        phone = self.phone()
+        first = self.register(desk=self.li, phone=phone, receiver_id=self.li.id,
+                              visit_datetime=self.minutes_ago(5))
+        self.assertEqual(first.owner_id, self.li)
+        back = self.register(desk=self.zhang, phone=phone, receiver_id=self.zhang.id,
+                             visit_datetime=self.minutes_ago(25))
+        partner = first.partner_id
+        self.assertFalse(back.is_late_entry)
+        self.assertEqual((back.rule_code, back.owner_id), ("A10", self.li))
+        self.assertEqual(partner.attribution_owner_id, self.li)
+        conflict = self.conflicts(partner)
+        self.assertEqual(conflict.proposed_owner_id, self.li)
+        self.assertEqual(conflict.claimant_ids, self.li | self.zhang)
+
     def test_late_entry_window_is_the_company_setting(self):
         self.env.user.company_id.attribution_late_entry_minutes = 10
         with self.assertRaises(UserError):

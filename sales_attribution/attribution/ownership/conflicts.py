@@ -2,7 +2,7 @@
 to the company), late entries (补登) that would move the customer (owner held, A10 or
 A6 conflict), and the registrations after the visit time named in the decision.
 """
-from ..terms import CONFLICT_STATES, SETTLED
+from ..terms import CONFLICT_STATES, SETTLED, office_datetime
 from .draft import _Draft, _en, _fmt, _local_date, _reg_order, _zh
 from .facts import InvalidFacts, Registration, entered_late
 
@@ -56,11 +56,43 @@ def _note_later(draft, later, settings, names):
                               for r in shown))
 
 
+def _entered_before_it(facts):
+    """The registrations (with an owner) dated after this visit that were already on
+    the sheet when it was entered: an entry dated before them, inside the late-entry
+    window, is out of the sheet's order. Empty for a late entry (held as such), the
+    register kept at the time (its own order) and when an entry time is unknown.
+
+    >>> import datetime as dt, types
+    >>> mine = Registration(7, 2, dt.datetime(2026, 3, 1, 2, 5),
+    ...                     entered_at=dt.datetime(2026, 3, 1, 2, 5))
+    >>> def entry(minute):
+    ...     return types.SimpleNamespace(
+    ...         is_late_entry=False, kept_in_time=False, later=(mine,),
+    ...         entered_at=dt.datetime(2026, 3, 1, 2, minute))
+    >>> len(_entered_before_it(entry(25)))
+    1
+    >>> _entered_before_it(entry(1))
+    ()
+    """
+    if facts.is_late_entry or facts.kept_in_time or facts.entered_at is None:
+        return ()
+    return tuple(r for r in facts.later if r.owner_id is not None
+                 and r.entered_at is not None and r.entered_at <= facts.entered_at)
+
+
+def _at(value, settings):
+    """An office-local ``YYYY-MM-DD HH:MM`` of a naive UTC datetime."""
+    return office_datetime(value, settings.timezone).strftime("%Y-%m-%d %H:%M")
+
+
 def _hold_late_entry(draft, facts, settings, names, all_regs):
-    """A late entry that would change the current owner: owner kept, conflict opened
-    with the earliest registration entered in time as proposal (A10, else A6)."""
+    """A late entry, or an entry dated before registrations already on the sheet
+    (``_entered_before_it``), that would change the current owner: owner kept,
+    conflict opened with the earliest registration entered in time as proposal (A10,
+    else A6)."""
     current = facts.current_owner_id
-    if not facts.is_late_entry or current is None:
+    ahead = _entered_before_it(facts)
+    if not (facts.is_late_entry or ahead) or current is None:
         return draft
     if facts.ruling is not None and draft.code in ("A6", "A7") and \
             facts.ruling.state in SETTLED + ("forfeited",):
@@ -90,11 +122,23 @@ def _hold_late_entry(draft, facts, settings, names, all_regs):
     held.notes_zh, held.notes_en = list(draft.notes_zh), list(draft.notes_en)
     visit_day = _fmt(facts.local_visit)
     entered = _local_date(facts.entered_at, settings) if facts.entered_at else None
-    held.fact("补登:来访时间%s,录入%s,晚于%s分钟" % (
-        visit_day, _fmt(entered) if entered else "事后", settings.late_entry_minutes),
-        "late entry: visit on %s, entered %s, more than %s minutes after" % (
-        visit_day, _fmt(entered) if entered else "afterwards",
-        settings.late_entry_minutes))
+    if ahead:
+        held.fact("本次登记时间%s,录入%s时登记表上已有时间更晚的登记:%s" % (
+            _at(facts.visit_datetime, settings), _at(facts.entered_at, settings),
+            "、".join("%s由%s" % (_at(r.visit_datetime, settings),
+                                  _zh(r.owner_id, names)) for r in ahead)),
+            "this visit, dated %s, was entered at %s, after the sheet already held "
+            "later registrations: %s" % (
+                _at(facts.visit_datetime, settings), _at(facts.entered_at, settings),
+                ", ".join("%s by %s" % (_at(r.visit_datetime, settings),
+                                        _en(r.owner_id, names)) for r in ahead)))
+    else:
+        held.fact("补登:来访时间%s,录入%s,晚于%s分钟" % (
+            visit_day, _fmt(entered) if entered else "事后",
+            settings.late_entry_minutes),
+            "late entry: visit on %s, entered %s, more than %s minutes after" % (
+            visit_day, _fmt(entered) if entered else "afterwards",
+            settings.late_entry_minutes))
     for zh, en in zip(draft.facts_zh, draft.facts_en):
         held.fact(zh, en)
     if draft.needs_rotation:
@@ -110,9 +154,16 @@ def _hold_late_entry(draft, facts, settings, names, all_regs):
             _fmt(_local_date(first.visit_datetime, settings)), _zh(proposal, names)),
             "the sheet as entered in time shows %s first, on %s" % (
             _en(proposal, names), _fmt(_local_date(first.visit_datetime, settings))))
-    held.owns(current, names, "补登不能自行改变归属,暂维持%s" % _zh(current, names),
-              "a late entry cannot move the customer by itself: %s kept meanwhile"
-              % _en(current, names))
+    if ahead:
+        held.owns(current, names,
+                  "日期早于已登记来访的登记不能自行改变归属,暂维持%s" % _zh(current, names),
+                  "an entry dated before registrations already on the sheet cannot "
+                  "move the customer by itself: %s kept meanwhile"
+                  % _en(current, names))
+    else:
+        held.owns(current, names, "补登不能自行改变归属,暂维持%s" % _zh(current, names),
+                  "a late entry cannot move the customer by itself: %s kept meanwhile"
+                  % _en(current, names))
     held.proposed_id = proposal
     held.forced = [u for u in (proposal, current, draft.owner_id, facts.receiver_id)
                    if u is not None]

@@ -79,6 +79,24 @@ class TestLateEntry(unittest.TestCase):
                          ("A10", 4, 2))
         self.assertEqual(d.claimant_ids[0], 2)
 
+    def test_late_entry_back_dated_within_the_window_before_a_colleague(self):
+        # 李娜 registered the customer at 10:05 (entered then); 张伟 enters at 10:25 a
+        # visit dated 10:00, inside the 30 minutes: not a late entry, yet entered
+        # after the sheet held 李娜's registration. Dating it first does not take the
+        # customer: 李娜 kept, conflict for the manager proposing her (A10).
+        facts = visit(when=at(20, 2, 0), receiver_id=1, current_owner_id=2,
+                      registrations=(Registration(100, 2, at(20, 2, 5),
+                                                  receiver_id=2,
+                                                  entered_at=at(20, 2, 5)),),
+                      entered_at=at(20, 2, 25))
+        d = decide(facts, SETTINGS, NOW)
+        self.assertEqual((d.rule_code, d.owner_id, d.open_conflict), ("A10", 2, True))
+        self.assertEqual(d.proposed_owner_id, 2)
+        self.assertIn(1, d.claimant_ids)
+        self.assertNotIn("补登", d.explanation_zh)
+        self.assertIn("10:05", d.explanation_zh)
+        self.assertIn("10:05", d.explanation_en)
+
     def test_late_entry_that_keeps_the_owner_applies(self):
         facts = visit(when=at(19), receiver_id=2, current_owner_id=2,
                       registrations=(reg(2, 15),), is_late_entry=True,
