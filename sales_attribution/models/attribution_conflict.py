@@ -17,11 +17,10 @@ CONFLICT_STATES = terms.selection(terms.CONFLICT_STATES, {
 STATE_ORDER = ("negotiation", "escalated", "agreed", "ruled", "accepted", "forfeited")
 #: buttons only a manager may press (A6 ruling, A7 forfeit).
 MANAGER_ACTIONS = ("action_rule", "action_forfeit")
-#: fields only a manager may edit; claimants name the winner of their agreement while
-#: negotiating (``action_agree`` needs it), nothing else.
-MANAGER_FIELDS = {"winner_id", "share_line_ids", "deliberate", "poacher_id",
-                  "ruling_note", "proposed_owner_id", "claimant_ids", "partner_id",
-                  "lead_id", "ruled_by_id", "ruling_date", "agreed_user_ids"}
+#: a claimant who is not a manager writes only the winner of their agreement while
+#: negotiating (``action_agree`` needs it) and the fields of the mail mixins
+#: (followers, messages, activities) starting with these: their chatter
+CHATTER_PREFIXES = ("message_", "activity_")
 
 
 class AttributionConflict(models.Model):
@@ -143,7 +142,10 @@ class AttributionConflict(models.Model):
                                 "buttons (agree, rule, accept, escalate, forfeit)."))
         if self._is_manager():
             return
-        restricted = MANAGER_FIELDS & set(vals)
+        # everything but the chatter is the rule book's or the manager's: the
+        # claimants only name whom they agreed on (A6)
+        restricted = {name for name in vals
+                      if not name.startswith(CHATTER_PREFIXES)}
         if restricted == {"winner_id"} and all(
                 c.state == "negotiation" for c in self):
             return  # the claimants name whom they agreed on

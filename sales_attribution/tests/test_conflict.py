@@ -164,6 +164,20 @@ class TestConflict(AttributionCase):
                 self.as_(user).write({"state": "accepted"})
         self.assertEqual(self.conflict.state, "negotiation")
 
+    def test_A06_claimant_cannot_rewrite_what_the_manager_reads(self):
+        # the project (whose ownership row the ruling writes, whose manager rules),
+        # the proposal's reason, the visit and the reference are the rule book's
+        other_project = self.env["crm.team"].create({"name": "案场 Elsewhere"})
+        before = self.conflict.read(
+            ["team_id", "proposal_reason", "visit_id", "name"])[0]
+        for vals in ({"team_id": other_project.id},
+                     {"proposal_reason": "A1: all agreed it is mine"},
+                     {"visit_id": False}, {"name": "CF-0"}):
+            with self.assertRaises(AccessError):
+                self.as_(self.li).write(vals)
+        self.assertEqual(self.conflict.read(
+            ["team_id", "proposal_reason", "visit_id", "name"])[0], before)
+
     def test_A06_visit_owner_cannot_be_set_by_hand(self):
         visit = self.partner.attribution_visit_ids[:1]
         for user in (self.li, self.manager):
