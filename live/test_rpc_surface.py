@@ -186,7 +186,44 @@ def plans(desk):
     colleague_customer = admin.call("res.partner", "create", {
         "name": "Surface colleague's customer %s" % desk["stamp"], "customer": True,
         "attribution_owner_id": other})
+    # a customer nobody owns any more (A14 lapsed), visible to every consultant,
+    # with a further number
+    natural = admin.call("res.partner", "create", {
+        "name": "Surface natural customer %s" % desk["stamp"], "customer": True,
+        "mobile": "1371%07d" % (int(desk["stamp"][-5:]) * 10 + serial(desk)),
+        "attribution_owner_id": other})
+    admin.call("res.partner", "write", [natural], {"attribution_owner_id": False})
+    natural_extra = admin.call("attribution.partner.phone", "create", {
+        "partner_id": natural,
+        "phone": "1372%07d" % (int(desk["stamp"][-5:]) * 10 + serial(desk))})
+    second_project = admin.ref("sales_attribution.team_second_project_demo")
     return {
+        # ---- customers: the sheet and the manager move owners (A10), the manager
+        # records the developer's notice (A11), a class is reported today (B1)
+        ("res.partner", "write"): [
+            Call([natural], args=[{"attribution_owner_id": me}],
+                 label="take a customer nobody owns"),
+            Call(my_partner, args=[{"attribution_owner_id": other}],
+                 label="hand an own customer to a colleague"),
+            Call(my_partner, args=[{"intent_class": "a",
+                                    "intent_reported_date": "2020-01-01"}],
+                 label="backdate the evening review (B1)"),
+            Call(my_partner, args=[{"developer_notice_date": "2020-01-01"}],
+                 label="record the developer's notice (A11)"),
+            Call(my_partner, args=[{"last_followup_date": "2999-01-01"}],
+                 label="a follow-up in the future (A14)"),
+            Call([natural], args=[{"mobile": False}],
+                 label="strip the number of a customer nobody owns")],
+        ("res.partner", "create"): [Call(args=[{
+            "name": "Surface gift", "customer": True,
+            "attribution_owner_id": other}],
+            label="a customer created for a colleague")],
+        ("attribution.partner.phone", "unlink"): [
+            Call([natural_extra], label="delete a number of a customer nobody owns")],
+        ("attribution.partner.phone", "write"): [
+            Call([natural_extra], args=[{"partner_id": my_partner[0]}],
+                 label="move a number onto an own customer")],
+
         # ---- the rotation: the desk's, never the consultant's
         ("attribution.rotation", "next_receiver"): [
             Call(rotation, label="serve a turn by hand")],
@@ -220,7 +257,11 @@ def plans(desk):
                  why="A6: while negotiating, the claimants name whom they agreed on"),
             Call(lambda: conflict(desk), args=[{"proposed_owner_id": me}]),
             Call(lambda: conflict(desk), args=[{"state": "accepted"}]),
-            Call(lambda: conflict(desk, mine=False), args=[{"winner_id": me}])],
+            Call(lambda: conflict(desk, mine=False), args=[{"winner_id": me}]),
+            Call(lambda: conflict(desk), args=[{"team_id": second_project}],
+                 label="move the conflict to another project"),
+            Call(lambda: conflict(desk), args=[{"proposal_reason": "A1: mine"}],
+                 label="rewrite the proposal's reason")],
         ("attribution.conflict", "action_agree"): [
             Call(lambda: conflict(desk), allow=SETTLING,
                  why="A6: the claimant who gives way records the agreement for the "
