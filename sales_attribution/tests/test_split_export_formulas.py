@@ -5,6 +5,9 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
+from odoo.tests.common import TransactionCase
+
+from ..tools import import_errors
 from .common_splits import SplitsCase
 
 #: what users may type: their own display name, a customer's, a deal's
@@ -73,3 +76,22 @@ class TestSplitExportFormulas(SplitsCase):
         total = [row for row in rows if row[0].value == "合计"][0]
         self.assertEqual(total[7].data_type, "n")
         self.assertAlmostEqual(total[7].value, 1000 + 500 * 5 - 300, places=2)
+
+
+class TestImportErrorRowsFormulas(TransactionCase):
+    """The error rows an import gives back (``tools.import_errors``) hold the sheet's
+    own cells: a cell typed as ``=HYPERLINK(...)`` comes back as text."""
+
+    def test_error_rows_texts_are_text_cells_never_formulas(self):
+        cells = (USER_NAME,) + TEXTS
+        content = import_errors.error_workbook(
+            ["=客户", "+电话"] + ["@%d" % i for i in range(len(cells) - 2)],
+            [(list(cells), "=号码无法识别")], "错误")
+        sheet = load_workbook(BytesIO(content)).worksheets[0]
+        found = [cell for row in sheet.iter_rows() for cell in row
+                 if cell.value is not None]
+        self.assertEqual([(c.coordinate, c.value) for c in found
+                          if c.data_type == "f"], [])
+        texts = {unescape(c.value) for c in found if c.data_type == "s"}
+        for text in cells + ("=客户", "+电话", "=号码无法识别"):
+            self.assertIn(text, texts)
