@@ -90,11 +90,11 @@ class TestLateEntry(AttributionCase):
         self.assertEqual(visit.owner_id, self.zhang)
 
     def test_late_entry_dated_before_a_colleagues_registration_in_the_window(self):
-        # 李娜 registered the customer 5 minutes ago; 张伟 then enters the same phone
+        # the desk registered 李娜's customer 5 minutes ago; 张伟 then enters the phone
         # dated 25 minutes ago (inside the window, no manager needed): dating it
         # first does not take the customer, the manager settles it (A10)
         phone = self.phone()
-        first = self.register(desk=self.li, phone=phone, receiver_id=self.li.id,
+        first = self.register(phone=phone, receiver_id=self.li.id,
                               visit_datetime=self.minutes_ago(5))
         self.assertEqual(first.owner_id, self.li)
         back = self.register(desk=self.zhang, phone=phone, receiver_id=self.zhang.id,

@@ -66,6 +66,30 @@ class TestRotationTurn(AttributionCase):
                          (self.zhang, self.zhang, "A3"))
         self.assertEqual(self.rotation.last_sequence, 10)
 
+    def test_A03_consultant_cannot_receive_a_walk_in_out_of_turn(self):
+        # 张伟 (10) is next; 李娜 registers a new walk-in naming herself as receiver:
+        # she would own it (A5) without her turn, the rotation unmoved
+        before = self.rotation_state()
+        partners = self.env["res.partner"].search_count([])
+        with self.assertRaises(UserError) as caught:
+            self.register(desk=self.li, phone=self.phone(), partner_name="路过客户",
+                          kind="walk_in", receiver_id=self.li.id)
+        self.assertIn(self.zhang.name, caught.exception.name)
+        self.assertIn("A3", caught.exception.name)
+        self.assertEqual(self.rotation_state(), before)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+
+    def test_A03_walk_in_received_in_turn_or_named_by_the_desk(self):
+        # 张伟 is next and names himself; the desk (陈静) names 李娜; a manager too
+        mine = self.register(desk=self.zhang, phone=self.phone(),
+                             receiver_id=self.zhang.id)
+        self.assertEqual((mine.rule_code, mine.owner_id), ("A5", self.zhang))
+        desk = self.register(phone=self.phone(), receiver_id=self.li.id)
+        self.assertEqual(desk.owner_id, self.li)
+        manager = self.register(desk=self.manager, phone=self.phone(),
+                                receiver_id=self.manager.id)
+        self.assertEqual(manager.owner_id, self.manager)
+
     def test_rotation_turn_own_check_in_keeps_presence(self):
         member = self.rotation.member_ids.filtered(lambda m: m.user_id == self.li)
         member.present = False
