@@ -183,7 +183,8 @@ class AttributionVisit(models.Model):
         check_vals(self, vals)
         # before any query of this transaction: the switch applies only then
         self._read_committed_if_first()
-        if vals.get("receiver_id") == self.env.uid and not self._attribution_desk_lead():
+        if vals.get("receiver_id") == self.env.uid and \
+                not self._attribution_desk_lead():
             # a consultant naming themselves: the turn check (``_check_in_turn``)
             # may refuse after the customer was found or created, undo it all then
             with self.env.cr.savepoint():

@@ -22,6 +22,10 @@ from odoo.exceptions import UserError, ValidationError
 
 #: the facts of the developer's notice (A11), the manager's to record
 DEVELOPER_FIELDS = ("is_developer_related", "developer_notice_date")
+#: every field checked here
+GUARDED_FIELDS = frozenset(DEVELOPER_FIELDS) | {
+    "attribution_owner_id", "last_followup_date", "intent_class",
+    "intent_reported_date"}
 
 
 def _is_manager(env):
@@ -44,6 +48,8 @@ def check_partner_vals(partners, vals):
         class report (message in the user's language, naming the customer)
     :raises ValidationError: a follow-up date after today (office calendar)
     """
+    if not GUARDED_FIELDS & set(vals):
+        return vals  # the desk's and most writes: nothing to look up
     env = partners.env
     today = fields.Date.to_string(env.user.company_id._attribution_office_date())
     followup = _as_date(vals.get("last_followup_date"))
@@ -55,21 +61,33 @@ def check_partner_vals(partners, vals):
         return vals
     name = partners[:1].name or vals.get("name") or ""
     if "attribution_owner_id" in vals:
-        owner = vals["attribution_owner_id"] or False
-        if not partners:
-            if owner and owner != env.uid:
-                raise UserError(_(
-                    "A customer you record is yours or nobody's (A10): %s cannot be "
-                    "named as the owner of %s. Ask the sales manager.") % (
-                        env["res.users"].sudo().browse(owner).name, name))
-        for partner in partners:
-            team = partner._attribution_write_team(owner)
-            row = env["attribution.ownership"]._rows_of(partner, team, create=False)
-            if row.owner_id.id != owner:
-                raise UserError(_(
-                    "The owner of %s is decided by the registration sheet (A10): "
-                    "register the visit at the desk, or ask the sales manager to "
-                    "change it.") % partner.name)
+        _check_owner(partners, vals["attribution_owner_id"] or False, name)
+    _check_developer_facts(partners, vals, name)
+    return _intent_vals(vals, today, name)
+
+
+def _check_owner(partners, owner, name):
+    """A10: a consultant's new customer is theirs or nobody's; an existing
+    customer's owner does not change (the row the write would go to)."""
+    env = partners.env
+    if not partners:
+        if owner and owner != env.uid:
+            raise UserError(_(
+                "A customer you record is yours or nobody's (A10): %s cannot be "
+                "named as the owner of %s. Ask the sales manager.") % (
+                    env["res.users"].sudo().browse(owner).name, name))
+    for partner in partners:
+        team = partner._attribution_write_team(owner)
+        row = env["attribution.ownership"]._rows_of(partner, team, create=False)
+        if row.owner_id.id != owner:
+            raise UserError(_(
+                "The owner of %s is decided by the registration sheet (A10): "
+                "register the visit at the desk, or ask the sales manager to "
+                "change it.") % partner.name)
+
+
+def _check_developer_facts(partners, vals, name):
+    """A11: the developer's notice and the flag stay as they are."""
     for field in DEVELOPER_FIELDS:
         if field not in vals:
             continue
@@ -81,13 +99,18 @@ def check_partner_vals(partners, vals):
                 "Whether %s is related to the developer, and the date of the "
                 "developer's notice, are recorded by the sales manager (A11).")
                 % name)
-    if "intent_class" in vals or "intent_reported_date" in vals:
-        reported = _as_date(vals.get("intent_reported_date"))
-        if reported and reported != today:
-            raise UserError(_(
-                "The evening review of %s is recorded on the day it is reported (B1): "
-                "%s cannot be its date. Ask the sales manager to correct an earlier "
-                "report.") % (name, reported))
-        if vals.get("intent_class") and not reported:
-            vals = dict(vals, intent_reported_date=today)
+
+
+def _intent_vals(vals, today, name):
+    """B1: a class is reported today (the date added when missing)."""
+    if "intent_class" not in vals and "intent_reported_date" not in vals:
+        return vals
+    reported = _as_date(vals.get("intent_reported_date"))
+    if reported and reported != today:
+        raise UserError(_(
+            "The evening review of %s is recorded on the day it is reported (B1): "
+            "%s cannot be its date. Ask the sales manager to correct an earlier "
+            "report.") % (name, reported))
+    if vals.get("intent_class") and not reported:
+        vals = dict(vals, intent_reported_date=today)
     return vals

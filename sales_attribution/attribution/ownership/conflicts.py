@@ -123,15 +123,16 @@ def _hold_late_entry(draft, facts, settings, names, all_regs):
     visit_day = _fmt(facts.local_visit)
     entered = _local_date(facts.entered_at, settings) if facts.entered_at else None
     if ahead:
+        dated, entered_at = (_at(facts.visit_datetime, settings),
+                             _at(facts.entered_at, settings))
         held.fact("本次登记时间%s,录入%s时登记表上已有时间更晚的登记:%s" % (
-            _at(facts.visit_datetime, settings), _at(facts.entered_at, settings),
-            "、".join("%s由%s" % (_at(r.visit_datetime, settings),
-                                  _zh(r.owner_id, names)) for r in ahead)),
+            dated, entered_at, "、".join(
+                "%s由%s" % (_at(r.visit_datetime, settings), _zh(r.owner_id, names))
+                for r in ahead)),
             "this visit, dated %s, was entered at %s, after the sheet already held "
-            "later registrations: %s" % (
-                _at(facts.visit_datetime, settings), _at(facts.entered_at, settings),
-                ", ".join("%s by %s" % (_at(r.visit_datetime, settings),
-                                        _en(r.owner_id, names)) for r in ahead)))
+            "later registrations: %s" % (dated, entered_at, ", ".join(
+                "%s by %s" % (_at(r.visit_datetime, settings), _en(r.owner_id, names))
+                for r in ahead)))
     else:
         held.fact("补登:来访时间%s,录入%s,晚于%s分钟" % (
             visit_day, _fmt(entered) if entered else "事后",
