@@ -468,30 +468,6 @@ class AttributionVisit(models.Model):
                         html_escape(logged.explanation)))
         return True
 
-    def _attribution_desk_lead(self):
-        """Whether the user leads the desk: the superuser or a sales manager, who
-        may name anyone (themselves too) as the receiver."""
-        return self.env.uid == SUPERUSER_ID or \
-            self.env.user.has_group("sales_attribution.group_manager")
-
-    def _check_in_turn(self, decision):
-        """A3: a consultant who registers a customer nobody knows (``decision`` A5,
-        the receiver owns) naming themselves as the receiver while the rotation's
-        next present member is someone else would take the walk-in out of turn,
-        the rotation unmoved: UserError naming who is next (the desk or a manager
-        may name any receiver; an empty receiver lets the rotation serve)."""
-        self.ensure_one()
-        if decision.rule_code != "A5" or decision.owner_id != self.env.uid or \
-                self.receiver_id.id != self.env.uid or self._attribution_desk_lead():
-            return
-        rotation = self._rotation()
-        duty = rotation._duty_user() if rotation else rotation.env["res.users"]
-        if duty and duty.id != self.env.uid:
-            raise UserError(_(
-                "%s is next in the rotation (A3): a customer nobody knows is received "
-                "in turn. Leave the receiver empty and the rotation serves, or ask "
-                "the desk or the sales manager to mark who is absent.") % duty.name)
-
     def _schedule_attribution_activity(self, user, summary, note):
         self.ensure_one()
         return self.env["attribution.conflict"]._schedule_activity(

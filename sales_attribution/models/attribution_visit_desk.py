@@ -5,8 +5,8 @@ manager, and the A5 panel that shows the desk who visited before (``prior_visit_
 The model, its fields, its CRUD hooks and the attribution engine are in
 ``attribution_visit.py``.
 """
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import html_escape
 
 from ..attribution import terms
@@ -227,3 +227,29 @@ class AttributionVisit(models.Model):
         else:
             parts.append("<p>%s</p>" % esc(_("No owner yet.")))
         return len(visits), "".join(parts)
+
+    # ------------------------------------------------------------ the turn (A3)
+
+    def _attribution_desk_lead(self):
+        """Whether the user leads the desk: the superuser or a sales manager, who
+        may name anyone (themselves too) as the receiver."""
+        return self.env.uid == SUPERUSER_ID or \
+            self.env.user.has_group("sales_attribution.group_manager")
+
+    def _check_in_turn(self, decision):
+        """A3: a consultant who registers a customer nobody knows (``decision`` A5,
+        the receiver owns) naming themselves as the receiver while the rotation's
+        next present member is someone else would take the walk-in out of turn,
+        the rotation unmoved: UserError naming who is next (the desk or a manager
+        may name any receiver; an empty receiver lets the rotation serve)."""
+        self.ensure_one()
+        if decision.rule_code != "A5" or decision.owner_id != self.env.uid or \
+                self.receiver_id.id != self.env.uid or self._attribution_desk_lead():
+            return
+        rotation = self._rotation()
+        duty = rotation._duty_user() if rotation else rotation.env["res.users"]
+        if duty and duty.id != self.env.uid:
+            raise UserError(_(
+                "%s is next in the rotation (A3): a customer nobody knows is received "
+                "in turn. Leave the receiver empty and the rotation serves, or ask "
+                "the desk or the sales manager to mark who is absent.") % duty.name)
