@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..attribution import terms
 from .input_guard import check_vals
@@ -137,8 +137,27 @@ class AttributionRelation(models.Model):
                 raise ValidationError(_("This relation is already recorded."))
 
     @api.model
+    def _check_partners_visible(self, vals):
+        """The customers a relation is recorded between must be ones the user may
+        read: a consultant's own or nobody's. A relation moves shares (B1, B2, B3a,
+        A9), so one with a colleague's customer is the manager's: UserError in words
+        that name nobody (the record rules would otherwise refuse the inverse row
+        inside a constraint check, in Odoo's words)."""
+        if self.env.context.get(terms.CTX_RELATION_INVERSE):
+            return
+        ids = [vals[name] for name in ("partner_id", "related_partner_id")
+               if vals.get(name)]
+        try:
+            self.env["res.partner"].browse(ids).check_access_rule("read")
+        except AccessError:
+            raise UserError(_(
+                "This customer is another consultant's: a relation with them is "
+                "recorded by the sales manager."))
+
+    @api.model
     def create(self, vals):
         check_vals(self, vals)
+        self._check_partners_visible(vals)
         self._check_not_recorded(vals)
         rel = super().create(vals)
         if not self.env.context.get(terms.CTX_RELATION_INVERSE):
@@ -150,6 +169,7 @@ class AttributionRelation(models.Model):
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
+        self._check_partners_visible(vals)
         res = super().write(vals)
         if self.env.context.get(terms.CTX_RELATION_INVERSE):
             return res

@@ -62,3 +62,4 @@ if not _config.get("without_demo"):
     from . import test_pdf_reports
     from . import test_visit_import_demo
     from . import test_second_project_demo
+from . import test_relation_access
