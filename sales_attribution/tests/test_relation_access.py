@@ -32,8 +32,9 @@ class TestRelationAccess(AttributionCase):
         self.assertEqual(rel.inverse_id.partner_id, self.mine_too)
 
     def test_relation_with_colleagues_customer_refused_in_words(self):
-        for vals in ({"partner_id": self.mine.id, "related_partner_id": self.theirs.id},
-                     {"partner_id": self.theirs.id, "related_partner_id": self.mine.id}):
+        mine, theirs = self.mine.id, self.theirs.id
+        for vals in ({"partner_id": mine, "related_partner_id": theirs},
+                     {"partner_id": theirs, "related_partner_id": mine}):
             self.assert_refused_in_words(
                 lambda: self.Rel.create(dict(vals, relation_type="friend")))
         self.assertFalse(self.env["attribution.relation"].search(
