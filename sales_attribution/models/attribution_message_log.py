@@ -263,12 +263,14 @@ class AttributionMessageLog(models.Model):
                 if version not in templates:
                     templates[version] = reg._attribution_template(code)
                 by_template.setdefault(templates[version], []).append(reg.id)
-            mobile = reg._attribution_mobile()
-            if mobile:
-                # a letter's SMS is a short notice, never the letter itself
+            who = reg._attribution_addressee()
+            if who.mobile:
+                # a letter's SMS is a short notice, never the letter itself; the
+                # partner is the one addressed (whose opt-out counts), not the
+                # company that booked the seat
                 sms_rows.append({
-                    "registration_id": reg.id, "partner_id": reg.partner_id.id,
-                    "number": mobile, "body": reg._attribution_sms_text(code),
+                    "registration_id": reg.id, "partner_id": who.partner_id or False,
+                    "number": who.mobile, "body": reg._attribution_sms_text(code),
                     "code": code, "next_try": now_str,
                     "claim_key": events.claim_key(code, reg.event_id.date_begin)})
         mail_ids = {}

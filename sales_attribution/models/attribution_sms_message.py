@@ -9,7 +9,8 @@ parameters, request id, status, SMS parts)."""
 import datetime
 import logging
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..attribution import events, sms, terms
 from ..attribution.phone import InvalidPhone, normalize_phone
@@ -92,6 +93,15 @@ class AttributionSmsMessage(models.Model):
 
     @api.multi
     def action_retry(self):
+        """Queue the failed messages of ``self`` again: the next run of the outbox
+        sends them (quiet hours and opt-out checked then). Only failed ones: a sent
+        message would reach the customer twice, a skipped one was skipped because
+        the customer opted out. ``UserError`` otherwise; managers only (write
+        access)."""
+        if self.filtered(lambda message: message.state != "failed"):
+            raise UserError(_("Only failed SMS can be retried: a sent or queued one "
+                              "would reach the customer twice, a skipped one was "
+                              "refused by the customer."))
         self.write({"state": "queued", "next_try": False})
         return True
 
@@ -113,13 +123,15 @@ class AttributionSmsMessage(models.Model):
         regs = self.env["event.registration"].with_context(
             prefetch_fields=False).browse([row["registration_id"] for row in rows])
         opted_out = self._opted_out([row.get("partner_id") for row in rows])
+        numbers_out = self._opted_out_numbers([row["number"] for row in rows])
         lang = self._note_lang()
         decisions = {}
         result = []
         for row, reg in zip(rows, regs):
             now = row.get("next_try") or fields.Datetime.now()
             company = reg.event_id.company_id or self.env.user.company_id
-            out = row.get("partner_id") in opted_out
+            out = (row.get("partner_id") in opted_out
+                   or row["number"] in numbers_out)
             key = (company.id, now, out)
             if key not in decisions:
                 moment = fields.Datetime.from_string(now)
@@ -152,9 +164,32 @@ class AttributionSmsMessage(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
+    def _opted_out_numbers(self, numbers):
+        """The numbers among ``numbers`` (normalised) held by a customer who opted
+        out (S2), one query: the person at the number opted out, whichever
+        registration names it."""
+        numbers = tuple({number for number in numbers if number})
+        if not numbers:
+            return set()
+        self.env.cr.execute(
+            "SELECT pp.phone FROM attribution_partner_phone pp "
+            "JOIN res_partner p ON p.id = pp.partner_id "
+            "WHERE pp.phone IN %s AND p.attribution_sms_opt_out", (numbers,))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _is_opted_out(self):
+        """S2 for this outbox message: its addressee opted out, or a customer
+        holding its number did."""
+        self.ensure_one()
+        return bool(self.partner_id.attribution_sms_opt_out
+                    or self._opted_out_numbers([self.number]))
+
+    @api.model
     def _partners_of(self, number):
         """Customers holding the mobile ``number`` (any written form): their phone
-        rows and the addressees of the outbox's messages to it."""
+        rows and the people the outbox's messages to it addressed (never the
+        company that booked a seat: the attendee at the number replied, not the
+        company)."""
         try:
             number = normalize_phone(number)
         except InvalidPhone:
@@ -163,8 +198,27 @@ class AttributionSmsMessage(models.Model):
         rows = self.env["attribution.partner.phone"].sudo().search(
             [("phone", "=", number)])
         messages = self.sudo().search([("number", "=", number),
-                                       ("partner_id", "!=", False)])
+                                       ("partner_id", "!=", False),
+                                       ("partner_id.is_company", "=", False)])
         return (rows.mapped("partner_id") | messages.mapped("partner_id")).sudo()
+
+    @api.model
+    def _reply_contact(self, number):
+        """S2 for a reply from ``number`` (normalised) that no customer holds: the
+        attendee the latest message to it addressed, recorded as a contact with
+        that number (under the company that booked the seat, if one did) so that
+        the opt-out sticks to the number; an empty recordset when the outbox never
+        wrote to it."""
+        # sudo: the provider's callback stands for no user
+        message = self.sudo().search([("number", "=", number),
+                                      ("registration_id", "!=", False)], limit=1)
+        reg = message.registration_id
+        if not reg:
+            return self.env["res.partner"]
+        company = reg.partner_id.commercial_partner_id
+        return self.env["res.partner"].sudo().create({
+            "name": reg.name or number, "mobile": number,
+            "parent_id": company.id if company.is_company else False})
 
     def _template_facts(self, now):
         """The facts of the message at ``now`` (naive UTC) for template parameters
@@ -237,7 +291,7 @@ class AttributionSmsMessage(models.Model):
         now_str = fields.Datetime.to_string(now)
         decision = sms.send_decision(
             None, now, message._company()._attribution_quiet_hours(),
-            opted_out=bool(message.partner_id.attribution_sms_opt_out))
+            opted_out=message._is_opted_out())
         if decision.action == "skip":
             message.write({"state": "skipped", "note": decision.message(lang),
                            "next_try": False})

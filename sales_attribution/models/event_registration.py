@@ -163,7 +163,7 @@ class EventRegistration(models.Model):
             mobile=(self._attribution_mobile_of(partner.mobile, partner.phone)
                     if with_mobile else ""),
             salutation=partner.salutation or "", title=partner.title or "",
-            is_company=partner.is_company)
+            is_company=partner.is_company, id=partner.id)
 
     def _attribution_attendee_row(self):
         """The :class:`event_facts.AttendeeRow` of the registration, through the

@@ -1,6 +1,6 @@
-from odoo import api, models
+from odoo import api, fields, models
 
-from ..attribution import sms
+from ..attribution import sms, terms
 
 
 class MailMail(models.Model):
@@ -26,3 +26,45 @@ class MailMail(models.Model):
             lang = self.env.context.get("lang") or self.env.user.lang
             logs.write({"reason": decision.message(lang)})
         return decision
+
+    def _attribution_hold_at_delivery(self):
+        """S1 when a mail leaves: the guest mails of ``self`` (those an
+        ``attribution.message.log`` row sent) that would go in their office's quiet
+        hours now (context ``attribution_now``, else the clock) are held until the
+        quiet hours end (:meth:`_attribution_hold_quiet`) rather than delivered.
+        Returns the mails held. A mail queued in the day may be delivered at night
+        by the hourly mail queue, a retry or "Send Now": the decision is taken
+        again here."""
+        if not self.ids:
+            return self.browse()
+        now = self.env.context.get(terms.CTX_NOW) or fields.Datetime.now()
+        if isinstance(now, str):
+            now = fields.Datetime.from_string(now)
+        self.env.cr.execute(
+            "SELECT l.mail_id, l.id, e.company_id FROM attribution_message_log l "
+            "JOIN event_event e ON e.id = l.event_id WHERE l.mail_id IN %s",
+            (tuple(self.ids),))
+        by_company = {}
+        for mail_id, log_id, company_id in self.env.cr.fetchall():
+            mails, logs = by_company.setdefault(company_id, (set(), set()))
+            mails.add(mail_id)
+            logs.add(log_id)
+        held = self.browse()
+        Company = self.env["res.company"]
+        # sudo: whoever delivers the mail, the send log (read-only to users) records
+        # why it waits
+        Log = self.env["attribution.message.log"].sudo()
+        for company_id, (mails, logs) in by_company.items():
+            decision = self._attribution_hold_quiet(
+                mails, now, Company.browse(company_id), Log.browse(sorted(logs)))
+            if decision.action == "hold":
+                held |= self.browse(sorted(mails))
+        return held
+
+    @api.multi
+    def send(self, auto_commit=False, raise_exception=False):
+        """Odoo's delivery, but for the guest mails due in their office's quiet
+        hours (S1, :meth:`_attribution_hold_at_delivery`), which stay queued."""
+        held = self._attribution_hold_at_delivery()
+        return super(MailMail, self - held).send(
+            auto_commit=auto_commit, raise_exception=raise_exception)
