@@ -18,9 +18,10 @@ saving included:
 - E2 logistics: from 18:00 local on the evening before the start day, until the start.
 - E3 confirmation call (an activity, not a message): from 00:00 local on the event day
   until the start; the activity is due at ``call_hour`` local (:func:`call_deadline`).
-  E2 and E3 are counted from the current start only, and belong to it
-  (:data:`DATED_CODES`): one sent for a start the event has since left is sent again
-  for the new start, in the new window (``RegFacts.sent_for``).
+  E2 and E3 are counted from the current start only, and belong to its day
+  (:data:`DATED_CODES`): one sent for a start the event has since left for another
+  day is sent again for the new start, in the new window (``RegFacts.sent_for``);
+  a start moved within its (office) day changes nothing the guest was told.
 - One thank-you letter after ``date_end`` to each registration that did not attend,
   for ``letters_within_days`` days (default 30; None = no limit). Which letter is the
   event's ``thanks_letter`` (:data:`LETTER_CODE`): ``gift`` = E4 (gift and signed
@@ -178,7 +179,8 @@ def letter_code(thanks_letter):
 
 def already_sent(event, reg, code):
     """Whether ``reg`` has received ``code`` for ``event`` as it stands: E2 and E3
-    (:data:`DATED_CODES`) only count when sent for the event's current start.
+    (:data:`DATED_CODES`) only count when sent for a start on the office's calendar
+    day of the event's current start.
 
     >>> import datetime as dt
     >>> old, new = dt.datetime(2024, 6, 2, 1), dt.datetime(2024, 6, 9, 1)
@@ -193,7 +195,8 @@ def already_sent(event, reg, code):
     if code not in DATED_CODES:
         return True
     starts = {start for dated, start in reg.sent_for if dated == code}
-    return not starts or event.date_begin in starts
+    return not starts or _start_day(event, event.date_begin) in {
+        _start_day(event, start) for start in starts}
 
 
 def claim_key(code, date_begin):
@@ -207,12 +210,19 @@ def claim_key(code, date_begin):
     return date_begin if code in DATED_CODES else ONCE
 
 
+def _start_day(event, start):
+    """The office's calendar day of the start ``start`` (naive UTC) of ``event``."""
+    return local_date(start, event.tz)
+
+
 def needs_reconfirmation(event, reg):
-    """True when ``reg``'s E1 announced another start than the event's current one
-    (the event was moved after the confirmation went out) and no re-confirmation was
-    sent yet."""
+    """True when ``reg``'s E1 announced another start day (office calendar) than the
+    event's current one (the event was moved to another day after the confirmation
+    went out) and no re-confirmation was sent yet. A start moved within its day is
+    no postponement: the messages name days, not hours."""
     return ("E1" in reg.sent_codes and "E1R" not in reg.sent_codes
-            and reg.announced is not None and reg.announced != event.date_begin)
+            and reg.announced is not None
+            and _start_day(event, reg.announced) != _start_day(event, event.date_begin))
 
 
 def _applies(event, reg, code):

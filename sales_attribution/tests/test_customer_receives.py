@@ -151,6 +151,34 @@ class TestCustomerReceives(SavepointCase, SmsOffice):
         replied = self.sunshine.child_ids.filtered("attribution_sms_opt_out")
         self.assertEqual((replied.name, replied.mobile), ("王德明", "13812345621"))
 
+    # ------------------------------------------------------------------ E1R
+
+    def test_E1R_start_moved_within_its_day_sends_nothing_again(self):
+        """09:00 becomes 14:00 the same day after E1 and E2 went out: the guest's
+        dates hold (no 改期, no second E2); the consultant calls about the hour."""
+        guest = self.env["res.partner"].create({
+            "name": "钱多多", "email": "qian@example.invalid", "mobile": "13812345641"})
+        reg = self.seat(guest)
+        self.cron(beijing(8, 18, 30))
+        self.assertEqual(self.log(reg).state, "sent")
+        self.assertEqual(self.log(reg, "E2").state, "sent")
+        self.event.date_begin = fields.Datetime.to_string(beijing(9, 14))
+        calls = self.env["mail.activity"].search([
+            ("res_model", "=", reg._name), ("res_id", "=", reg.id),
+            ("summary", "ilike", "re-confirm")])
+        self.assertEqual(len(calls), 1)
+        self.assertIn("09:00", calls.note)
+        self.assertIn("14:00", calls.note)
+        result = self.cron(beijing(8, 19))
+        self.assertEqual([c for r, c in result["sent"] if r == reg.id], [])
+        self.assertFalse(self.log(reg, "E1R"))
+        self.assertEqual(len(self.log(reg, "E2")), 1)
+        # moved to the next day: that is a postponement
+        self.event.write({"date_begin": fields.Datetime.to_string(beijing(10, 9)),
+                          "date_end": fields.Datetime.to_string(beijing(10, 17))})
+        result = self.cron(beijing(8, 19, 30))
+        self.assertEqual([c for r, c in result["sent"] if r == reg.id], ["E1R"])
+
     # ------------------------------------------------------------------ retries
 
     def test_retry_of_a_sent_sms_is_refused(self):

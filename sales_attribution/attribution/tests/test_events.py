@@ -500,6 +500,30 @@ def test_E2_E3_sent_for_the_old_date_are_sent_again_for_the_new_one():
     assert not already_sent(MOVED, told, "E2")
 
 
+def test_start_moved_within_its_day_is_no_postponement():
+    """The forum moves from 09:00 to 14:00 the same day: the dates the guest was
+    told (E1 and E2 name no hour) still hold: no 改期 message, no second E2 or E3
+    call; the consultant's re-confirmation call is the ORM's (any change)."""
+    old = EVENT.date_begin
+    later = EventFacts(7, old + dt.timedelta(hours=5), EVENT.date_end)
+    told = reg(1, sent={"E1", "E2"}, announced=old, sent_for={("E2", old)})
+    assert codes_due(local(2024, 6, 8, 19), [told], later) == []
+    called = reg(1, sent={"E1", "E2", "E3"}, announced=old,
+                 sent_for={("E2", old), ("E3", old)})
+    assert codes_due(local(2024, 6, 9, 10), [called], later) == []
+    # the calendar day of the office counts: 09:00 -> 01:00 the next day is a move
+    next_day = EventFacts(7, old + dt.timedelta(hours=16), EVENT.date_end)
+    assert codes_due(local(2024, 6, 8, 19), [told], next_day) == ["E1R"]
+    # ... and in another zone its own calendar day (16:00 -> 22:00 London)
+    london = EventFacts(7, local(2024, 6, 9, 16, tz="Europe/London"), EVENT.date_end,
+                        tz="Europe/London")
+    moved = EventFacts(7, london.date_begin + dt.timedelta(hours=6), EVENT.date_end,
+                       tz="Europe/London")
+    told_london = reg(1, sent={"E1"}, announced=london.date_begin)
+    assert codes_due(local(2024, 6, 8, 12, tz="Europe/London"), [told_london],
+                     moved) == []
+
+
 def test_E1R_wording_says_postponed_with_the_new_date():
     ctx = dict(name="张伟", event="薪酬绩效论坛", company="长松", consultant="陈卫",
                date_begin=MOVED.date_begin, date_end=MOVED.date_end,
