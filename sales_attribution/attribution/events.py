@@ -82,7 +82,8 @@ DEFAULT_THANKS_LETTER = "gift_survey"
 __all__ = [
     "MESSAGE_CODES", "DATED_CODES", "LETTER_CODES", "LETTER_CODE", "THANKS_LETTERS",
     "DEFAULT_THANKS_LETTER", "EventFacts", "RegFacts", "ONCE", "already_sent",
-    "call_deadline", "claim_key", "code_window", "due_messages", "late_confirmation",
+    "BEFORE_CODES", "call_deadline", "claim_key", "code_window", "due_messages",
+    "late_confirmation", "undeliverable",
     "letter_code", "needs_reconfirmation",
     # re-exported from event_dates and event_wording
     "MONTHS_EN", "countdown_days", "date_range_text", "full_date", "local_date",
@@ -269,6 +270,43 @@ def due_messages(event, regs, now):
                 continue
             due.append((reg.registration_id, code))
     return due, skipped
+
+
+#: messages announcing the event (due until it starts)
+BEFORE_CODES = ("E1", "E1R", "E2")
+
+
+def undeliverable(code, reg_state, event_state, date_begin, now):
+    """Why a message ``code`` that waited (quiet hours, a retry's back-off) must not
+    leave at ``now`` after all, as ``(reason_zh, reason_en)``; None when it may go.
+    ``reg_state`` and ``event_state`` are Odoo's states of the registration and the
+    event as they are at ``now``; ``date_begin`` the event's start (naive UTC).
+
+    A cancelled or unconfirmed registration, or a cancelled event, receives nothing;
+    a letter is for a guest who did not attend; a message announcing the event
+    (:data:`BEFORE_CODES`) is pointless once it has begun.
+
+    >>> import datetime as dt
+    >>> start = dt.datetime(2024, 6, 9, 1)
+    >>> undeliverable("E1", "open", "confirm", start, dt.datetime(2024, 6, 8))
+    >>> undeliverable("E1", "cancel", "confirm", start, dt.datetime(2024, 6, 8))[1]
+    'the registration is cancelled'
+    >>> undeliverable("E2", "open", "confirm", start, start)[1]
+    'the event has begun'
+    >>> undeliverable("E4", "done", "done", start, dt.datetime(2024, 6, 11))[1]
+    'the guest attended'
+    """
+    if event_state == "cancel":
+        return "活动已取消", "the event is cancelled"
+    if reg_state == "cancel":
+        return "报名已取消", "the registration is cancelled"
+    if reg_state == "draft":
+        return "报名未确认", "the registration is not confirmed"
+    if code in LETTER_CODES and reg_state == "done":
+        return "客户已到场", "the guest attended"
+    if code in BEFORE_CODES and date_begin is not None and now >= date_begin:
+        return "活动已开始", "the event has begun"
+    return None
 
 
 def late_confirmation(event, regs, now):

@@ -56,7 +56,9 @@ class AttributionSmsMessage(models.Model):
         default="queued", required=True, readonly=True, index=True,
         help="Queued: waits for the gateway (again after a temporary failure, or until "
              "the quiet hours end). Failed: refused by the gateway or too many "
-             "attempts. Skipped: the customer opted out (S2).")
+             "attempts. Skipped: the customer opted out (S2), or the message was no "
+             "longer due when its turn came (registration or event cancelled, guest "
+             "attended, event begun).")
     error = fields.Char(string="Error Reason", readonly=True,
                         help="Last failure of the gateway.")
     attempts = fields.Integer(readonly=True, help="Tries so far.")
@@ -233,6 +235,21 @@ class AttributionSmsMessage(models.Model):
             terms.CTX_NOW: fields.Datetime.to_string(now)})._attribution_ctx()
         return sms.message_facts(ctx)
 
+    def _undeliverable(self, now):
+        """Why this message, waiting until ``now`` (naive UTC), must not go after
+        all (:func:`attribution.events.undeliverable`: registration or event
+        cancelled, guest attended, event begun) as ``(zh, en)``; None when it may,
+        or when it belongs to no registration."""
+        reg = self.registration_id
+        if not reg or self.code not in events.MESSAGE_CODES:
+            return None
+        reason = events.undeliverable(
+            self.code, reg.state, reg.event_id.state,
+            fields.Datetime.from_string(reg.event_id.date_begin), now)
+        if reason is None:
+            return None
+        return ("不再发送:%s" % reason[0], "Not sent: %s" % reason[1])
+
     def _company(self):
         return self.registration_id.event_id.company_id or self.env.user.company_id
 
@@ -284,11 +301,18 @@ class AttributionSmsMessage(models.Model):
 
     def _send_one(self, message, gateway, now):
         """Send the locked, due ``message`` through ``gateway`` at ``now`` (naive
-        UTC), unless its customer opted out since (S2: skipped) or ``now`` is in the
-        office's quiet hours (S1: ``next_try`` moves to their end, no attempt
-        counted); record the answer."""
+        UTC), unless it is no longer due (:meth:`_undeliverable`: skipped), its
+        customer opted out since (S2: skipped) or ``now`` is in the office's quiet
+        hours (S1: ``next_try`` moves to their end, no attempt counted); record the
+        answer."""
         lang = self._note_lang()
         now_str = fields.Datetime.to_string(now)
+        reason = message._undeliverable(now)
+        if reason:
+            message.write({"state": "skipped", "next_try": False,
+                           "note": reason[0] if lang.startswith("zh") else reason[1]})
+            _logger.info("SMS %s dropped: %s", message.id, reason[1])
+            return
         decision = sms.send_decision(
             None, now, message._company()._attribution_quiet_hours(),
             opted_out=message._is_opted_out())

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..attribution import sms, terms
+from ..attribution import events, sms, terms
 
 
 class MailMail(models.Model):
@@ -29,31 +29,50 @@ class MailMail(models.Model):
 
     def _attribution_hold_at_delivery(self):
         """S1 when a mail leaves: the guest mails of ``self`` (those an
-        ``attribution.message.log`` row sent) that would go in their office's quiet
-        hours now (context ``attribution_now``, else the clock) are held until the
-        quiet hours end (:meth:`_attribution_hold_quiet`) rather than delivered.
-        Returns the mails held. A mail queued in the day may be delivered at night
-        by the hourly mail queue, a retry or "Send Now": the decision is taken
-        again here."""
+        ``attribution.message.log`` row sent) that are no longer due now (context
+        ``attribution_now``, else the clock; :func:`attribution.events.undeliverable`:
+        registration or event cancelled, guest attended, event begun) are cancelled,
+        and those that would go in their office's quiet hours are held until the
+        quiet hours end (:meth:`_attribution_hold_quiet`); the log rows say why.
+        Returns the mails kept back. A mail queued in the day may be delivered at
+        night by the hourly mail queue, a retry or "Send Now", a mail held overnight
+        after its guest cancelled: the decision is taken again here."""
         if not self.ids:
             return self.browse()
         now = self.env.context.get(terms.CTX_NOW) or fields.Datetime.now()
         if isinstance(now, str):
             now = fields.Datetime.from_string(now)
         self.env.cr.execute(
-            "SELECT l.mail_id, l.id, e.company_id FROM attribution_message_log l "
-            "JOIN event_event e ON e.id = l.event_id WHERE l.mail_id IN %s",
-            (tuple(self.ids),))
+            "SELECT l.mail_id, l.id, e.company_id, l.code, r.state, e.state, "
+            "e.date_begin FROM attribution_message_log l "
+            "JOIN event_registration r ON r.id = l.registration_id "
+            "JOIN event_event e ON e.id = l.event_id "
+            "WHERE l.mail_id IN %s AND l.mail_id IN "
+            "(SELECT id FROM mail_mail WHERE id IN %s AND state = 'outgoing')",
+            (tuple(self.ids), tuple(self.ids)))
         by_company = {}
-        for mail_id, log_id, company_id in self.env.cr.fetchall():
-            mails, logs = by_company.setdefault(company_id, (set(), set()))
-            mails.add(mail_id)
-            logs.add(log_id)
-        held = self.browse()
-        Company = self.env["res.company"]
+        kept = self.browse()
         # sudo: whoever delivers the mail, the send log (read-only to users) records
         # why it waits
         Log = self.env["attribution.message.log"].sudo()
+        lang = self.env.context.get("lang") or self.env.user.lang or "en_US"
+        for mail_id, log_id, company_id, code, reg_state, event_state, begin in (
+                self.env.cr.fetchall()):
+            reason = events.undeliverable(
+                code, reg_state, event_state, fields.Datetime.from_string(begin), now)
+            if reason:
+                text = ("不再发送:%s" % reason[0] if lang.startswith("zh")
+                        else "Not sent: %s" % reason[1])
+                self.browse(mail_id).write({"state": "cancel",
+                                            "failure_reason": text})
+                Log.browse(log_id).write({"reason": text})
+                kept |= self.browse(mail_id)
+                continue
+            mails, logs = by_company.setdefault(company_id, (set(), set()))
+            mails.add(mail_id)
+            logs.add(log_id)
+        held = kept
+        Company = self.env["res.company"]
         for company_id, (mails, logs) in by_company.items():
             decision = self._attribution_hold_quiet(
                 mails, now, Company.browse(company_id), Log.browse(sorted(logs)))
@@ -63,8 +82,9 @@ class MailMail(models.Model):
 
     @api.multi
     def send(self, auto_commit=False, raise_exception=False):
-        """Odoo's delivery, but for the guest mails due in their office's quiet
-        hours (S1, :meth:`_attribution_hold_at_delivery`), which stay queued."""
+        """Odoo's delivery, but for the guest mails no longer due (cancelled) or due
+        in their office's quiet hours (S1, held), see
+        :meth:`_attribution_hold_at_delivery`."""
         held = self._attribution_hold_at_delivery()
         return super(MailMail, self - held).send(
             auto_commit=auto_commit, raise_exception=raise_exception)

@@ -54,6 +54,7 @@ class TestCustomerReceives(SavepointCase, SmsOffice):
     def setUp(self):
         super(TestCustomerReceives, self).setUp()
         self.server.posts[:] = []
+        self.server.status = 200
 
     def seat(self, partner, name=None, phone=False, email=False):
         reg = self.Reg.create({
@@ -103,6 +104,37 @@ class TestCustomerReceives(SavepointCase, SmsOffice):
             terms.CTX_NOW: fields.Datetime.to_string(beijing(7, 23))}).browse(
             mail.id).send()
         self.assertEqual(mail.state, "sent")
+
+    def test_cancelled_during_the_night_receives_nothing_in_the_morning(self):
+        guest = self.env["res.partner"].create({
+            "name": "孙丽", "email": "sunli@example.invalid", "mobile": "13812345651"})
+        reg = self.seat(guest)
+        self.cron(beijing(7, 22))  # E1 due, quiet: both wait until 08:00
+        log = self.log(reg)
+        self.assertEqual(log.sms_id.next_try, fields.Datetime.to_string(beijing(8, 8)))
+        reg.button_reg_cancel()
+        morning = fields.Datetime.to_string(beijing(8, 8))
+        self.assertEqual(self.Sms._cron_send(now=morning), [])
+        self.assertEqual(self.server.posts, [])
+        self.assertEqual(log.sms_id.state, "skipped")
+        self.assertIn("cancelled", log.sms_id.note)
+        self.env["mail.mail"].with_context(**{terms.CTX_NOW: morning}).browse(
+            log.mail_id.id).send()
+        self.assertEqual(log.mail_id.state, "cancel")
+        self.assertIn("cancelled", log.reason)
+
+    def test_sms_retried_after_the_event_began_is_dropped(self):
+        guest = self.env["res.partner"].create({
+            "name": "周强", "mobile": "13812345652"})
+        reg = self.seat(guest)
+        self.cron(beijing(8, 19))  # E1 and E2
+        self.server.status = 503  # the gateway is down all night
+        self.Sms._cron_send(now=fields.Datetime.to_string(beijing(8, 19)))
+        self.server.status = 200
+        self.assertEqual(self.log(reg, "E2").sms_id.state, "queued")
+        self.Sms._cron_send(now=fields.Datetime.to_string(beijing(9, 9, 30)))
+        self.assertEqual(self.log(reg, "E2").sms_id.state, "skipped")
+        self.assertEqual(len(self.server.posts), 2, "only the two failed tries")
 
     # ------------------------------------------------------------------ S2
 

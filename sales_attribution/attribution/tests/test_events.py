@@ -7,7 +7,8 @@ from attribution.events import (SURVEY_QUESTIONS, WORDING, WORDING_EN, EventFact
                                 RegFacts, already_sent, call_deadline, code_window,
                                 countdown_days, date_range_text, due_messages,
                                 industry_version, late_confirmation, render_notice,
-                                render_receipt, render_sms, signature)
+                                render_receipt, render_sms, signature,
+                                undeliverable)
 from attribution.terms import utc_from_office
 
 # The seed's sample texts (第一篇), verbatim.
@@ -546,3 +547,24 @@ def test_E1_late_registration_confirmed_at_once():
     assert late_confirmation(EVENT, [reg(3, state="draft")],
                              local(2024, 6, 8, 20)) == []
     assert late_confirmation(EVENT, [new], EVENT.date_begin) == []
+
+
+@pytest.mark.parametrize("code, reg_state, event_state, now, reason", [
+    ("E1", "open", "confirm", local(2024, 6, 8, 8), None),
+    ("E1R", "open", "draft", local(2024, 6, 8, 8), None),
+    ("E4", "open", "done", local(2024, 6, 11, 8), None),
+    ("E5", "open", "confirm", local(2024, 6, 11, 8), None),
+    ("E1", "cancel", "confirm", local(2024, 6, 8, 8), "the registration is cancelled"),
+    ("E4", "cancel", "done", local(2024, 6, 11, 8), "the registration is cancelled"),
+    ("E2", "open", "cancel", local(2024, 6, 8, 8), "the event is cancelled"),
+    ("E2", "draft", "confirm", local(2024, 6, 8, 8), "the registration is not confirmed"),
+    ("E4", "done", "done", local(2024, 6, 11, 8), "the guest attended"),
+    ("E5", "done", "done", local(2024, 6, 11, 8), "the guest attended"),
+    ("E2", "open", "confirm", EVENT.date_begin, "the event has begun"),
+    ("E1", "done", "confirm", local(2024, 6, 9, 10), "the event has begun"),
+])
+def test_a_message_that_waited_leaves_only_while_still_due(code, reg_state,
+                                                           event_state, now, reason):
+    result = undeliverable(code, reg_state, event_state, EVENT.date_begin, now)
+    assert (result and result[1]) == reason
+    assert result is None or result[0]
