@@ -276,15 +276,19 @@ def due_messages(event, regs, now):
 BEFORE_CODES = ("E1", "E1R", "E2")
 
 
-def undeliverable(code, reg_state, event_state, date_begin, now):
+def undeliverable(code, reg_state, event_state, date_begin, now, announced=None,
+                  tz=DEFAULT_TIMEZONE):
     """Why a message ``code`` that waited (quiet hours, a retry's back-off) must not
     leave at ``now`` after all, as ``(reason_zh, reason_en)``; None when it may go.
     ``reg_state`` and ``event_state`` are Odoo's states of the registration and the
-    event as they are at ``now``; ``date_begin`` the event's start (naive UTC).
+    event as they are at ``now``; ``date_begin`` the event's start (naive UTC);
+    ``announced`` the start the message was written for (None: unknown), ``tz`` the
+    office's zone.
 
     A cancelled or unconfirmed registration, or a cancelled event, receives nothing;
     a letter is for a guest who did not attend; a message announcing the event
-    (:data:`BEFORE_CODES`) is pointless once it has begun.
+    (:data:`BEFORE_CODES`) is pointless once it has begun, and wrong once the event
+    has moved to another day (office calendar) than the one it names.
 
     >>> import datetime as dt
     >>> start = dt.datetime(2024, 6, 9, 1)
@@ -295,6 +299,9 @@ def undeliverable(code, reg_state, event_state, date_begin, now):
     'the event has begun'
     >>> undeliverable("E4", "done", "done", start, dt.datetime(2024, 6, 11))[1]
     'the guest attended'
+    >>> undeliverable("E1R", "open", "confirm", start, dt.datetime(2024, 6, 8),
+    ...               announced=start + dt.timedelta(days=7))[1]
+    'the event moved to another day'
     """
     if event_state == "cancel":
         return "活动已取消", "the event is cancelled"
@@ -306,6 +313,9 @@ def undeliverable(code, reg_state, event_state, date_begin, now):
         return "客户已到场", "the guest attended"
     if code in BEFORE_CODES and date_begin is not None and now >= date_begin:
         return "活动已开始", "the event has begun"
+    if (code in BEFORE_CODES and announced is not None and date_begin is not None
+            and local_date(announced, tz) != local_date(date_begin, tz)):
+        return "活动已改到另一天", "the event moved to another day"
     return None
 
 

@@ -303,6 +303,26 @@ class AttributionMessageLog(models.Model):
         self.browse(list(log_ids.values())).write({"late": True})
         return sending.ids
 
+    def _drop_waiting(self, text):
+        """The messages of the send rows ``self`` that still wait (a mail not yet
+        delivered, an SMS queued or failed) are no longer due (``text``: why, see
+        :func:`attribution.events.undeliverable`): the mail is cancelled, the SMS
+        skipped (its claim freed, so a new one may be queued). A row none of whose
+        messages was delivered becomes ``skipped``: the cron sends the code again
+        if it falls due again (the registration confirmed anew, the E1R of the
+        event's newest day); a delivered one keeps ``sent``."""
+        for log in self:
+            mail, message = log.mail_id, log.sms_id
+            if mail.state in ("outgoing", "exception"):
+                mail.write({"state": "cancel", "failure_reason": text})
+            if message.state in ("queued", "failed"):
+                message.write({"state": "skipped", "note": text, "next_try": False,
+                               "claim_key": "dropped-%d" % message.id})
+            if mail.state == "sent" or message.state == "sent":
+                log.write({"reason": text})
+            else:
+                log.write({"state": "skipped", "reason": text})
+
     def _record_sends(self, regs, code, log_ids, mail_ids, sms_ids, now_str):
         """Write what went out on the log rows (mail, SMS) and the registrations'
         sent date of ``code``, one UPDATE each."""

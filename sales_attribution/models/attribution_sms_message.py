@@ -238,14 +238,20 @@ class AttributionSmsMessage(models.Model):
     def _undeliverable(self, now):
         """Why this message, waiting until ``now`` (naive UTC), must not go after
         all (:func:`attribution.events.undeliverable`: registration or event
-        cancelled, guest attended, event begun) as ``(zh, en)``; None when it may,
-        or when it belongs to no registration."""
+        cancelled, guest attended, event begun or moved to another day than the
+        one its send announced) as ``(zh, en)``; None when it may, or when it
+        belongs to no registration."""
         reg = self.registration_id
         if not reg or self.code not in events.MESSAGE_CODES:
             return None
+        # sudo: the send log is read-only to users
+        log = self.env["attribution.message.log"].sudo().search(
+            [("sms_id", "=", self.id)], limit=1)
         reason = events.undeliverable(
             self.code, reg.state, reg.event_id.state,
-            fields.Datetime.from_string(reg.event_id.date_begin), now)
+            fields.Datetime.from_string(reg.event_id.date_begin), now,
+            announced=fields.Datetime.from_string(log.event_date or None),
+            tz=self._company()._attribution_tz())
         if reason is None:
             return None
         return ("不再发送:%s" % reason[0], "Not sent: %s" % reason[1])
@@ -309,8 +315,15 @@ class AttributionSmsMessage(models.Model):
         now_str = fields.Datetime.to_string(now)
         reason = message._undeliverable(now)
         if reason:
-            message.write({"state": "skipped", "next_try": False,
-                           "note": reason[0] if lang.startswith("zh") else reason[1]})
+            text = reason[0] if lang.startswith("zh") else reason[1]
+            # sudo: the send log is read-only to users; it and the guest's mail of
+            # the same send are dropped with the SMS
+            log = self.env["attribution.message.log"].sudo().search(
+                [("sms_id", "=", message.id)], limit=1)
+            if log:
+                log._drop_waiting(text)
+            else:
+                message.write({"state": "skipped", "next_try": False, "note": text})
             _logger.info("SMS %s dropped: %s", message.id, reason[1])
             return
         decision = sms.send_decision(

@@ -211,6 +211,47 @@ class TestCustomerReceives(SavepointCase, SmsOffice):
         result = self.cron(beijing(8, 19, 30))
         self.assertEqual([c for r, c in result["sent"] if r == reg.id], ["E1R"])
 
+    def test_E1R_held_overnight_then_moved_again_names_the_newest_day(self):
+        """E1R waits for the morning; during the night the event moves once more:
+        the waiting E1R (naming the day before) is dropped, mail and SMS, and the
+        guest is told the newest day instead, once."""
+        guest = self.env["res.partner"].create({
+            "name": "钱多多", "email": "qian@example.invalid", "mobile": "13812345642"})
+        reg = self.seat(guest)
+        self.cron(beijing(7, 10))
+        day = fields.Datetime.to_string(beijing(7, 10))
+        self.Sms._cron_send(now=day)
+        self.env["mail.mail"].with_context(**{terms.CTX_NOW: day}).browse(
+            self.log(reg).mail_id.id).send()
+        self.assertEqual(self.log(reg).mail_id.state, "sent")
+
+        def move(days):
+            self.event.write({
+                "date_begin": fields.Datetime.to_string(beijing(9 + days, 9)),
+                "date_end": fields.Datetime.to_string(beijing(9 + days, 17))})
+        move(7)
+        self.cron(beijing(7, 22))  # E1R at once, held until 08:00
+        first = self.log(reg, "E1R")
+        self.assertIn("2036年5月16日", first.sms_id.body)
+        move(14)
+        morning = fields.Datetime.to_string(beijing(8, 8))
+        self.assertEqual(self.Sms._cron_send(now=morning), [])
+        self.assertEqual((first.sms_id.state, first.mail_id.state),
+                         ("skipped", "cancel"))
+        self.assertEqual(first.state, "skipped")
+        self.assertIn("moved to another day", first.reason)
+        self.assertEqual(len(self.server.posts), 1, "only E1 went out")
+        # the next run tells the newest day, once
+        result = self.cron(beijing(8, 8, 5))
+        self.assertEqual([c for r, c in result["sent"] if r == reg.id], ["E1R"])
+        second = self.log(reg, "E1R")
+        self.assertEqual(len(second), 1)
+        self.assertIn("2036年5月23日", second.sms_id.body)
+        self.assertIn("2036年5月23日", second.mail_id.body_html)
+        self.Sms._cron_send(now=fields.Datetime.to_string(beijing(8, 8, 10)))
+        self.assertEqual(len(self.server.posts), 2)
+        self.assertEqual(self.cron(beijing(8, 9))["sent"], [])
+
     # ------------------------------------------------------------------ retries
 
     def test_retry_of_a_sent_sms_is_refused(self):

@@ -568,3 +568,20 @@ def test_a_message_that_waited_leaves_only_while_still_due(code, reg_state,
     result = undeliverable(code, reg_state, event_state, EVENT.date_begin, now)
     assert (result and result[1]) == reason
     assert result is None or result[0]
+
+
+def test_a_waiting_message_naming_another_day_is_dropped():
+    start = EVENT.date_begin
+    now = local(2024, 6, 8, 8)
+    week = dt.timedelta(days=7)
+    for code in ("E1", "E1R", "E2"):
+        assert undeliverable(code, "open", "confirm", start, now,
+                             announced=start + week)[1] == \
+            "the event moved to another day"
+        # the same day at another hour, or unknown: it goes
+        assert undeliverable(code, "open", "confirm", start, now,
+                             announced=start + dt.timedelta(hours=3)) is None
+        assert undeliverable(code, "open", "confirm", start, now) is None
+    # the letters name no start
+    assert undeliverable("E4", "open", "done", start, local(2024, 6, 11, 8),
+                         announced=start - week) is None
