@@ -185,8 +185,9 @@ class AttributionSmsGateway(models.Model):
         gateway: every reply asking to stop (:func:`attribution.sms.is_opt_out_reply`)
         marks the customers holding its number ``attribution_sms_opt_out`` with a note
         in their chatter (a number only a registration named: its attendee, recorded
-        as a contact, :meth:`attribution.sms.message._reply_contact`). Returns the partners marked. Called by the controller after
-        checking the gateway's token."""
+        as a contact, :meth:`attribution.sms.message._reply_contact`). Returns the
+        partners marked. Called by the controller after checking the gateway's
+        token."""
         self.ensure_one()
         Partner = self.env["res.partner"]
         marked = Partner
