@@ -119,9 +119,10 @@ CTX_PHONE_SYNC = "attribution_phone_sync"
 CTX_NOW = "attribution_now"
 #: a consultant's own check-in: the arrival is recorded, presence stays the desk's
 CTX_ARRIVAL_ONLY = "attribution_arrival_only"
-#: set while the rows of an office's sheet are imported: the customers it creates get
-#: no generated avatar (three images per customer, thousands of customers)
-CTX_SHEET_IMPORT = "attribution_sheet_import"
+#: set where the addon creates customers (the visit desk, the sheet imports): they get
+#: no generated avatar (three PNG attachments per customer, about half the cost of a
+#: new customer's creation; the web client shows its placeholder instead)
+CTX_NO_AVATAR = "attribution_no_avatar"
 #: the register import replays every row through the desk's engine (the path the
 #: bulk import is checked against, ``tests/test_register_bulk.py``)
 CTX_IMPORT_PER_ROW = "attribution_import_per_row"

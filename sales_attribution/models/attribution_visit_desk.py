@@ -66,7 +66,7 @@ class AttributionVisit(models.Model):
                     # tracking_disable: no "created" note and the superuser does
                     # not follow every customer; the decision note follows at once.
                     partner = self.env["res.partner"].sudo().with_context(
-                        tracking_disable=True
+                        tracking_disable=True, **{terms.CTX_NO_AVATAR: True}
                     ).create({
                         "name": vals.get("partner_name") or phone,
                         "mobile": phone,

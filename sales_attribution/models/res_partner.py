@@ -152,9 +152,10 @@ class ResPartner(models.Model):
 
     @api.model
     def _get_default_image(self, partner_type, is_company, parent_id):
-        """No generated avatar for the customers of an imported sheet
-        (``terms.CTX_SHEET_IMPORT``): three images each, for thousands of them."""
-        if self.env.context.get(terms.CTX_SHEET_IMPORT):
+        """No generated avatar for the customers the addon creates at the desk and
+        from a sheet (``terms.CTX_NO_AVATAR``): three images each, thousands of
+        customers; a contact created by hand keeps Odoo's avatar."""
+        if self.env.context.get(terms.CTX_NO_AVATAR):
             return False
         return super()._get_default_image(partner_type, is_company, parent_id)
 

@@ -1,3 +1,5 @@
+import threading
+
 from odoo import fields
 
 from .common import AttributionCase
@@ -64,3 +66,18 @@ class TestVisitDesk(AttributionCase):
         visit = self.register(phone=self.phone(), partner_name="王先生",
                               visit_datetime="2026-11-02 01:30:00")
         self.assertEqual(visit.name, "王先生 2026-11-02 09:30")
+
+    def test_new_customer_at_the_desk_has_no_generated_avatar(self):
+        """The desk creates customers by the thousand: no generated avatar (three
+        PNG attachments each, half the cost of the new customer); a contact created
+        by hand keeps Odoo's."""
+        # Odoo makes no avatar in tests (threading's ``testing`` flag): lift it
+        thread = threading.currentThread()
+        thread.testing = False
+        try:
+            visit = self.register(phone=self.phone(), partner_name="新客户")
+            by_hand = self.env["res.partner"].create({"name": "手工联系人"})
+        finally:
+            thread.testing = True
+        self.assertFalse(visit.partner_id.image)
+        self.assertTrue(by_hand.image)

@@ -142,7 +142,7 @@ class RegisterWriter(object):
         if not new:
             return []
         Partner = su["res.partner"].with_context(
-            tracking_disable=True, **{terms.CTX_SHEET_IMPORT: True})
+            tracking_disable=True, **{terms.CTX_NO_AVATAR: True})
         rows = []
         for customer in new:
             name = self.partner_names[customer.key]

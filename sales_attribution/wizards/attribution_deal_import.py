@@ -27,7 +27,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..attribution import ledger
-from ..attribution.terms import CTX_SHEET_IMPORT, BilingualError, utc_from_office
+from ..attribution.terms import CTX_NO_AVATAR, BilingualError, utc_from_office
 from ..tools import import_staff, sheet_reader
 
 #: the time of day (office time) a ledger deal is dated at: its office day, whatever
@@ -370,7 +370,7 @@ class AttributionDealImport(models.TransientModel):
             return holder.partner_id.sudo()
         # sudo: the customer belongs to whoever the rule book names, like at the desk
         return self.env["res.partner"].sudo().with_context(
-            tracking_disable=True, **{CTX_SHEET_IMPORT: True}).create({
+            tracking_disable=True, **{CTX_NO_AVATAR: True}).create({
                 "name": deal.buyer, "mobile": deal.phone, "customer": True,
                 "is_company": deal.is_company})
 
