@@ -80,9 +80,10 @@ class AttributionMessageLog(models.Model):
         help="E1 sent at once because the registration was confirmed after the "
              "confirmation day had begun.")
     reason = fields.Char(readonly=True, help="Why it was skipped.")
+    # indexed: a mail leaving and an SMS sent look up their send row
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null",
-                              help="The e-mail created from the template.")
-    sms_id = fields.Many2one("attribution.sms.message", readonly=True,
+                              index=True, help="The e-mail created from the template.")
+    sms_id = fields.Many2one("attribution.sms.message", readonly=True, index=True,
                              ondelete="set null", help="The SMS copy in the outbox.")
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null",
                                   help="E3: the confirmation call activity.")
