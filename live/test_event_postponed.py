@@ -43,9 +43,44 @@ def _trigger_in_parallel(admin, cron, clients=2):
     assert errors == []
 
 
-def _office_day(utc):
-    """The office date (Asia/Shanghai, the events' zone here) of a naive UTC time."""
-    return pytz.utc.localize(utc).astimezone(pytz.timezone("Asia/Shanghai")).date()
+def _office_day(utc, zone="Asia/Shanghai"):
+    """The office date (default Asia/Shanghai, the events' zone here) of a naive UTC
+    time."""
+    return pytz.utc.localize(utc).astimezone(pytz.timezone(zone)).date()
+
+
+def _zone_where(utc_now, first, last):
+    """A time zone (of the office's choice list) whose clock shows ``utc_now``
+    between the hours ``first`` and ``last`` (datetime.time)."""
+    for name in pytz.common_timezones:
+        local = pytz.utc.localize(utc_now).astimezone(pytz.timezone(name))
+        if first <= local.time() < last:
+            return name
+    raise AssertionError("no zone between %s and %s at %s" % (first, last, utc_now))
+
+
+def _evening_zone(utc_now):
+    """A zone where ``utc_now`` is between 18:30 and 21:30: there, a start 2 hours
+    ahead is today and one 6 hours ahead is tomorrow, and the eve's E2 window (from
+    18:00) is open for both."""
+    return _zone_where(utc_now, datetime.time(18, 30), datetime.time(21, 30))
+
+
+def _in_office_zone(admin, zone):
+    """Context manager: the admin's company counts office time in ``zone``."""
+    class _Zone(object):
+        def __enter__(self):
+            self.company = admin.call("res.users", "read", [admin.uid], [
+                "company_id"])[0]["company_id"][0]
+            self.before = admin.call("res.company", "read", [self.company], [
+                "attribution_timezone"])[0]["attribution_timezone"]
+            admin.call("res.company", "write", [self.company],
+                       {"attribution_timezone": zone})
+
+        def __exit__(self, *exc):
+            admin.call("res.company", "write", [self.company],
+                       {"attribution_timezone": self.before})
+    return _Zone()
 
 
 def _start_with_only_e1_open(utc_now):
@@ -149,19 +184,28 @@ def test_E1R_postponed_event_two_cron_workers_send_once(admin, office):
 
 
 def test_E2_moved_event_two_cron_workers_send_it_once_per_start(admin, office):
-    """E2 (and E3) went out for a start 3 hours ahead; the event is brought forward
-    to 1 hour ahead. Two clients running the job at once, three rounds: each guest
-    gets one E1R and one more E2 (for the new start), never a third; the pending
-    E3 call moved with the event and is not made twice."""
+    """E2 went out for a start after midnight (office time); the event is brought
+    forward to this evening, another office day (a start moved within its day is no
+    postponement: the messages name days). Two clients running the job at once,
+    three rounds: each guest gets one E1R and one more E2 (for the new start), never
+    a third; one E3 call, for the new start. The office's zone is one where it is
+    evening now, so both eves' E2 windows are open whatever the hour of the run."""
     now = datetime.datetime.utcnow().replace(microsecond=0)
-    begin = now + datetime.timedelta(hours=3)
+    zone = _evening_zone(now)
+    with _in_office_zone(admin, zone):
+        _moved_event_two_workers(admin, office, now, zone)
+
+
+def _moved_event_two_workers(admin, office, now, zone):
+    begin = now + datetime.timedelta(hours=6)  # after midnight: tomorrow
     event, reg_ids = _event_with_guests(admin, office, "m", begin, 3, "158")
     cron = admin.ref("sales_attribution.ir_cron_event_attribution_messages")
     _trigger_in_parallel(admin, cron)
     e2 = [log for log in _logs(admin, reg_ids) if log["code"] == "E2"]
     assert sorted(log["registration_id"][0] for log in e2) == sorted(reg_ids)
 
-    moved = now + datetime.timedelta(hours=1)
+    moved = now + datetime.timedelta(hours=2)  # this evening: today
+    assert _office_day(moved, zone) < _office_day(begin, zone)
     admin.call("event.event", "write", [event], {
         "date_begin": moved.strftime(FMT),
         "date_end": (moved + datetime.timedelta(hours=4)).strftime(FMT)})
@@ -177,10 +221,40 @@ def test_E2_moved_event_two_cron_workers_send_it_once_per_start(admin, office):
         assert sorted(log["event_date"] for log in mine if log["code"] == "E2") == \
             sorted([begin.strftime(FMT), moved.strftime(FMT)]), reg_id
         assert [log["code"] for log in mine].count("E1R") == 1, reg_id
-        # one call: made for the old start and moved, or made for the new one (none
-        # while the new start's day has not begun in the office)
-        assert [log["code"] for log in mine].count("E3") == (
-            1 if _office_day(moved) <= _office_day(now) else 0), reg_id
+        # one call, for the new start (today); none was due for tomorrow's
+        assert [log["code"] for log in mine].count("E3") == 1, reg_id
     sms = admin.call("attribution.sms.message", "search_read", [
         ("registration_id", "in", reg_ids), ("code", "=", "E2")], ["registration_id"])
     assert sorted(s["registration_id"][0] for s in sms) == sorted(reg_ids * 2)
+
+
+def test_E1R_start_moved_within_its_day_two_cron_workers_send_nothing(admin, office):
+    """E1, E2 and the E3 call went out for a start 3 hours ahead; the event is
+    brought forward to 1 hour ahead, the same office day (a zone where it is late
+    morning now). Two clients running the job at once, three rounds: no 改期
+    message, no second E2 nor E3 call; the consultant gets the re-confirmation
+    call about the hour."""
+    now = datetime.datetime.utcnow().replace(microsecond=0)
+    zone = _zone_where(now, datetime.time(10), datetime.time(14))
+    with _in_office_zone(admin, zone):
+        begin = now + datetime.timedelta(hours=3)
+        event, reg_ids = _event_with_guests(admin, office, "d", begin, 3, "159")
+        cron = admin.ref("sales_attribution.ir_cron_event_attribution_messages")
+        _trigger_in_parallel(admin, cron)
+        before = sorted((log["registration_id"][0], log["code"])
+                        for log in _logs(admin, reg_ids))
+        assert sorted(set(c for _r, c in before)) == ["E1", "E2", "E3"]
+        moved = now + datetime.timedelta(hours=1)
+        assert _office_day(moved, zone) == _office_day(begin, zone)
+        admin.call("event.event", "write", [event], {
+            "date_begin": moved.strftime(FMT),
+            "date_end": (moved + datetime.timedelta(hours=4)).strftime(FMT)})
+        for _round in range(3):
+            _trigger_in_parallel(admin, cron)
+        after = sorted((log["registration_id"][0], log["code"])
+                       for log in _logs(admin, reg_ids))
+        assert after == before, "a message sent again for the same day"
+        calls = admin.call("mail.activity", "search_read", [
+            ("res_model", "=", "event.registration"), ("res_id", "in", reg_ids),
+            ("summary", "like", "re-confirm")], ["res_id"])
+        assert sorted(c["res_id"] for c in calls) == sorted(reg_ids)

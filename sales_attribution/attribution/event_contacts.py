@@ -21,12 +21,19 @@ name), then the booking partner's.
 ('王总', 'wang@sun.example', '13800000000', '深圳市阳光置业有限公司')
 >>> addressee(AttendeeFacts(partner=company, organisation=company.name)).salutation
 '深圳市阳光置业有限公司'
+
+The office's own salutation of the company wins for the company's own seat:
+
+>>> from dataclasses import replace
+>>> addressee(AttendeeFacts(partner=replace(company, salutation="阳光置业各位领导"),
+...                         organisation=company.name)).salutation
+'阳光置业各位领导'
 >>> person = Contact(name="李娜", email="li@example.com", salutation="李女士")
 >>> addressee(AttendeeFacts(name="李娜", partner=person)).salutation
 '李女士'
 """
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from .salutation import clean_name, default_salutation
 
@@ -35,7 +42,8 @@ from .salutation import clean_name, default_salutation
 class Contact:
     """A partner as the message sees it: ``mobile`` is a normalised mobile number
     (landlines are no use for SMS) or ""; ``salutation`` the stored 称呼 (may be
-    typed by the office); ``title`` the name of its title."""
+    typed by the office); ``title`` the name of its title; ``id`` the partner's
+    id (None when unknown)."""
 
     name: str = ""
     email: str = ""
@@ -43,6 +51,7 @@ class Contact:
     salutation: str = ""
     title: str = ""
     is_company: bool = False
+    id: Any = None
 
 
 @dataclass(frozen=True)
@@ -65,13 +74,17 @@ class AttendeeFacts:
 class Addressee:
     """Whom a message of a registration goes to: ``name`` and ``salutation`` of the
     attendee, ``email`` and ``mobile`` to send to ("" = none), ``organisation`` to
-    name in the text ("" when it is the addressee itself or there is none)."""
+    name in the text ("" when it is the addressee itself or there is none);
+    ``partner_id`` the :attr:`Contact.id` of the contact addressed (the attendee's
+    contact, the person partner, or the company for its own seat), None when the
+    attendee has no contact of their own: whose opt-out (退订) counts."""
 
     name: str
     salutation: str
     email: str
     mobile: str
     organisation: str
+    partner_id: Any = None
 
 
 def _key(name):
@@ -102,8 +115,9 @@ def addressee(facts):
       (:func:`same_person`); else the registration's name (someone else booked by
       the partner); a company seat without a name is the company, greeted by its
       name;
-    - the greeting is the attendee's stored salutation when the attendee is a
-      contact, else the default salutation
+    - the greeting is the stored salutation (typed by the office, else its
+      default) of the contact addressed: the attendee's contact, the person
+      partner, or the company for a seat of its own; else the default salutation
       (:func:`attribution.salutation.default_salutation`) of the attendee's name;
     - e-mail and mobile: the registration's own first, then the attendee contact's,
       then the partner's (a seat booked by a company without contacts of its own is
@@ -115,7 +129,7 @@ def addressee(facts):
     ...     contact=Contact(name="欧阳娜娜", salutation="欧阳董", email="oy@sun.example"),
     ...     organisation="阳光集团"))
     Addressee(name='欧阳娜娜', salutation='欧阳董', email='oy@sun.example', \
-mobile='13900000000', organisation='阳光集团')
+mobile='13900000000', organisation='阳光集团', partner_id=None)
     """
     partner = facts.partner
     reg_name = clean_name(facts.name)
@@ -123,17 +137,23 @@ mobile='13900000000', organisation='阳光集团')
     if person is None and not partner.is_company and (
             not reg_name or same_person(reg_name, partner.name)):
         person = partner
+    addressed = None
     if person is not None:
+        addressed = person
         name = person.name or reg_name
         salutation = person.salutation or default_salutation(name, title=person.title)
     else:
         name = reg_name or partner.name
         is_org = partner.is_company and (not reg_name or _same(reg_name, partner.name))
-        salutation = default_salutation(name, is_company=is_org)
+        if is_org:
+            addressed = partner
+        salutation = (is_org and partner.salutation) or default_salutation(
+            name, is_company=is_org)
     email = facts.email or (person.email if person else "") or partner.email
     mobile = facts.mobile or (person.mobile if person else "") or partner.mobile
     organisation = clean_name(facts.organisation)
     if _same(organisation, name):
         organisation = ""
     return Addressee(name=name, salutation=salutation, email=email, mobile=mobile,
-                     organisation=organisation)
+                     organisation=organisation,
+                     partner_id=addressed.id if addressed is not None else None)

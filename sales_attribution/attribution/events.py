@@ -18,9 +18,10 @@ saving included:
 - E2 logistics: from 18:00 local on the evening before the start day, until the start.
 - E3 confirmation call (an activity, not a message): from 00:00 local on the event day
   until the start; the activity is due at ``call_hour`` local (:func:`call_deadline`).
-  E2 and E3 are counted from the current start only, and belong to it
-  (:data:`DATED_CODES`): one sent for a start the event has since left is sent again
-  for the new start, in the new window (``RegFacts.sent_for``).
+  E2 and E3 are counted from the current start only, and belong to its day
+  (:data:`DATED_CODES`): one sent for a start the event has since left for another
+  day is sent again for the new start, in the new window (``RegFacts.sent_for``);
+  a start moved within its (office) day changes nothing the guest was told.
 - One thank-you letter after ``date_end`` to each registration that did not attend,
   for ``letters_within_days`` days (default 30; None = no limit). Which letter is the
   event's ``thanks_letter`` (:data:`LETTER_CODE`): ``gift`` = E4 (gift and signed
@@ -81,7 +82,8 @@ DEFAULT_THANKS_LETTER = "gift_survey"
 __all__ = [
     "MESSAGE_CODES", "DATED_CODES", "LETTER_CODES", "LETTER_CODE", "THANKS_LETTERS",
     "DEFAULT_THANKS_LETTER", "EventFacts", "RegFacts", "ONCE", "already_sent",
-    "call_deadline", "claim_key", "code_window", "due_messages", "late_confirmation",
+    "BEFORE_CODES", "call_deadline", "claim_key", "code_window", "due_messages",
+    "late_confirmation", "undeliverable",
     "letter_code", "needs_reconfirmation",
     # re-exported from event_dates and event_wording
     "MONTHS_EN", "countdown_days", "date_range_text", "full_date", "local_date",
@@ -178,7 +180,8 @@ def letter_code(thanks_letter):
 
 def already_sent(event, reg, code):
     """Whether ``reg`` has received ``code`` for ``event`` as it stands: E2 and E3
-    (:data:`DATED_CODES`) only count when sent for the event's current start.
+    (:data:`DATED_CODES`) only count when sent for a start on the office's calendar
+    day of the event's current start.
 
     >>> import datetime as dt
     >>> old, new = dt.datetime(2024, 6, 2, 1), dt.datetime(2024, 6, 9, 1)
@@ -193,7 +196,8 @@ def already_sent(event, reg, code):
     if code not in DATED_CODES:
         return True
     starts = {start for dated, start in reg.sent_for if dated == code}
-    return not starts or event.date_begin in starts
+    return not starts or _start_day(event, event.date_begin) in {
+        _start_day(event, start) for start in starts}
 
 
 def claim_key(code, date_begin):
@@ -207,12 +211,19 @@ def claim_key(code, date_begin):
     return date_begin if code in DATED_CODES else ONCE
 
 
+def _start_day(event, start):
+    """The office's calendar day of the start ``start`` (naive UTC) of ``event``."""
+    return local_date(start, event.tz)
+
+
 def needs_reconfirmation(event, reg):
-    """True when ``reg``'s E1 announced another start than the event's current one
-    (the event was moved after the confirmation went out) and no re-confirmation was
-    sent yet."""
+    """True when ``reg``'s E1 announced another start day (office calendar) than the
+    event's current one (the event was moved to another day after the confirmation
+    went out) and no re-confirmation was sent yet. A start moved within its day is
+    no postponement: the messages name days, not hours."""
     return ("E1" in reg.sent_codes and "E1R" not in reg.sent_codes
-            and reg.announced is not None and reg.announced != event.date_begin)
+            and reg.announced is not None
+            and _start_day(event, reg.announced) != _start_day(event, event.date_begin))
 
 
 def _applies(event, reg, code):
@@ -259,6 +270,53 @@ def due_messages(event, regs, now):
                 continue
             due.append((reg.registration_id, code))
     return due, skipped
+
+
+#: messages announcing the event (due until it starts)
+BEFORE_CODES = ("E1", "E1R", "E2")
+
+
+def undeliverable(code, reg_state, event_state, date_begin, now, announced=None,
+                  tz=DEFAULT_TIMEZONE):
+    """Why a message ``code`` that waited (quiet hours, a retry's back-off) must not
+    leave at ``now`` after all, as ``(reason_zh, reason_en)``; None when it may go.
+    ``reg_state`` and ``event_state`` are Odoo's states of the registration and the
+    event as they are at ``now``; ``date_begin`` the event's start (naive UTC);
+    ``announced`` the start the message was written for (None: unknown), ``tz`` the
+    office's zone.
+
+    A cancelled or unconfirmed registration, or a cancelled event, receives nothing;
+    a letter is for a guest who did not attend; a message announcing the event
+    (:data:`BEFORE_CODES`) is pointless once it has begun, and wrong once the event
+    has moved to another day (office calendar) than the one it names.
+
+    >>> import datetime as dt
+    >>> start = dt.datetime(2024, 6, 9, 1)
+    >>> undeliverable("E1", "open", "confirm", start, dt.datetime(2024, 6, 8))
+    >>> undeliverable("E1", "cancel", "confirm", start, dt.datetime(2024, 6, 8))[1]
+    'the registration is cancelled'
+    >>> undeliverable("E2", "open", "confirm", start, start)[1]
+    'the event has begun'
+    >>> undeliverable("E4", "done", "done", start, dt.datetime(2024, 6, 11))[1]
+    'the guest attended'
+    >>> undeliverable("E1R", "open", "confirm", start, dt.datetime(2024, 6, 8),
+    ...               announced=start + dt.timedelta(days=7))[1]
+    'the event moved to another day'
+    """
+    if event_state == "cancel":
+        return "活动已取消", "the event is cancelled"
+    if reg_state == "cancel":
+        return "报名已取消", "the registration is cancelled"
+    if reg_state == "draft":
+        return "报名未确认", "the registration is not confirmed"
+    if code in LETTER_CODES and reg_state == "done":
+        return "客户已到场", "the guest attended"
+    if code in BEFORE_CODES and date_begin is not None and now >= date_begin:
+        return "活动已开始", "the event has begun"
+    if (code in BEFORE_CODES and announced is not None and date_begin is not None
+            and local_date(announced, tz) != local_date(date_begin, tz)):
+        return "活动已改到另一天", "the event moved to another day"
+    return None
 
 
 def late_confirmation(event, regs, now):

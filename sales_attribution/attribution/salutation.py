@@ -68,6 +68,19 @@ COMPANY_ENDINGS = (
     "corp.", "corp", "corporation", "group", "gmbh", "plc",
 )
 
+#: the most common single-character surnames (about nine in ten people in China):
+#: a name of several Han words whose first word starts with none of them (nor with
+#: a compound surname) is taken for a transliteration written with spaces
+#: ("约翰 史密斯"), whose last word is the family name
+COMMON_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
+    "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史"
+    "陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟"
+    "殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游"
+    "辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫"
+    "费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明"
+    "佘池查麻苑迟邝洪")
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 #: separators of transliterated names ("约翰·李"): middle dots of several code points
 _DOTS = re.compile(r"[\u00b7\u2022\u2027\u30fb\uff0e\u318d]")
@@ -145,18 +158,32 @@ def _latin_family_name(name):
     return " ".join(words[start:])
 
 
+def _family_salutation(family, kind, business, full):
+    """``family`` + the title's word, else + 总 (``business``), else ``full``."""
+    if kind:
+        return family + TITLE_WORDS[kind][0]
+    return family + BUSINESS_SUFFIX if business else full
+
+
 def _chinese_salutation(name, kind, business):
     """``name`` holds Han characters (spaces removed)."""
     for honorific in HONORIFICS:
         rest = name[:-len(honorific)]
-        if name.endswith(honorific) and rest and surname(rest) == rest:
-            return name  # the office typed the salutation as the name: "王总"
-    family = surname(name)
-    if kind:
-        return family + TITLE_WORDS[kind][0]
-    if business:
-        return family + BUSINESS_SUFFIX
-    return name
+        if name.endswith(honorific) and rest:
+            if surname(rest) == rest:
+                return name  # the office typed the salutation as the name: "王总"
+            if len(honorific) > 1:  # the full name and a title: "王德明先生"
+                return surname(rest) + honorific
+    return _family_salutation(surname(name), kind, business, name)
+
+
+def _transliterated(words):
+    """Whether the Han ``words`` of a name (split at white space) are a
+    transliteration ("约翰 史密斯"): several words, the first not starting with a
+    common or compound surname, the last no honorific."""
+    first = words[0]
+    return (len(words) > 1 and len(first) > 1 and first[0] not in COMMON_SURNAMES
+            and first[:2] not in COMPOUND_SURNAMES and words[-1] not in HONORIFICS)
 
 
 def default_salutation(name, title=None, is_company=False, business=True):
@@ -174,7 +201,10 @@ def default_salutation(name, title=None, is_company=False, business=True):
     characters by surname (:func:`surname`) + 先生/女士/博士/教授 from the title, else +
     总 (``business``), else the full name; a name of the form surname + honorific
     ("王总", "李女士") is kept; in a transliterated name ("约翰·史密斯") the last part
-    is the family name (史密斯先生, 史密斯总); a Latin-script name is greeted by
+    is the family name (史密斯先生, 史密斯总), also when written with spaces
+    ("约翰 史密斯": several Han words, the first not starting with a common
+    surname, :data:`COMMON_SURNAMES`); a full name + title ("王德明先生") gives
+    surname + that title (王先生); a Latin-script name is greeted by
     Mr/Ms/Dr/Prof + family name when the title is known, else by the full name.
     Never a full name + 总.
 
@@ -195,13 +225,15 @@ def default_salutation(name, title=None, is_company=False, business=True):
     if len(parts) > 1:  # transliterated ("约翰·史密斯"): the last part is the family name
         if _HAN.search(parts[-1]):
             family = "".join(_HAN.findall(parts[-1]))
-            if kind:
-                return family + TITLE_WORDS[kind][0]
-            return family + BUSINESS_SUFFIX if business else "·".join(parts)
+            return _family_salutation(family, kind, business, "·".join(parts))
         name = " ".join(parts)
     han = _HAN.findall(name)
     if han:
-        return _chinese_salutation("".join(han[:1]), kind, business)
+        if _transliterated(han):  # "约翰 史密斯": the dot written as a space
+            return _family_salutation(han[-1], kind, business, name)
+        if len(han) > 1 and han[-1] in HONORIFICS:  # "王德明 先生"
+            return _chinese_salutation("".join(han), kind, business)
+        return _chinese_salutation(han[0], kind, business)
     if kind:
         return "%s %s" % (TITLE_WORDS[kind][1], _latin_family_name(name))
     return name

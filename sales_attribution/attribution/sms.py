@@ -31,6 +31,7 @@ import datetime
 import json
 import math
 import re
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional
@@ -225,8 +226,9 @@ _TOKENS = re.compile(r"[A-Za-z]+")
 
 
 def is_opt_out_reply(text):
-    """Whether a customer's reply asks to stop: it contains 退订, or TD, T or N as a
-    word of its own (any case; Chinese around it separates words).
+    """Whether a customer's reply asks to stop: it contains 退订 (spaces inside
+    ignored), or TD, T or N as a word of its own (any case, full-width letters too;
+    Chinese around it separates words).
 
     >>> [is_opt_out_reply(t) for t in ("退订", "td", "回复T", "n", "请退订谢谢")]
     [True, True, True, True, True]
@@ -235,7 +237,9 @@ def is_opt_out_reply(text):
     """
     if not text:
         return False
-    if any(word in text for word in OPT_OUT_WORDS):
+    # full-width letters and spaces of a Chinese keyboard ("ＴＤ") read as ASCII
+    text = unicodedata.normalize("NFKC", text)
+    if any(word in "".join(text.split()) for word in OPT_OUT_WORDS):  # "退 订"
         return True
     return any(token.upper() in OPT_OUT_TOKENS for token in _TOKENS.findall(text))
 

@@ -80,9 +80,10 @@ class AttributionMessageLog(models.Model):
         help="E1 sent at once because the registration was confirmed after the "
              "confirmation day had begun.")
     reason = fields.Char(readonly=True, help="Why it was skipped.")
+    # indexed: a mail leaving and an SMS sent look up their send row
     mail_id = fields.Many2one("mail.mail", readonly=True, ondelete="set null",
-                              help="The e-mail created from the template.")
-    sms_id = fields.Many2one("attribution.sms.message", readonly=True,
+                              index=True, help="The e-mail created from the template.")
+    sms_id = fields.Many2one("attribution.sms.message", readonly=True, index=True,
                              ondelete="set null", help="The SMS copy in the outbox.")
     activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null",
                                   help="E3: the confirmation call activity.")
@@ -263,12 +264,14 @@ class AttributionMessageLog(models.Model):
                 if version not in templates:
                     templates[version] = reg._attribution_template(code)
                 by_template.setdefault(templates[version], []).append(reg.id)
-            mobile = reg._attribution_mobile()
-            if mobile:
-                # a letter's SMS is a short notice, never the letter itself
+            who = reg._attribution_addressee()
+            if who.mobile:
+                # a letter's SMS is a short notice, never the letter itself; the
+                # partner is the one addressed (whose opt-out counts), not the
+                # company that booked the seat
                 sms_rows.append({
-                    "registration_id": reg.id, "partner_id": reg.partner_id.id,
-                    "number": mobile, "body": reg._attribution_sms_text(code),
+                    "registration_id": reg.id, "partner_id": who.partner_id or False,
+                    "number": who.mobile, "body": reg._attribution_sms_text(code),
                     "code": code, "next_try": now_str,
                     "claim_key": events.claim_key(code, reg.event_id.date_begin)})
         mail_ids = {}
@@ -300,6 +303,26 @@ class AttributionMessageLog(models.Model):
         self._send_batch(sending, "E1", log_ids, now)
         self.browse(list(log_ids.values())).write({"late": True})
         return sending.ids
+
+    def _drop_waiting(self, text):
+        """The messages of the send rows ``self`` that still wait (a mail not yet
+        delivered, an SMS queued or failed) are no longer due (``text``: why, see
+        :func:`attribution.events.undeliverable`): the mail is cancelled, the SMS
+        skipped (its claim freed, so a new one may be queued). A row none of whose
+        messages was delivered becomes ``skipped``: the cron sends the code again
+        if it falls due again (the registration confirmed anew, the E1R of the
+        event's newest day); a delivered one keeps ``sent``."""
+        for log in self:
+            mail, message = log.mail_id, log.sms_id
+            if mail.state in ("outgoing", "exception"):
+                mail.write({"state": "cancel", "failure_reason": text})
+            if message.state in ("queued", "failed"):
+                message.write({"state": "skipped", "note": text, "next_try": False,
+                               "claim_key": "dropped-%d" % message.id})
+            if mail.state == "sent" or message.state == "sent":
+                log.write({"reason": text})
+            else:
+                log.write({"state": "skipped", "reason": text})
 
     def _record_sends(self, regs, code, log_ids, mail_ids, sms_ids, now_str):
         """Write what went out on the log rows (mail, SMS) and the registrations'

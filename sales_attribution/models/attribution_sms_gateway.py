@@ -184,15 +184,19 @@ class AttributionSmsGateway(models.Model):
         """S2: the provider's reply callback ``payload`` (parsed JSON) for this
         gateway: every reply asking to stop (:func:`attribution.sms.is_opt_out_reply`)
         marks the customers holding its number ``attribution_sms_opt_out`` with a note
-        in their chatter. Returns the partners marked. Called by the controller after
-        checking the gateway's token."""
+        in their chatter (a number only a registration named: its attendee, recorded
+        as a contact, :meth:`attribution.sms.message._reply_contact`). Returns the
+        partners marked. Called by the controller after checking the gateway's
+        token."""
         self.ensure_one()
         Partner = self.env["res.partner"]
         marked = Partner
         for number, text in sms.parse_replies(self.type, payload):
             if not sms.is_opt_out_reply(text):
                 continue
-            partners = self.env["attribution.sms.message"]._partners_of(number)
+            Outbox = self.env["attribution.sms.message"]
+            # the attendee at a number only a registration named becomes a contact
+            partners = Outbox._partners_of(number) or Outbox._reply_contact(number)
             for partner in partners.filtered(lambda p: not p.attribution_sms_opt_out):
                 partner.attribution_sms_opt_out = True
                 partner.message_post(body=_("SMS opt-out (退订) from the reply "

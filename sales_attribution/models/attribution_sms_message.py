@@ -9,7 +9,8 @@ parameters, request id, status, SMS parts)."""
 import datetime
 import logging
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..attribution import events, sms, terms
 from ..attribution.phone import InvalidPhone, normalize_phone
@@ -55,7 +56,9 @@ class AttributionSmsMessage(models.Model):
         default="queued", required=True, readonly=True, index=True,
         help="Queued: waits for the gateway (again after a temporary failure, or until "
              "the quiet hours end). Failed: refused by the gateway or too many "
-             "attempts. Skipped: the customer opted out (S2).")
+             "attempts. Skipped: the customer opted out (S2), or the message was no "
+             "longer due when its turn came (registration or event cancelled, guest "
+             "attended, event begun).")
     error = fields.Char(string="Error Reason", readonly=True,
                         help="Last failure of the gateway.")
     attempts = fields.Integer(readonly=True, help="Tries so far.")
@@ -92,6 +95,15 @@ class AttributionSmsMessage(models.Model):
 
     @api.multi
     def action_retry(self):
+        """Queue the failed messages of ``self`` again: the next run of the outbox
+        sends them (quiet hours and opt-out checked then). Only failed ones: a sent
+        message would reach the customer twice, a skipped one was skipped because
+        the customer opted out. ``UserError`` otherwise; managers only (write
+        access)."""
+        if self.filtered(lambda message: message.state != "failed"):
+            raise UserError(_("Only failed SMS can be retried: a sent or queued one "
+                              "would reach the customer twice, a skipped one was "
+                              "refused by the customer."))
         self.write({"state": "queued", "next_try": False})
         return True
 
@@ -113,13 +125,15 @@ class AttributionSmsMessage(models.Model):
         regs = self.env["event.registration"].with_context(
             prefetch_fields=False).browse([row["registration_id"] for row in rows])
         opted_out = self._opted_out([row.get("partner_id") for row in rows])
+        numbers_out = self._opted_out_numbers([row["number"] for row in rows])
         lang = self._note_lang()
         decisions = {}
         result = []
         for row, reg in zip(rows, regs):
             now = row.get("next_try") or fields.Datetime.now()
             company = reg.event_id.company_id or self.env.user.company_id
-            out = row.get("partner_id") in opted_out
+            out = (row.get("partner_id") in opted_out
+                   or row["number"] in numbers_out)
             key = (company.id, now, out)
             if key not in decisions:
                 moment = fields.Datetime.from_string(now)
@@ -152,9 +166,32 @@ class AttributionSmsMessage(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     @api.model
+    def _opted_out_numbers(self, numbers):
+        """The numbers among ``numbers`` (normalised) held by a customer who opted
+        out (S2), one query: the person at the number opted out, whichever
+        registration names it."""
+        numbers = tuple({number for number in numbers if number})
+        if not numbers:
+            return set()
+        self.env.cr.execute(
+            "SELECT pp.phone FROM attribution_partner_phone pp "
+            "JOIN res_partner p ON p.id = pp.partner_id "
+            "WHERE pp.phone IN %s AND p.attribution_sms_opt_out", (numbers,))
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def _is_opted_out(self):
+        """S2 for this outbox message: its addressee opted out, or a customer
+        holding its number did."""
+        self.ensure_one()
+        return bool(self.partner_id.attribution_sms_opt_out
+                    or self._opted_out_numbers([self.number]))
+
+    @api.model
     def _partners_of(self, number):
         """Customers holding the mobile ``number`` (any written form): their phone
-        rows and the addressees of the outbox's messages to it."""
+        rows and the people the outbox's messages to it addressed (never the
+        company that booked a seat: the attendee at the number replied, not the
+        company)."""
         try:
             number = normalize_phone(number)
         except InvalidPhone:
@@ -163,8 +200,27 @@ class AttributionSmsMessage(models.Model):
         rows = self.env["attribution.partner.phone"].sudo().search(
             [("phone", "=", number)])
         messages = self.sudo().search([("number", "=", number),
-                                       ("partner_id", "!=", False)])
+                                       ("partner_id", "!=", False),
+                                       ("partner_id.is_company", "=", False)])
         return (rows.mapped("partner_id") | messages.mapped("partner_id")).sudo()
+
+    @api.model
+    def _reply_contact(self, number):
+        """S2 for a reply from ``number`` (normalised) that no customer holds: the
+        attendee the latest message to it addressed, recorded as a contact with
+        that number (under the company that booked the seat, if one did) so that
+        the opt-out sticks to the number; an empty recordset when the outbox never
+        wrote to it."""
+        # sudo: the provider's callback stands for no user
+        message = self.sudo().search([("number", "=", number),
+                                      ("registration_id", "!=", False)], limit=1)
+        reg = message.registration_id
+        if not reg:
+            return self.env["res.partner"]
+        company = reg.partner_id.commercial_partner_id
+        return self.env["res.partner"].sudo().create({
+            "name": reg.name or number, "mobile": number,
+            "parent_id": company.id if company.is_company else False})
 
     def _template_facts(self, now):
         """The facts of the message at ``now`` (naive UTC) for template parameters
@@ -178,6 +234,27 @@ class AttributionSmsMessage(models.Model):
         ctx = reg.with_context(**{
             terms.CTX_NOW: fields.Datetime.to_string(now)})._attribution_ctx()
         return sms.message_facts(ctx)
+
+    def _undeliverable(self, now):
+        """Why this message, waiting until ``now`` (naive UTC), must not go after
+        all (:func:`attribution.events.undeliverable`: registration or event
+        cancelled, guest attended, event begun or moved to another day than the
+        one its send announced) as ``(zh, en)``; None when it may, or when it
+        belongs to no registration."""
+        reg = self.registration_id
+        if not reg or self.code not in events.MESSAGE_CODES:
+            return None
+        # sudo: the send log is read-only to users
+        log = self.env["attribution.message.log"].sudo().search(
+            [("sms_id", "=", self.id)], limit=1)
+        reason = events.undeliverable(
+            self.code, reg.state, reg.event_id.state,
+            fields.Datetime.from_string(reg.event_id.date_begin), now,
+            announced=fields.Datetime.from_string(log.event_date or None),
+            tz=self._company()._attribution_tz())
+        if reason is None:
+            return None
+        return ("不再发送:%s" % reason[0], "Not sent: %s" % reason[1])
 
     def _company(self):
         return self.registration_id.event_id.company_id or self.env.user.company_id
@@ -230,14 +307,28 @@ class AttributionSmsMessage(models.Model):
 
     def _send_one(self, message, gateway, now):
         """Send the locked, due ``message`` through ``gateway`` at ``now`` (naive
-        UTC), unless its customer opted out since (S2: skipped) or ``now`` is in the
-        office's quiet hours (S1: ``next_try`` moves to their end, no attempt
-        counted); record the answer."""
+        UTC), unless it is no longer due (:meth:`_undeliverable`: skipped), its
+        customer opted out since (S2: skipped) or ``now`` is in the office's quiet
+        hours (S1: ``next_try`` moves to their end, no attempt counted); record the
+        answer."""
         lang = self._note_lang()
         now_str = fields.Datetime.to_string(now)
+        reason = message._undeliverable(now)
+        if reason:
+            text = reason[0] if lang.startswith("zh") else reason[1]
+            # sudo: the send log is read-only to users; it and the guest's mail of
+            # the same send are dropped with the SMS
+            log = self.env["attribution.message.log"].sudo().search(
+                [("sms_id", "=", message.id)], limit=1)
+            if log:
+                log._drop_waiting(text)
+            else:
+                message.write({"state": "skipped", "next_try": False, "note": text})
+            _logger.info("SMS %s dropped: %s", message.id, reason[1])
+            return
         decision = sms.send_decision(
             None, now, message._company()._attribution_quiet_hours(),
-            opted_out=bool(message.partner_id.attribution_sms_opt_out))
+            opted_out=message._is_opted_out())
         if decision.action == "skip":
             message.write({"state": "skipped", "note": decision.message(lang),
                            "next_try": False})

@@ -163,7 +163,7 @@ class EventRegistration(models.Model):
             mobile=(self._attribution_mobile_of(partner.mobile, partner.phone)
                     if with_mobile else ""),
             salutation=partner.salutation or "", title=partner.title or "",
-            is_company=partner.is_company)
+            is_company=partner.is_company, id=partner.id)
 
     def _attribution_attendee_row(self):
         """The :class:`event_facts.AttendeeRow` of the registration, through the
@@ -442,14 +442,18 @@ class EventRegistration(models.Model):
 
     def _attribution_create_reconfirm_call(self, old_begin):
         """Postponement: the consultant's activity to re-confirm the guest by phone,
-        due today (office time), naming the date the E1 announced and the new one."""
+        due today (office time), naming the start (day and hour) before the move and
+        the new one."""
         self.ensure_one()
         tz = self._attribution_tz()
         now = self._attribution_now()
         consultant = self._attribution_consultant() or self.env.user
         who = self._attribution_addressee()
-        dates = [events.full_date(fields.Datetime.from_string(value), tz)
-                 for value in (old_begin, self.event_id.date_begin)]
+        # the day and the hour (office time): a start may move within its day
+        dates = ["%s %s" % (events.full_date(start, tz),
+                            terms.office_datetime(start, tz).strftime("%H:%M"))
+                 for start in (fields.Datetime.from_string(old_begin),
+                               fields.Datetime.from_string(self.event_id.date_begin))]
         return self.env["mail.activity"].create({
             "res_model_id": self.env["ir.model"]._get_id(self._name),
             "res_id": self.id,

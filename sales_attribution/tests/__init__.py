@@ -40,6 +40,7 @@ from . import test_handover
 from . import test_peer_suites
 from . import test_sms_providers
 from . import test_sms_quiet
+from . import test_customer_receives
 from . import test_visit_import
 from . import test_visit_register_export
 from . import test_deal_import

@@ -120,9 +120,13 @@ class SmsOffice(object):
             "name": "张伟", "mobile": "13812345601", "attribution_salutation": "张总"})
 
     def registration(self, partner=None):
+        """A confirmed registration of ``partner`` (an unconfirmed one receives
+        nothing: its queued messages are dropped when their turn comes)."""
         partner = partner or self.guest
-        return self.env["event.registration"].create({
+        reg = self.env["event.registration"].create({
             "event_id": self.event.id, "partner_id": partner.id, "name": partner.name})
+        reg.state = "open"
+        return reg
 
     def queue(self, now, partner=None, body="张总晚上好!距春季论坛只有2天", code="E1"):
         """Queue one message of a new registration at ``now`` (naive UTC)."""

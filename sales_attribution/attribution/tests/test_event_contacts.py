@@ -76,3 +76,33 @@ def test_person_renamed_after_registering_is_still_the_attendee():
     zhang = Contact(name="张伟", email="z@example.com", salutation="张女士")
     result = addressee(AttendeeFacts(name="张", partner=zhang))
     assert (result.name, result.salutation) == ("张伟", "张女士")
+
+
+def test_hand_edited_salutation_of_a_company_greets_its_own_seat():
+    company = Contact(name=SUN.name, salutation="阳光置业各位领导", is_company=True, id=7)
+    who = seat(partner=company)
+    assert (who.salutation, who.partner_id) == ("阳光置业各位领导", 7)
+    # a named attendee of the company is greeted as the attendee, never so
+    assert seat(partner=company, name="王德明").salutation == "王总"
+
+
+@pytest.mark.parametrize("facts, expected", [
+    # the attendee's own contact at the company: theirs is the opt-out that counts
+    (dict(name="欧阳娜娜", contact=Contact(name="欧阳娜娜", mobile="13700000001", id=3)),
+     3),
+    # a named attendee without a contact of their own: nobody's, not the company's
+    (dict(name="王德明", mobile="13911112222"), None),
+    # the company's own seat: the company
+    (dict(), 1),
+])
+def test_the_partner_addressed_is_the_attendee_never_the_booking_company(
+        facts, expected):
+    company = Contact(name=SUN.name, mobile=SUN.mobile, is_company=True, id=1)
+    assert seat(partner=company, **facts).partner_id == expected
+
+
+def test_a_person_booking_for_someone_else_is_not_the_addressee():
+    husband = Contact(name="王德明", mobile="13911110000", id=5)
+    assert addressee(AttendeeFacts(name="李娜", mobile="13911112222",
+                                   partner=husband)).partner_id is None
+    assert addressee(AttendeeFacts(name="王德明", partner=husband)).partner_id == 5

@@ -7,7 +7,8 @@ from attribution.events import (SURVEY_QUESTIONS, WORDING, WORDING_EN, EventFact
                                 RegFacts, already_sent, call_deadline, code_window,
                                 countdown_days, date_range_text, due_messages,
                                 industry_version, late_confirmation, render_notice,
-                                render_receipt, render_sms, signature)
+                                render_receipt, render_sms, signature,
+                                undeliverable)
 from attribution.terms import utc_from_office
 
 # The seed's sample texts (第一篇), verbatim.
@@ -500,6 +501,30 @@ def test_E2_E3_sent_for_the_old_date_are_sent_again_for_the_new_one():
     assert not already_sent(MOVED, told, "E2")
 
 
+def test_start_moved_within_its_day_is_no_postponement():
+    """The forum moves from 09:00 to 14:00 the same day: the dates the guest was
+    told (E1 and E2 name no hour) still hold: no 改期 message, no second E2 or E3
+    call; the consultant's re-confirmation call is the ORM's (any change)."""
+    old = EVENT.date_begin
+    later = EventFacts(7, old + dt.timedelta(hours=5), EVENT.date_end)
+    told = reg(1, sent={"E1", "E2"}, announced=old, sent_for={("E2", old)})
+    assert codes_due(local(2024, 6, 8, 19), [told], later) == []
+    called = reg(1, sent={"E1", "E2", "E3"}, announced=old,
+                 sent_for={("E2", old), ("E3", old)})
+    assert codes_due(local(2024, 6, 9, 10), [called], later) == []
+    # the calendar day of the office counts: 09:00 -> 01:00 the next day is a move
+    next_day = EventFacts(7, old + dt.timedelta(hours=16), EVENT.date_end)
+    assert codes_due(local(2024, 6, 8, 19), [told], next_day) == ["E1R"]
+    # ... and in another zone its own calendar day (16:00 -> 22:00 London)
+    london = EventFacts(7, local(2024, 6, 9, 16, tz="Europe/London"), EVENT.date_end,
+                        tz="Europe/London")
+    moved = EventFacts(7, london.date_begin + dt.timedelta(hours=6), EVENT.date_end,
+                       tz="Europe/London")
+    told_london = reg(1, sent={"E1"}, announced=london.date_begin)
+    assert codes_due(local(2024, 6, 8, 12, tz="Europe/London"), [told_london],
+                     moved) == []
+
+
 def test_E1R_wording_says_postponed_with_the_new_date():
     ctx = dict(name="张伟", event="薪酬绩效论坛", company="长松", consultant="陈卫",
                date_begin=MOVED.date_begin, date_end=MOVED.date_end,
@@ -522,3 +547,42 @@ def test_E1_late_registration_confirmed_at_once():
     assert late_confirmation(EVENT, [reg(3, state="draft")],
                              local(2024, 6, 8, 20)) == []
     assert late_confirmation(EVENT, [new], EVENT.date_begin) == []
+
+
+@pytest.mark.parametrize("code, reg_state, event_state, now, reason", [
+    ("E1", "open", "confirm", local(2024, 6, 8, 8), None),
+    ("E1R", "open", "draft", local(2024, 6, 8, 8), None),
+    ("E4", "open", "done", local(2024, 6, 11, 8), None),
+    ("E5", "open", "confirm", local(2024, 6, 11, 8), None),
+    ("E1", "cancel", "confirm", local(2024, 6, 8, 8), "the registration is cancelled"),
+    ("E4", "cancel", "done", local(2024, 6, 11, 8), "the registration is cancelled"),
+    ("E2", "open", "cancel", local(2024, 6, 8, 8), "the event is cancelled"),
+    ("E2", "draft", "confirm", local(2024, 6, 8, 8),
+     "the registration is not confirmed"),
+    ("E4", "done", "done", local(2024, 6, 11, 8), "the guest attended"),
+    ("E5", "done", "done", local(2024, 6, 11, 8), "the guest attended"),
+    ("E2", "open", "confirm", EVENT.date_begin, "the event has begun"),
+    ("E1", "done", "confirm", local(2024, 6, 9, 10), "the event has begun"),
+])
+def test_a_message_that_waited_leaves_only_while_still_due(code, reg_state,
+                                                           event_state, now, reason):
+    result = undeliverable(code, reg_state, event_state, EVENT.date_begin, now)
+    assert (result and result[1]) == reason
+    assert result is None or result[0]
+
+
+def test_a_waiting_message_naming_another_day_is_dropped():
+    start = EVENT.date_begin
+    now = local(2024, 6, 8, 8)
+    week = dt.timedelta(days=7)
+    for code in ("E1", "E1R", "E2"):
+        assert undeliverable(code, "open", "confirm", start, now,
+                             announced=start + week)[1] == \
+            "the event moved to another day"
+        # the same day at another hour, or unknown: it goes
+        assert undeliverable(code, "open", "confirm", start, now,
+                             announced=start + dt.timedelta(hours=3)) is None
+        assert undeliverable(code, "open", "confirm", start, now) is None
+    # the letters name no start
+    assert undeliverable("E4", "open", "done", start, local(2024, 6, 11, 8),
+                         announced=start - week) is None

@@ -73,6 +73,16 @@ TABLE = [
     # transliterated names: the last part is the family name
     ("约翰·史密斯", "Mister", False, True, "史密斯先生"),
     ("约翰·史密斯", None, False, True, "史密斯总"),
+    # ... also written with a space where the middle dot is hard to type
+    ("约翰 史密斯", "Mister", False, True, "史密斯先生"),
+    ("玛丽 安托瓦内特", "Madam", False, True, "安托瓦内特女士"),
+    ("约翰　史密斯", None, False, True, "史密斯总"),
+    # while a space inside a Chinese name is only a space
+    ("欧阳 娜娜", None, False, True, "欧阳总"),
+    ("金 秀贤", "Madam", False, True, "金女士"),
+    ("王德明 先生", None, False, True, "王先生"),
+    ("王德明先生", None, False, True, "王先生"),
+    ("张伟 李娜", None, False, True, "张总"),  # a couple in one name: the first
     # Latin-script names: Mr/Ms/Dr/Prof + family name with a title, else the full name
     ("John Lee", "Mister", False, True, "Mr Lee"),
     ("John Lee", "Mr.", False, True, "Mr Lee"),

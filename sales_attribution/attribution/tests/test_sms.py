@@ -129,7 +129,9 @@ class TestSegments(unittest.TestCase):
 
 class TestOptOutReplies(unittest.TestCase):
     YES = ["退订", "TD", "td", "T", "t", "N", "n", " TD ", "回复TD", "我要退订短信", "TD。",
-           "N!", "ok T"]
+           "N!", "ok T",
+           # full-width letters of a Chinese keyboard, spaces inside the word
+           "ＴＤ", "ｔｄ", "Ｎ", "退 订", "退　订", "T D"]
     NO = ["", "好的", "收到", "Thanks", "Not now", "TDD", "NT", "Yes", "明天见"]
 
     def test_S2_reply_table(self):
