@@ -36,7 +36,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape
 
 from ..attribution.terms import BilingualError
-from ..tools import import_errors
+from ..tools import import_errors, row_claims
 
 _logger = logging.getLogger(__name__)
 
@@ -204,22 +204,20 @@ class AttributionImportBatch(models.Model):
     def _claim(self):
         """The oldest batch still to process, locked for this transaction (one
         that another transaction holds is skipped); empty when none."""
-        self.env.cr.execute("""
+        rows = row_claims.claim(self.env.cr, """
             SELECT id FROM attribution_import_batch
              WHERE state IN ('waiting', 'running')
              ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED""")
-        row = self.env.cr.fetchone()
-        return self.browse(row[0] if row else [])
+        return self.browse(rows[0][0] if rows else [])
 
     def _claim_self(self):
         """Lock this batch for this transaction if it is still to process and no
         other transaction holds it."""
         self.ensure_one()
-        self.env.cr.execute("""
+        return bool(row_claims.claim(self.env.cr, """
             SELECT id FROM attribution_import_batch
              WHERE id = %s AND state IN ('waiting', 'running')
-             FOR UPDATE SKIP LOCKED""", (self.id,))
-        return bool(self.env.cr.fetchone())
+             FOR UPDATE SKIP LOCKED""", (self.id,)))
 
     def _process_chunk(self):
         """One step of a claimed batch: stage its rows, or import the next chunk,

@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 
+from ..tools import row_claims
+
 
 class AttributionOwnerNotice(models.Model):
     """One row per (decision note, new owner) still to be told.
@@ -44,15 +46,16 @@ class AttributionOwnerNotice(models.Model):
     def _tell_owners(self, limit=1000):
         """Tell the owners of up to ``limit`` queued notices; returns how many
         partners were told. Claims the rows with ``DELETE ... FOR UPDATE SKIP
-        LOCKED`` (see the class docstring)."""
+        LOCKED`` (see the class docstring); rows another worker deleted since this
+        transaction began are theirs (:func:`..tools.row_claims.claim`)."""
         # the table is this model's own; ``limit`` a parameter
-        self.env.cr.execute("""
+        claimed = row_claims.claim(self.env.cr, """
             DELETE FROM attribution_owner_notice WHERE id IN (
                 SELECT id FROM attribution_owner_notice ORDER BY id LIMIT %s
                 FOR UPDATE SKIP LOCKED)
             RETURNING message_id, partner_id""", (limit,))
         to_tell = defaultdict(set)
-        for message_id, partner_id in self.env.cr.fetchall():
+        for message_id, partner_id in claimed:
             to_tell[message_id].add(partner_id)
         # sudo: the cron tells owners of customers whatever its user may read
         Message = self.env["mail.message"].sudo()

@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 
 from ..attribution import events, sms, terms
 from ..attribution.phone import InvalidPhone, normalize_phone
-from ..tools import bulk_mail
+from ..tools import bulk_mail, row_claims
 
 _logger = logging.getLogger(__name__)
 
@@ -278,21 +278,22 @@ class AttributionSmsMessage(models.Model):
         gateway = self.env["attribution.sms.gateway"]._get_gateway()
         if not gateway:
             return []
-        self.env.cr.execute(
+        # rows another worker sent since this transaction began are theirs
+        ids = [row[0] for row in row_claims.claim(
+            self.env.cr,
             "SELECT id FROM attribution_sms_message WHERE state = 'queued' "
             "AND (next_try IS NULL OR next_try <= %s) ORDER BY id LIMIT %s "
-            "FOR UPDATE SKIP LOCKED", (now, limit))
-        ids = [row[0] for row in self.env.cr.fetchall()]
+            "FOR UPDATE SKIP LOCKED", (now, limit))]
         sent = []
         now_dt = fields.Datetime.from_string(now)
         for message_id in ids:
             if auto_commit and message_id != ids[0]:
                 # the previous commit released the locks taken above: lock again, and
                 # leave the message to the worker that took it meanwhile
-                self.env.cr.execute(
-                    "SELECT id FROM attribution_sms_message WHERE id = %s "
-                    "AND state = 'queued' FOR UPDATE SKIP LOCKED", (message_id,))
-                if not self.env.cr.fetchone():
+                if not row_claims.claim(
+                        self.env.cr,
+                        "SELECT id FROM attribution_sms_message WHERE id = %s "
+                        "AND state = 'queued' FOR UPDATE SKIP LOCKED", (message_id,)):
                     continue
                 self.invalidate_cache(ids=[message_id])
             message = self.browse(message_id)

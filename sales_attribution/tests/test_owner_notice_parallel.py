@@ -78,6 +78,24 @@ class TestOwnerNoticeParallel(TransactionCase):
         self.assertEqual(counts, {mid: 1 for mid in self.message_ids})
         self.assertEqual(left, 0)
 
+    def test_rows_taken_after_the_snapshot_are_another_workers(self):
+        """Odoo's transactions are REPEATABLE READ: a worker whose transaction began
+        before another worker took the queue and committed finds the rows gone
+        (PostgreSQL's serialization failure, which SKIP LOCKED does not cover). It
+        tells nobody and goes on; it does not fail the run."""
+        with worker_env(self.registry_) as late:
+            late.cr.execute("SELECT count(*) FROM attribution_owner_notice")  # snapshot
+            with worker_env(self.registry_) as first:
+                first["attribution.decision"]._cron_tell_owners()
+            self.assertEqual(late["attribution.decision"]._cron_tell_owners(limit=4), 0)
+            late.cr.execute("SELECT 1")  # the transaction is still usable
+        with api.Environment.manage(), self.registry_.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM mail_message_res_partner_needaction_rel "
+                "WHERE res_partner_id = %s AND mail_message_id IN %s",
+                (self.owner_partner_id, tuple(self.message_ids)))
+            self.assertEqual(cr.fetchone()[0], NOTES)
+
 
 if config.get("without_demo"):
     # not even "skipped": bin/test's nodemo phase checks that no Python test ran
