@@ -443,6 +443,8 @@ def render_notice(code, ctx, lang="zh_CN"):
     >>> render_notice("E4", dict(name="张伟", event="答谢晚宴", company="阳光售楼处",
     ...                          consultant="陈卫"))
     '张总您好!您未能出席答谢晚宴,感谢函和一份礼品将随后送到您府上,请留意查收。阳光售楼处陈卫'
+    >>> render_notice("E5", dict(name="张伟", event="答谢晚宴", consultant="陈卫"))
+    '张总您好!您未能出席答谢晚宴,感谢函将随后寄给您,请留意查收。陈卫'
     >>> ctx = dict(name="John Lee", title="Mr", event="the gala", consultant="Chen")
     >>> print(render_notice("E5", ctx, lang="en_US"))
     Dear Mr Lee, sorry to have missed you at the gala: a thank-you letter follows. Chen
@@ -453,8 +455,11 @@ def render_notice(code, ctx, lang="zh_CN"):
     _need(values, code, "event")
     gift = code == "E4"
     if zh:
-        return "%s您好!您未能出席%s,感谢函%s将随后送到您府上,请留意查收。%s" % (
-            values["salutation"], values["event"], "和一份礼品" if gift else "",
+        # the gift is brought to the guest; a survey letter alone goes by e-mail
+        # where there is an address, so it is "sent", not "brought to your home"
+        return "%s您好!您未能出席%s,%s,请留意查收。%s" % (
+            values["salutation"], values["event"],
+            "感谢函和一份礼品将随后送到您府上" if gift else "感谢函将随后寄给您",
             values["signature"])
     return ("Dear %s, sorry to have missed you at %s: a thank-you letter%s follows. %s"
             % (values["salutation"] or "guest", values["event"],
