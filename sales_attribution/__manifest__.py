@@ -5,7 +5,7 @@
     "summary": "Who owns a customer in a property sales office, commission "
                "splits, event confirmations and absentee letters, each decision "
                "citing its rule",
-    "version": "11.0.1.1.0",
+    "version": "11.0.1.2.0",
     "category": "Sales",
     "website": "https://example.invalid/sales_attribution",
     "author": "sales_attribution authors",

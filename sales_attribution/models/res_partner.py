@@ -193,6 +193,28 @@ class ResPartner(models.Model):
                 partner.attribution_salutation_manual
                 or partner._attribution_default_salutation() or False)
 
+    @api.model
+    def _attribution_refresh_salutations(self, batch=5000):
+        """Store again the default salutation of every contact (archived ones too)
+        whose salutation follows the name (none typed by the office), in batches of
+        ``batch``; returns how many changed. For an update whose default rule
+        changed (``migrations/11.0.1.2.0``)."""
+        Partner = self.with_context(active_test=False)
+        changed = 0
+        ids = Partner.search([("attribution_salutation_manual", "=", False)]).ids
+        for start in range(0, len(ids), batch):
+            partners = Partner.browse(ids[start:start + batch])
+            for partner in partners:
+                value = partner._attribution_default_salutation() or False
+                if value != partner.attribution_salutation:
+                    # SQL: the stored value of a compute, no write hooks to run
+                    self.env.cr.execute(
+                        "UPDATE res_partner SET attribution_salutation = %s "
+                        "WHERE id = %s", (value, partner.id))
+                    changed += 1
+            partners.invalidate_cache(["attribution_salutation"])
+        return changed
+
     def _inverse_attribution_salutation(self):
         # a value equal to the default (the form sends back what it showed) or empty
         # keeps following the name; anything else sticks

@@ -129,3 +129,29 @@ class TestSalutation(SavepointCase):
         reg = reg.with_context(attribution_now="2036-05-07 02:00:00")
         text = reg.attribution_text("E1")
         self.assertTrue(text.startswith("诸葛总晚上好!"), text)
+
+    # ------------------------------------------------------------------ the update
+
+    def test_update_works_out_stale_defaults_again_keeps_typed_ones(self):
+        """migrations/11.0.1.2.0: defaults stored by the earlier rule (约翰 史密斯
+        greeted 约总, 王德明先生 greeted 王总) are worked out again; a salutation the
+        office typed stays."""
+        import importlib.util
+        import os
+        path = os.path.join(os.path.dirname(__file__), os.pardir, "migrations",
+                            "11.0.1.2.0", "post-migrate.py")
+        spec = importlib.util.spec_from_file_location("sa_11_0_1_2_0_post", path)
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        john = self.Partner.create({"name": "约翰 史密斯"})
+        wang = self.Partner.create({"name": "王德明先生", "active": False})
+        typed = self.Partner.create({"name": "李娜", "attribution_salutation": "娜姐"})
+        for partner, stale in ((john, "约总"), (wang, "王总"), (typed, "娜姐")):
+            self.env.cr.execute("UPDATE res_partner SET attribution_salutation = %s "
+                                "WHERE id = %s", (stale, partner.id))
+        (john | wang | typed).invalidate_cache()
+        script.migrate(self.env.cr, "11.0.1.1.0")
+        self.assertEqual(john.attribution_salutation, "史密斯总")
+        self.assertEqual(wang.attribution_salutation, "王先生")
+        self.assertEqual(typed.attribution_salutation, "娜姐")
+        self.assertEqual(typed.attribution_salutation_manual, "娜姐")
