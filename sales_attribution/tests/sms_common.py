@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from odoo import fields
 
+from ..attribution import terms
+
 #: event: 09:00 Beijing on 9 May 2036; E1 is due from 09:00 on 7 May
 DATE_BEGIN = datetime.datetime(2036, 5, 9, 1, 0)
 DATE_END = datetime.datetime(2036, 5, 9, 9, 0)
@@ -100,8 +102,32 @@ def stop_provider(server):
     server.server_close()
 
 
+def beijing(day, hour, minute=0):
+    """Naive UTC of May ``day`` 2036 ``hour``:``minute`` Beijing time."""
+    return terms.utc_from_office(datetime.datetime(2036, 5, day, hour, minute),
+                                 "Asia/Shanghai")
+
+
 class SmsOffice(object):
     """An event, a guest and helpers to queue E1 through the outbox's ``_queue``."""
+
+    @classmethod
+    def start_generic_gateway(cls, name, handler):
+        """Serve ``handler`` (a local gateway, e.g. ``test_sms._Gateway``) on
+        127.0.0.1 as ``cls.server`` (``posts`` recorded, ``status`` answered, no
+        ``delay``) and make the generic ``http`` gateway ``name`` posting to it
+        (``cls.gateway``); :meth:`stop_generic_gateway` stops it."""
+        cls.server = HTTPServer(("127.0.0.1", 0), handler)
+        cls.server.posts, cls.server.status, cls.server.delay = [], 200, 0
+        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
+        cls.gateway = cls.env["attribution.sms.gateway"].create({
+            "name": name, "timeout": 2.0, "reply_token": "s3cret",
+            "url": "http://127.0.0.1:%d/sms" % cls.server.server_address[1]})
+
+    @classmethod
+    def stop_generic_gateway(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
 
     @classmethod
     def build_sms_office(cls):

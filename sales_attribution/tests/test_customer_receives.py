@@ -3,23 +3,14 @@ quiet hours hold a guest mail when it is delivered, not only when it is queued; 
 opted-out customer gets no SMS whichever registration names the number; a reply
 opts out the person who sent it, not the company that booked the seat; a sent SMS is
 never sent again by a retry; the office's own salutation of a company wins."""
-import datetime
-import threading
-from http.server import HTTPServer
 
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests.common import SavepointCase
 
 from ..attribution import terms
-from .sms_common import SmsOffice
+from .sms_common import SmsOffice, beijing
 from .test_sms import _Gateway
-
-
-def beijing(day, hour, minute=0):
-    """Naive UTC of May ``day`` 2036 ``hour``:``minute`` Beijing time."""
-    return terms.utc_from_office(datetime.datetime(2036, 5, day, hour, minute),
-                                 "Asia/Shanghai")
 
 
 class TestCustomerReceives(SavepointCase, SmsOffice):
@@ -30,12 +21,7 @@ class TestCustomerReceives(SavepointCase, SmsOffice):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        lang="en_US"))
         cls.build_sms_office()
-        cls.server = HTTPServer(("127.0.0.1", 0), _Gateway)
-        cls.server.posts, cls.server.status, cls.server.delay = [], 200, 0
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-        cls.gateway = cls.env["attribution.sms.gateway"].create({
-            "name": "review gateway", "timeout": 2.0, "reply_token": "s3cret",
-            "url": "http://127.0.0.1:%d/sms" % cls.server.server_address[1]})
+        cls.start_generic_gateway("review gateway", _Gateway)
         cls.Reg = cls.env["event.registration"]
         Partner = cls.env["res.partner"]
         cls.sunshine = Partner.create({
@@ -47,8 +33,7 @@ class TestCustomerReceives(SavepointCase, SmsOffice):
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
+        cls.stop_generic_gateway()
         super(TestCustomerReceives, cls).tearDownClass()
 
     def setUp(self):

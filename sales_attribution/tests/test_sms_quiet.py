@@ -3,22 +3,14 @@ mails wait until the morning in the office's zone (the company's setting), an
 opted-out customer gets no SMS and each skip is noted; replies with 退订/TD/T/N opt
 out."""
 import datetime
-import threading
-from http.server import HTTPServer
 
 from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests.common import SavepointCase
 
 from ..attribution import terms
-from .sms_common import SmsOffice
+from .sms_common import SmsOffice, beijing
 from .test_sms import _Gateway
-
-
-def beijing(day, hour, minute=0):
-    """Naive UTC of May ``day`` 2036 ``hour``:``minute`` Beijing time."""
-    return terms.utc_from_office(datetime.datetime(2036, 5, day, hour, minute),
-                                 "Asia/Shanghai")
 
 
 class TestSmsQuietHours(SavepointCase, SmsOffice):
@@ -29,17 +21,11 @@ class TestSmsQuietHours(SavepointCase, SmsOffice):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        lang="en_US"))
         cls.build_sms_office()
-        cls.server = HTTPServer(("127.0.0.1", 0), _Gateway)
-        cls.server.posts, cls.server.status, cls.server.delay = [], 200, 0
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-        cls.gateway = cls.env["attribution.sms.gateway"].create({
-            "name": "quiet test", "timeout": 2.0, "reply_token": "s3cret",
-            "url": "http://127.0.0.1:%d/sms" % cls.server.server_address[1]})
+        cls.start_generic_gateway("quiet test", _Gateway)
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
+        cls.stop_generic_gateway()
         super(TestSmsQuietHours, cls).tearDownClass()
 
     def setUp(self):
