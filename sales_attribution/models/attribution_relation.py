@@ -137,7 +137,7 @@ class AttributionRelation(models.Model):
                 raise ValidationError(_("This relation is already recorded."))
 
     @api.model
-    def _check_partners_visible(self, vals):
+    def _check_partners_visible(self, vals, operation):
         """The customers a relation is recorded between must be ones the user may
         read: a consultant's own or nobody's. A relation moves shares (B1, B2, B3a,
         A9), so one with a colleague's customer is the manager's: UserError in words
@@ -145,6 +145,8 @@ class AttributionRelation(models.Model):
         inside a constraint check, in Odoo's words)."""
         if self.env.context.get(terms.CTX_RELATION_INVERSE):
             return
+        # a user without the right (``operation``) is refused as Odoo refuses them
+        self.check_access_rights(operation)
         ids = [vals[name] for name in ("partner_id", "related_partner_id")
                if vals.get(name)]
         try:
@@ -157,7 +159,7 @@ class AttributionRelation(models.Model):
     @api.model
     def create(self, vals):
         check_vals(self, vals)
-        self._check_partners_visible(vals)
+        self._check_partners_visible(vals, "create")
         self._check_not_recorded(vals)
         rel = super().create(vals)
         if not self.env.context.get(terms.CTX_RELATION_INVERSE):
@@ -169,7 +171,7 @@ class AttributionRelation(models.Model):
     @api.multi
     def write(self, vals):
         check_vals(self, vals)
-        self._check_partners_visible(vals)
+        self._check_partners_visible(vals, "write")
         res = super().write(vals)
         if self.env.context.get(terms.CTX_RELATION_INVERSE):
             return res

@@ -84,8 +84,11 @@ class AttributionCase(SavepointCase):
 
     @staticmethod
     def ago(days, hours=0):
-        """A visit time ``days`` days ago (UTC, 02:00 = 10:00 at the office)."""
-        moment = datetime.utcnow().replace(hour=2, minute=0, second=0, microsecond=0) \
+        """A visit time ``days`` days ago (UTC, 02:00 = 10:00 at the office); today's
+        is the present minute while it is not yet 02:00 UTC (a visit in the future
+        is refused), the same office day in Beijing."""
+        now = datetime.utcnow().replace(second=0, microsecond=0)
+        moment = min(now.replace(hour=2, minute=0), now) \
             - timedelta(days=days, hours=hours)
         return fields.Datetime.to_string(moment)
 
