@@ -88,5 +88,8 @@ class MailMail(models.Model):
         in their office's quiet hours (S1, held), see
         :meth:`_attribution_hold_at_delivery`."""
         held = self._attribution_hold_at_delivery()
-        return super(MailMail, self - held).send(
+        super(MailMail, self - held).send(
             auto_commit=auto_commit, raise_exception=raise_exception)
+        # Odoo 11's send documents True and returns None, which XML-RPC cannot
+        # marshal: a call over RPC answered a traceback
+        return True
