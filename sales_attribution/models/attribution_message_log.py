@@ -12,13 +12,12 @@ batch sends goes through :mod:`..tools.bulk_mail` (Odoo's ``send_mail`` /
 import logging
 from collections import OrderedDict
 
-import psycopg2.extensions
 from psycopg2.extensions import AsIs
 
 from odoo import _, api, fields, models, tools
 
 from ..attribution import events, terms
-from ..tools import bulk_mail
+from ..tools import bulk_mail, row_claims
 from .event_registration import TextMemo
 
 _logger = logging.getLogger(__name__)
@@ -221,13 +220,9 @@ class AttributionMessageLog(models.Model):
         """``{registration id: log id}`` got by inserting ``rows``, or None when a
         concurrent claim committed first (serialization failure, rolled back to a
         savepoint)."""
-        try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute(self._claim_sql(state, rows),
-                                    log_exceptions=False)
-                return dict(self.env.cr.fetchall())
-        except psycopg2.extensions.TransactionRollbackError:
-            return None
+        claimed = row_claims.claim(self.env.cr, self._claim_sql(state, rows),
+                                   taken=None)
+        return None if claimed is None else dict(claimed)
 
     # ------------------------------------------------------------------ sending
 

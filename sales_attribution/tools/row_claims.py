@@ -10,15 +10,15 @@ nothing instead of failing the whole run (and Odoo logging a "bad query").
 import psycopg2.extensions
 
 
-def claim(cr, query, params=None):
-    """The rows (list of tuples) that the locking ``query`` returns, or ``[]`` when a
-    concurrent transaction committed a change to one of them after this
-    transaction's snapshot. The query runs in a savepoint, rolled back on that
-    failure, so the transaction stays usable; the next run (a new snapshot) takes
-    what is still there. Other errors propagate."""
+def claim(cr, query, params=None, taken=()):
+    """The rows (list of tuples) that the locking ``query`` returns, or ``taken``
+    (default: no rows) when a concurrent transaction committed a change to one of
+    them after this transaction's snapshot. The query runs in a savepoint, rolled
+    back on that failure, so the transaction stays usable; the next run (a new
+    snapshot) takes what is still there. Other errors propagate."""
     try:
         with cr.savepoint():
             cr.execute(query, params, log_exceptions=False)
             return cr.fetchall()
     except psycopg2.extensions.TransactionRollbackError:
-        return []
+        return list(taken) if taken is not None else None
